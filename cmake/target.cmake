@@ -1,0 +1,97 @@
+# SPDX-License-Identifier: MIT
+#
+# Target side of the build (cross-compiled, freestanding): the EL2 core as
+# an object library, the guest images, and one system image per config via
+# bulkhead_system(). BHCONFIG is the host config tool, passed in by the
+# host project.
+set(BH_TARGET_CFLAGS
+  -ffreestanding -nostdlib -fno-builtin -mgeneral-regs-only
+  -mno-outline-atomics -mstrict-align -fno-pie -fno-stack-protector
+  -fno-asynchronous-unwind-tables -fno-unwind-tables
+  -ffunction-sections -fdata-sections -Os -g
+  -Wall -Wextra -Werror -Wconversion -Wsign-conversion -Wshadow -Wvla
+  -Wswitch-default -Wmissing-prototypes)
+set(BH_TARGET_LDFLAGS -nostdlib -nostartfiles -static -no-pie
+  -Wl,--gc-sections -Wl,--build-id=none -Wl,-z,noexecstack)
+
+set(BH_IMAGES_DIR ${CMAKE_BINARY_DIR}/images)
+set(BH_SYSTEMS_DIR ${CMAKE_BINARY_DIR}/systems)
+file(MAKE_DIRECTORY ${BH_IMAGES_DIR})
+
+add_subdirectory(kernel)
+add_subdirectory(partitions)
+
+# bulkhead_system(NAME CONFIG [PRINT]): validate CONFIG with bhconfig,
+# generate its tables, and link NAME's system image: systems/NAME/
+# bulkhead.elf, with report.txt beside it (printed by the build if PRINT).
+function(bulkhead_system name config)
+  set(quiet --quiet)
+  if("PRINT" IN_LIST ARGN)
+    set(quiet)
+  endif()
+  set(out ${BH_SYSTEMS_DIR}/${name})
+  file(RELATIVE_PATH shown ${CMAKE_SOURCE_DIR} ${config})
+  if(shown MATCHES "^\\.\\./")
+    set(shown ${config})
+  endif()
+  get_filename_component(config_dir ${config} DIRECTORY)
+  get_property(guests GLOBAL PROPERTY BH_GUEST_FILES)
+  set(image_dirs -L ${BH_IMAGES_DIR})
+  if(BULKHEAD_LINUX_DIR)
+    list(APPEND image_dirs -L ${BULKHEAD_LINUX_DIR})
+  endif()
+  add_custom_command(
+    OUTPUT ${out}/config.c ${out}/images.S ${out}/layout.ld ${out}/report.in
+    COMMAND ${CMAKE_COMMAND} -E make_directory ${out}
+    COMMAND ${BHCONFIG} gen ${shown} --out ${out}
+            -I ${CMAKE_SOURCE_DIR}/dts -I ${config_dir}
+            ${image_dirs}
+            --depfile ${out}/config.d --deptarget ${out}/config.c
+    DEPFILE ${out}/config.d
+    DEPENDS ${config} ${BHCONFIG} ${guests}
+    WORKING_DIRECTORY ${CMAKE_SOURCE_DIR}
+    COMMENT "bhconfig: ${shown}")
+  add_executable(bulkhead-${name} ${out}/config.c ${out}/images.S
+                 $<TARGET_OBJECTS:bh_core>)
+  target_include_directories(bulkhead-${name} PRIVATE ${BH_CORE_INCLUDES})
+  target_compile_options(bulkhead-${name} PRIVATE ${BH_TARGET_CFLAGS})
+  target_link_options(bulkhead-${name} PRIVATE ${BH_TARGET_LDFLAGS}
+    -Wl,-L,${out} -Wl,-T,${CMAKE_SOURCE_DIR}/kernel/arch/aarch64/hyp.ld)
+  set_target_properties(bulkhead-${name} PROPERTIES
+    OUTPUT_NAME bulkhead.elf SUFFIX "" RUNTIME_OUTPUT_DIRECTORY ${out}
+    LINK_DEPENDS "${CMAKE_SOURCE_DIR}/kernel/arch/aarch64/hyp.ld;${out}/layout.ld")
+  add_custom_command(TARGET bulkhead-${name} POST_BUILD
+    COMMAND ${BHCONFIG} report ${out}/bulkhead.elf ${out}/report.in ${out}/report.txt ${quiet}
+    COMMENT "report: ${out}/report.txt")
+endfunction()
+
+# Every shipped config is built (the tests use them); the selected one
+# (BULKHEAD_CONFIG) prints its report and is what scripts/run boots.
+file(GLOB shipped ${CMAKE_SOURCE_DIR}/config/*.dts)
+set(main_name)
+foreach(cfg ${shipped})
+  get_filename_component(name ${cfg} NAME_WE)
+  file(READ ${cfg} text)
+  if(text MATCHES "image = \"linux/" AND NOT BULKHEAD_LINUX_DIR)
+    continue() # needs scripts/linux-fetch first
+  endif()
+  if(cfg STREQUAL BULKHEAD_CONFIG)
+    set(main_name ${name})
+    bulkhead_system(${name} ${cfg} PRINT)
+  else()
+    bulkhead_system(${name} ${cfg})
+  endif()
+endforeach()
+if(NOT main_name)
+  get_filename_component(main_name ${BULKHEAD_CONFIG} NAME_WE)
+  if(TARGET bulkhead-${main_name})
+    set(main_name custom-${main_name})
+  endif()
+  bulkhead_system(${main_name} ${BULKHEAD_CONFIG} PRINT)
+endif()
+file(WRITE ${CMAKE_BINARY_DIR}/main-system.txt "${main_name}\n")
+
+add_subdirectory(test/integration)
+
+# Benchmarks' systems (scripts/bootcost, scripts/latency).
+bulkhead_system(bench-bootcost ${CMAKE_SOURCE_DIR}/test/bench/bootcost/config.dts)
