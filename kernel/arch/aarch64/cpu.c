@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Per-CPU EL2 state, the EL2 MMU, vCPU reset and firmware calls.
+ *
+ * Trap configuration (HCR_EL2, Arm ARM D19.2.48): stage 2 on (VM), EL1 is
+ * AArch64 (RW), physical IRQ/FIQ/SError go to EL2 and virtual ones are
+ * enabled (IMO/FMO/AMO), SMC traps (TSC), IMPLEMENTATION DEFINED registers
+ * and ACTLR_EL1 trap (TIDCP, TACR). WFI/WFE do not trap: one vCPU owns its
+ * core. Set/way cache maintenance need not trap either: with HCR_EL2.VM set,
+ * DC ISW from EL1 is performed as DC CISW, so a guest cannot discard another
+ * partition's dirty lines.
+ */
+#include <arch/pt_bits.h>
+#include <arch/sysreg.h>
+#include <bulkhead/arch.h>
+#include <bulkhead/lib.h>
+#include <bulkhead/partition.h>
+
+#define HCR_GUEST                                                              \
+	(HCR_VM | HCR_RW | HCR_IMO | HCR_FMO | HCR_AMO | HCR_TSC | HCR_TIDCP | \
+	 HCR_TACR)
+
+/* TCR_EL2/VTCR_EL2: WB-cacheable, inner-shareable walks, 4 KiB granule. */
+#define TCR_WALK_ATTRS ((1UL << 8) | (1UL << 10) | (3UL << 12))
+#define TCR_EL2_RES1 (BIT(31) | BIT(23))
+#define VTCR_EL2_RES1 BIT(31)
+#define VTCR_SL0_LEVEL1 (1UL << 6)
+
+/* CPTR_EL2 RES1 bits (non-VHE): [13:12], [9:0]; TFP (bit 10) clear. */
+#define CPTR_EL2_RES1 0x33ffUL
+
+/* PSCI function IDs (DEN0022), SMC64 where an address is passed. */
+#define PSCI_CPU_ON_64 0xc4000003UL
+#define PSCI_SYSTEM_OFF 0x84000008UL
+
+extern char secondary_entry[];
+
+/* PARange (ID_AA64MMFR0_EL1[3:0]) as TCR.PS, capped at 48 bits. */
+static u64 pa_range(void)
+{
+	u64 r = sysreg_read(id_aa64mmfr0_el1) & 0xf;
+
+	return r > 5 ? 5 : r;
+}
+
+void arch_mmu_enable(u64 *root, u32 bits)
+{
+	u64 tcr = (64UL - bits) | TCR_WALK_ATTRS | (pa_range() << 16) |
+		  TCR_EL2_RES1;
+
+	__asm__ volatile("tlbi alle2" : : : "memory");
+	dsb(ish);
+	sysreg_write(mair_el2, MAIR_EL2_VALUE);
+	sysreg_write(tcr_el2, tcr);
+	sysreg_write(ttbr0_el2, (u64)root);
+	isb();
+	sysreg_write(sctlr_el2, SCTLR_EL2_RES1 | SCTLR_EL2_M | SCTLR_EL2_C |
+					SCTLR_EL2_SA | SCTLR_EL2_I |
+					SCTLR_EL2_WXN);
+	isb();
+}
+
+u64 arch_vttbr(const struct pt *s2, u16 vmid)
+{
+	return ((u64)vmid << 48) | (u64)s2->root;
+}
+
+void arch_cpu_init(struct cpu *c)
+{
+	u64 vtcr = (64UL - plat.addr_bits) | VTCR_SL0_LEVEL1 | TCR_WALK_ATTRS |
+		   (pa_range() << 16) | VTCR_EL2_RES1;
+
+	(void)c;
+	sysreg_write(vtcr_el2, vtcr);
+	sysreg_write(hcr_el2, HCR_GUEST);
+	sysreg_write(cptr_el2, CPTR_EL2_RES1);
+	sysreg_write(hstr_el2, 0);
+	/* All PMU counters belong to the guest (PMCR_EL0.N -> MDCR_EL2.HPMN).
+	 */
+	sysreg_write(mdcr_el2, (sysreg_read(pmcr_el0) >> 11) & 0x1f);
+	/* EL1 may read the physical counter; the physical timer traps. */
+	sysreg_write(cnthctl_el2, CNTHCTL_EL1PCTEN);
+	sysreg_write(vpidr_el2, sysreg_read(midr_el1));
+	isb();
+}
+
+/* EL1 system registers a (re)started guest must not inherit. */
+static void el1_reset(void)
+{
+	sysreg_write(sctlr_el1, SCTLR_EL1_RESET);
+	sysreg_write(tcr_el1, 0);
+	sysreg_write(ttbr0_el1, 0);
+	sysreg_write(ttbr1_el1, 0);
+	sysreg_write(mair_el1, 0);
+	sysreg_write(amair_el1, 0);
+	sysreg_write(vbar_el1, 0);
+	sysreg_write(contextidr_el1, 0);
+	sysreg_write(cpacr_el1, 0);
+	sysreg_write(cntkctl_el1, 0);
+	sysreg_write(cntv_ctl_el0, 0);
+	sysreg_write(cntv_cval_el0, 0);
+	sysreg_write(sp_el0, 0);
+	sysreg_write(sp_el1, 0);
+	sysreg_write(elr_el1, 0);
+	sysreg_write(spsr_el1, 0);
+	sysreg_write(esr_el1, 0);
+	sysreg_write(far_el1, 0);
+	sysreg_write(afsr0_el1, 0);
+	sysreg_write(afsr1_el1, 0);
+	sysreg_write(par_el1, 0);
+	sysreg_write(tpidr_el0, 0);
+	sysreg_write(tpidrro_el0, 0);
+	sysreg_write(tpidr_el1, 0);
+	sysreg_write(mdscr_el1, 0);
+}
+
+void arch_vcpu_reset(struct vcpu *v, const struct partition *p, u64 entry,
+		     u64 arg)
+{
+	/* MPIDR: RES1 bit 31, Aff0 = vCPU index; U (bit 30) for a uniprocessor.
+	 */
+	u64 vmpidr = BIT(31) | v->id | (p->cfg->nvcpus == 1 ? BIT(30) : 0);
+
+	sysreg_write(vttbr_el2, p->vttbr);
+	sysreg_write(vmpidr_el2, vmpidr);
+	sysreg_write(cntvoff_el2, p->cntvoff);
+	el1_reset();
+	isb();
+	/* Drop this VMID's stage 1 and 2 entries left by an earlier boot. */
+	__asm__ volatile("tlbi vmalls12e1" : : : "memory");
+	dsb(nsh);
+	isb();
+	memset(&v->regs, 0, sizeof(v->regs));
+	v->regs.x[0] = arg;
+	v->regs.elr = entry;
+	v->regs.spsr = SPSR_EL1H_MASKED;
+}
+
+static u64 smc(u64 fn, u64 a1, u64 a2, u64 a3)
+{
+	register u64 x0 __asm__("x0") = fn;
+	register u64 x1 __asm__("x1") = a1;
+	register u64 x2 __asm__("x2") = a2;
+	register u64 x3 __asm__("x3") = a3;
+
+	__asm__ volatile("smc #0"
+			 : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3)
+			 :
+			 : "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11",
+			   "x12", "x13", "x14", "x15", "x16", "x17", "memory");
+	return x0;
+}
+
+s64 arch_cpu_start(u64 mpidr, u64 slot)
+{
+	/* Only the affinity fields: bit 31 in the target makes CPU_ON fail. */
+	return (s64)smc(PSCI_CPU_ON_64, mpidr & MPIDR_AFF_MASK,
+			(u64)secondary_entry, slot);
+}
+
+noreturn void arch_system_off(void)
+{
+	smc(PSCI_SYSTEM_OFF, 0, 0, 0);
+	arch_halt();
+}
+
+noreturn void arch_halt(void)
+{
+	for (;;)
+		wfi();
+}
+
+void arch_dcache_clean(const void *p, u64 len)
+{
+	u64 line = 4UL << ((sysreg_read(ctr_el0) >> 16) & 0xf);
+	u64 a = ROUND_DOWN((u64)p, line);
+
+	for (; a < (u64)p + len; a += line)
+		__asm__ volatile("dc cvac, %0" : : "r"(a) : "memory");
+	dsb(ish);
+}
+
+void arch_icache_invalidate(void)
+{
+	__asm__ volatile("ic ialluis" : : : "memory");
+	dsb(ish);
+	isb();
+}
+
+u64 arch_counter(void)
+{
+	isb();
+	return sysreg_read(cntpct_el0);
+}
+
+struct cpu *this_cpu(void)
+{
+	return (struct cpu *)sysreg_read(tpidr_el2);
+}

@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: MIT
+/*
+ * ESR_EL2 decoding for the exit path and for fault reports. Field positions
+ * follow Arm ARM D19.2.40: EC [31:26], IL [25], ISS [24:0]; data abort ISS:
+ * ISV [24], SAS [23:22], SSE [21], SRT [20:16], SF [15], S1PTW [7], WnR [6],
+ * DFSC [5:0]; fault status codes from the same section ("DFSC").
+ */
+#include <arch/esr.h>
+#include <arch/sysreg.h>
+#include <bulkhead/lib.h>
+
+struct esr_dabt esr_decode_dabt(u64 esr)
+{
+	struct esr_dabt d;
+
+	d.isv = (esr >> 24) & 1;
+	d.size = 1U << ((esr >> 22) & 3);
+	d.sign = (esr >> 21) & 1;
+	d.reg = (esr >> 16) & 0x1f;
+	d.sf = (esr >> 15) & 1;
+	d.s1ptw = (esr >> 7) & 1;
+	d.write = (esr >> 6) & 1;
+	d.fsc = esr & 0x3f;
+	return d;
+}
+
+enum esr_fsc_kind esr_fsc_kind(unsigned fsc, int *level)
+{
+	*level = (int)(fsc & 3);
+	switch (fsc >> 2) {
+	case 0x0:
+		return FSC_ADDR_SIZE;
+	case 0x1:
+		return FSC_TRANSLATION;
+	case 0x2:
+		return FSC_ACCESS_FLAG;
+	case 0x3:
+		return FSC_PERMISSION;
+	default:
+		break;
+	}
+	*level = -1;
+	if (fsc == 0x21)
+		return FSC_ALIGNMENT;
+	if (fsc == 0x10 || (fsc >= 0x14 && fsc <= 0x17))
+		return FSC_EXTERNAL;
+	return FSC_OTHER;
+}
+
+const char *esr_ec_name(unsigned ec)
+{
+	switch (ec) {
+	case EC_UNKNOWN:
+		return "unknown reason";
+	case EC_WFX:
+		return "WFI/WFE";
+	case EC_FP_ASIMD:
+		return "FP/SIMD access";
+	case EC_ILL:
+		return "illegal execution state";
+	case EC_HVC32:
+	case EC_HVC64:
+		return "HVC";
+	case EC_SMC32:
+	case EC_SMC64:
+		return "SMC";
+	case EC_SYS64:
+		return "system register access";
+	case EC_IABT_LOW:
+		return "instruction abort";
+	case EC_PC_ALIGN:
+		return "PC alignment";
+	case EC_DABT_LOW:
+		return "data abort";
+	case EC_SP_ALIGN:
+		return "SP alignment";
+	case EC_SERROR:
+		return "SError";
+	case EC_BREAKPT_LOW:
+	case EC_SOFTSTP_LOW:
+	case EC_WATCHPT_LOW:
+	case EC_BKPT32:
+	case EC_BRK64:
+		return "debug exception";
+	case EC_CP15_32:
+	case EC_CP15_64:
+	case EC_CP14_MR:
+	case EC_CP14_LS:
+	case EC_CP14_64:
+		return "AArch32 coprocessor access";
+	default:
+		return "unexpected exception class";
+	}
+}
+
+static const char *const fsc_names[] = {
+	[FSC_ADDR_SIZE] = "address size fault",
+	[FSC_TRANSLATION] = "translation fault",
+	[FSC_ACCESS_FLAG] = "access flag fault",
+	[FSC_PERMISSION] = "permission fault",
+	[FSC_ALIGNMENT] = "alignment fault",
+	[FSC_EXTERNAL] = "external abort",
+	[FSC_OTHER] = "fault",
+};
+
+void esr_describe(u64 esr, char *buf, size_t size)
+{
+	unsigned ec = ESR_EC(esr);
+	enum esr_fsc_kind kind;
+	int level;
+
+	if (ec != EC_DABT_LOW && ec != EC_IABT_LOW) {
+		fmt_snprintf(buf, size, "%s (EC 0x%x)", esr_ec_name(ec), ec);
+		return;
+	}
+	kind = esr_fsc_kind(esr & 0x3f, &level);
+	if (level >= 0)
+		fmt_snprintf(buf, size, "%s: stage-2 %s, level %d%s",
+			     esr_ec_name(ec), fsc_names[kind], level,
+			     ec == EC_DABT_LOW && (esr & BIT(6)) ? ", write"
+			     : ec == EC_DABT_LOW		 ? ", read"
+								 : "");
+	else
+		fmt_snprintf(buf, size, "%s: %s (FSC 0x%x)", esr_ec_name(ec),
+			     fsc_names[kind], (unsigned)(esr & 0x3f));
+}
+
+struct esr_sysreg esr_decode_sysreg(u64 esr)
+{
+	struct esr_sysreg s;
+
+	s.op0 = (esr >> 20) & 3;
+	s.op2 = (esr >> 17) & 7;
+	s.op1 = (esr >> 14) & 7;
+	s.crn = (esr >> 10) & 0xf;
+	s.reg = (esr >> 5) & 0x1f;
+	s.crm = (esr >> 1) & 0xf;
+	s.read = esr & 1;
+	return s;
+}
+
+unsigned esr_sysreg_id(const struct esr_sysreg *s)
+{
+	return SYSREG_ID(s->op0, s->op1, s->crn, s->crm, s->op2);
+}

@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ESR_EL2 decoding (Arm ARM D19.2.40 "ESR_EL2"). Pure functions, unit-tested
+ * on the host: the exit dispatcher switches on the exception class, and
+ * MMIO emulation needs the data-abort syndrome (ISS encoding for an
+ * exception from a Data Abort, D19.2.40 "ISS encoding ... Data Abort").
+ */
+#pragma once
+
+#include <bulkhead/types.h>
+
+enum esr_ec {
+	EC_UNKNOWN = 0x00,
+	EC_WFX = 0x01,
+	EC_CP15_32 = 0x03,
+	EC_CP15_64 = 0x04,
+	EC_CP14_MR = 0x05,
+	EC_CP14_LS = 0x06,
+	EC_FP_ASIMD = 0x07,
+	EC_CP14_64 = 0x0c,
+	EC_ILL = 0x0e,
+	EC_SVC32 = 0x11,
+	EC_HVC32 = 0x12,
+	EC_SMC32 = 0x13,
+	EC_SVC64 = 0x15,
+	EC_HVC64 = 0x16,
+	EC_SMC64 = 0x17,
+	EC_SYS64 = 0x18,
+	EC_SVE = 0x19,
+	EC_IMP_DEF = 0x1f,
+	EC_IABT_LOW = 0x20,
+	EC_IABT_CUR = 0x21,
+	EC_PC_ALIGN = 0x22,
+	EC_DABT_LOW = 0x24,
+	EC_DABT_CUR = 0x25,
+	EC_SP_ALIGN = 0x26,
+	EC_FP_EXC32 = 0x28,
+	EC_FP_EXC64 = 0x2c,
+	EC_SERROR = 0x2f,
+	EC_BREAKPT_LOW = 0x30,
+	EC_SOFTSTP_LOW = 0x32,
+	EC_WATCHPT_LOW = 0x34,
+	EC_BKPT32 = 0x38,
+	EC_BRK64 = 0x3c,
+	EC_MAX = 0x3f,
+};
+
+/** A decoded data abort: what MMIO emulation needs, and what to report. */
+struct esr_dabt {
+	bool isv;      /* [24] syndrome below is valid (a single ld/st) */
+	unsigned size; /* [23:22] SAS: access size in bytes, 1..8 */
+	bool sign;     /* [21] SSE: sign-extend a load */
+	unsigned reg;  /* [20:16] SRT: register; 31 is xzr/wzr */
+	bool sf;       /* [15] SF: 64-bit register */
+	bool write;    /* [6] WnR */
+	bool s1ptw;    /* [7] fault on a stage-1 table walk */
+	unsigned fsc;  /* [5:0] DFSC */
+};
+
+enum esr_fsc_kind {
+	FSC_ADDR_SIZE,
+	FSC_TRANSLATION,
+	FSC_ACCESS_FLAG,
+	FSC_PERMISSION,
+	FSC_ALIGNMENT,
+	FSC_EXTERNAL,
+	FSC_OTHER,
+};
+
+/** Decode the ISS of a data abort. */
+struct esr_dabt esr_decode_dabt(u64 esr);
+
+/** Kind of a fault status code (DFSC/IFSC) and its level (0..3, or -1). */
+enum esr_fsc_kind esr_fsc_kind(unsigned fsc, int *level);
+
+/** Short human-readable name of an exception class. */
+const char *esr_ec_name(unsigned ec);
+
+/**
+ * Describe @esr in one phrase for a fault report, e.g.
+ * "data abort: translation fault, level 1, write" (into @buf).
+ */
+void esr_describe(u64 esr, char *buf, size_t size);
+
+/** Decoded trapped MSR/MRS (EC 0x18, D19.2.40 "ISS ... MSR, MRS"). */
+struct esr_sysreg {
+	unsigned op0, op1, crn, crm, op2;
+	unsigned reg; /* Rt */
+	bool read;    /* MRS */
+};
+
+struct esr_sysreg esr_decode_sysreg(u64 esr);
+
+/* Encode a system register as (op0, op1, CRn, CRm, op2) for comparisons. */
+#define SYSREG_ID(op0, op1, crn, crm, op2) \
+	(((op0) << 14) | ((op1) << 11) | ((crn) << 7) | ((crm) << 3) | (op2))
+
+unsigned esr_sysreg_id(const struct esr_sysreg *s);

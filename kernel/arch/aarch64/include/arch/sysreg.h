@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * System register access and the register bits the core relies on, with
+ * the Arm ARM (DDI 0487) section each comes from.
+ */
+#pragma once
+
+#include <bulkhead/types.h>
+
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
+#define sysreg_read(r)                                          \
+	({                                                      \
+		u64 v_;                                         \
+		__asm__ volatile("mrs %0, " STR(r) : "=r"(v_)); \
+		v_;                                             \
+	})
+
+#define sysreg_write(r, v)                                                     \
+	do {                                                                   \
+		u64 w_ = (u64)(v);                                             \
+		__asm__ volatile("msr " STR(r) ", %0" : : "r"(w_) : "memory"); \
+	} while (0)
+
+#define isb() __asm__ volatile("isb" : : : "memory")
+#define dsb(opt) __asm__ volatile("dsb " #opt : : : "memory")
+#define wfe() __asm__ volatile("wfe" : : : "memory")
+#define wfi() __asm__ volatile("wfi" : : : "memory")
+#define sev() __asm__ volatile("sev" : : : "memory")
+
+/* GICv3 system registers without a name in older assemblers (ARM IHI 0069). */
+#define ICC_IAR1_EL1 S3_0_C12_C12_0
+#define ICC_EOIR1_EL1 S3_0_C12_C12_1
+#define ICC_DIR_EL1 S3_0_C12_C11_1
+#define ICC_SGI1R_EL1 S3_0_C12_C11_5
+#define ICC_PMR_EL1 S3_0_C4_C6_0
+#define ICC_CTLR_EL1 S3_0_C12_C12_4
+#define ICC_IGRPEN1_EL1 S3_0_C12_C12_7
+#define ICC_SRE_EL2 S3_4_C12_C9_5
+#define ICH_HCR_EL2 S3_4_C12_C11_0
+#define ICH_VTR_EL2 S3_4_C12_C11_1
+#define ICH_MISR_EL2 S3_4_C12_C11_2
+#define ICH_ELRSR_EL2 S3_4_C12_C11_5
+#define ICH_VMCR_EL2 S3_4_C12_C11_7
+#define ICH_AP0R0_EL2 S3_4_C12_C8_0
+#define ICH_AP1R0_EL2 S3_4_C12_C9_0
+#define ICH_LR0_EL2 S3_4_C12_C12_0
+#define ICH_LR1_EL2 S3_4_C12_C12_1
+#define ICH_LR2_EL2 S3_4_C12_C12_2
+#define ICH_LR3_EL2 S3_4_C12_C12_3
+
+/* HCR_EL2 (D19.2.48) */
+#define HCR_VM BIT(0)  /* stage 2 on */
+#define HCR_FMO BIT(3) /* physical FIQ to EL2, virtual FIQ on */
+#define HCR_IMO BIT(4) /* physical IRQ to EL2, virtual IRQ on */
+#define HCR_AMO BIT(5) /* physical SError to EL2, virtual SError on */
+#define HCR_FB BIT(9)  /* broadcast TLB/IC maintenance inner shareable */
+#define HCR_BSU_IS (1UL << 10) /* barriers upgraded to inner shareable */
+#define HCR_TWE BIT(14)
+#define HCR_TSC BIT(19)	  /* trap SMC */
+#define HCR_TIDCP BIT(20) /* trap IMPLEMENTATION DEFINED registers */
+#define HCR_TACR BIT(21)  /* trap ACTLR_EL1 */
+#define HCR_TSW BIT(22)
+#define HCR_RW BIT(31) /* EL1 is AArch64 */
+
+/* SCTLR_EL2 (D19.2.118), non-VHE layout */
+#define SCTLR_EL2_M BIT(0)
+#define SCTLR_EL2_A BIT(1)
+#define SCTLR_EL2_C BIT(2)
+#define SCTLR_EL2_SA BIT(3)
+#define SCTLR_EL2_I BIT(12)
+#define SCTLR_EL2_WXN BIT(19)
+#define SCTLR_EL2_RES1                                                       \
+	(BIT(4) | BIT(5) | BIT(11) | BIT(16) | BIT(18) | BIT(22) | BIT(23) | \
+	 BIT(28) | BIT(29))
+
+/* SCTLR_EL1 value at guest entry: MMU and caches off, RES1 bits set. */
+#define SCTLR_EL1_RESET 0x30d00800UL
+
+/* SPSR for an entry at EL1h with D, A, I, F masked (arm64 boot protocol). */
+#define SPSR_EL1H_MASKED 0x3c5UL
+
+/* ESR_ELx (D19.2.40): EC in [31:26], IL [25], ISS [24:0]. */
+#define ESR_EC(esr) (((esr) >> 26) & 0x3f)
+#define ESR_ISS(esr) ((esr)&0x1ffffff)
+
+/* CNTHCTL_EL2 (D19.11.?), non-VHE: EL1PCTEN bit 0, EL1PCEN bit 1. */
+#define CNTHCTL_EL1PCTEN BIT(0)
+
+/* MPIDR_EL1 affinity fields: Aff0..Aff2 in [23:0], Aff3 in [39:32]. */
+#define MPIDR_AFF_MASK 0xff00ffffffUL

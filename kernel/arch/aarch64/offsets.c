@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Structure offsets for assembly. The build compiles this file to
+ * assembly and turns each "->NAME value" marker into a #define in
+ * generated/asm-offsets.h, so the exit path can never disagree with C.
+ * The static assertions pin what vectors.S assumes about the frame.
+ */
+#include <bulkhead/vcpu.h>
+
+#define DEFINE(sym, val) \
+	__asm__ volatile("\n.ascii \"->" #sym " %0\"" : : "i"(val))
+
+_Static_assert(offsetof(struct vcpu, regs) == 0, "frame at start of vCPU");
+_Static_assert(offsetof(struct regs, x) == 0, "x0 at start of frame");
+_Static_assert(offsetof(struct regs, spsr) == offsetof(struct regs, elr) + 8,
+	       "ldp/stp of elr, spsr");
+_Static_assert(sizeof(struct regs) % 16 == 0, "frame keeps SP aligned");
+_Static_assert(offsetof(struct cpu, vcpu) % 16 == 0, "SP alignment");
+_Static_assert(sizeof(struct cpu) % 16 == 0, "per-CPU array alignment");
+
+void asm_offsets(void);
+void asm_offsets(void)
+{
+	DEFINE(CPU_SIZE, sizeof(struct cpu));
+	DEFINE(CPU_REGS,
+	       offsetof(struct cpu, vcpu) + offsetof(struct vcpu, regs));
+	DEFINE(REGS_ELR, offsetof(struct regs, elr));
+	DEFINE(REGS_SPSR, offsetof(struct regs, spsr));
+}

@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The exit dispatcher: one table indexed by ESR_EL2.EC with a default
+ * handler in every slot. A handler returns TRAP_RESUME (the guest goes on)
+ * or TRAP_FAULT (the exit was outside what the partition was granted: it
+ * is reported and the partition's fault policy applies). Unknown exception
+ * classes fault the partition; they never spin the core.
+ */
+#include <arch/esr.h>
+#include <arch/sysreg.h>
+#include <bulkhead/arch.h>
+#include <bulkhead/console.h>
+#include <bulkhead/lib.h>
+#include <bulkhead/partition.h>
+#include <bulkhead/smccc.h>
+
+enum trap_result {
+	TRAP_RESUME,
+	TRAP_FAULT,
+};
+
+typedef enum trap_result (*trap_fn)(struct vcpu *v, u64 esr);
+
+static enum trap_result trap_default(struct vcpu *v, u64 esr)
+{
+	(void)v;
+	(void)esr;
+	return TRAP_FAULT;
+}
+
+static void call(struct vcpu *v, bool hvc, u32 imm)
+{
+	const struct part_config *c = v->part->cfg;
+	struct call_env env = { c->nvcpus, c->nmem, c->mem };
+	struct call_req req = call_decode(v->regs.x, hvc, imm, &env);
+
+	call_invoke(v, &req);
+}
+
+static enum trap_result trap_hvc(struct vcpu *v, u64 esr)
+{
+	/* HVC's preferred return address is the next instruction already. */
+	call(v, true, (u32)(esr & 0xffff));
+	return TRAP_RESUME;
+}
+
+static enum trap_result trap_smc(struct vcpu *v, u64 esr)
+{
+	(void)esr;
+	/* A trapped SMC returns to the SMC itself (Arm ARM D1.11.2): skip it.
+	 */
+	v->regs.elr += 4;
+	call(v, false, 0);
+	return TRAP_RESUME;
+}
+
+/* HPFAR_EL2.FIPA [43:4] holds IPA[51:12] of a stage-2 fault (D19.2.52). */
+static u64 fault_ipa(void)
+{
+	u64 hpfar = sysreg_read(hpfar_el2);
+
+	return ((hpfar >> 4) << 12 & 0x000ffffffffff000UL) |
+	       (sysreg_read(far_el2) & 0xfff);
+}
+
+/* A default in every slot, then the handled classes override it. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Woverride-init"
+static const trap_fn trap_table[EC_MAX + 1] = {
+	[0 ... EC_MAX] = trap_default,
+	[EC_HVC64] = trap_hvc,
+	[EC_SMC64] = trap_smc,
+};
+#pragma GCC diagnostic pop
+
+static noreturn void fault(struct vcpu *v, u64 esr)
+{
+	char what[80];
+	unsigned ec = ESR_EC(esr);
+	struct fault_info f = { what, esr, sysreg_read(far_el2), ~0UL };
+
+	if (ec == EC_DABT_LOW || ec == EC_IABT_LOW)
+		f.ipa = fault_ipa();
+	else
+		f.far = 0;
+	esr_describe(esr, what, sizeof(what));
+	partition_fault(v, &f);
+}
+
+/** Synchronous exit from a guest (vectors.S). */
+void trap_sync(struct regs *r);
+void trap_sync(struct regs *r)
+{
+	struct vcpu *v = container_of(r, struct vcpu, regs);
+	u64 esr = sysreg_read(esr_el2);
+
+	if (trap_table[ESR_EC(esr)](v, esr) == TRAP_FAULT)
+		fault(v, esr);
+	cpu_check_mailbox(this_cpu());
+}
+
+/** FIQ (1) or SError (2) from a guest: nothing routes these to a guest. */
+void trap_async(struct regs *r, u64 kind);
+void trap_async(struct regs *r, u64 kind)
+{
+	struct vcpu *v = container_of(r, struct vcpu, regs);
+	struct fault_info f = { kind == 2 ? "SError" : "unexpected FIQ",
+				sysreg_read(esr_el2), 0, ~0UL };
+
+	partition_fault(v, &f);
+}
+
+/** An exception taken at EL2: a bug in the core. */
+noreturn void hyp_exception(u64 esr, u64 elr, u64 far);
+noreturn void hyp_exception(u64 esr, u64 elr, u64 far)
+{
+	panic("exception in the core: ESR 0x%lx ELR 0x%lx FAR 0x%lx", esr, elr,
+	      far);
+}

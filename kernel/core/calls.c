@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Carrying out HVC/SMC calls that call_decode() has already validated:
+ * Bulkhead hypercalls and the partition-scoped PSCI. Results go into the
+ * caller's saved x0..x7. PSCI calls act on the calling partition only;
+ * SYSTEM_OFF and SYSTEM_RESET never reach the machine's firmware.
+ */
+#include <bulkhead/console.h>
+#include <bulkhead/lib.h>
+#include <bulkhead/partition.h>
+#include <bulkhead/smccc.h>
+
+static void whoami(struct vcpu *v)
+{
+	const struct partition *p = v->part;
+	const struct cpu *c = container_of(v, struct cpu, vcpu);
+	u64 *x = v->regs.x;
+	char name[16] = { 0 };
+	size_t len = strlen(p->cfg->name);
+
+	memcpy(name, p->cfg->name, MIN(len, sizeof(name)));
+	x[0] = SMCCC_SUCCESS;
+	x[1] = p->index;
+	x[2] = v->id;
+	x[3] = p->cfg->nvcpus;
+	x[4] = c->cfg->phys;
+	x[5] = p->boots;
+	memcpy(&x[6], name, sizeof(name));
+}
+
+void call_invoke(struct vcpu *v, const struct call_req *r)
+{
+	u64 *x = v->regs.x;
+
+	switch (r->op) {
+	case CALL_INVALID:
+		x[0] = (u64)r->error;
+		break;
+	case CALL_HC_VERSION:
+		x[0] = BH_ABI_VERSION;
+		break;
+	case CALL_HC_CONSOLE:
+		console_guest_write(v, r->console.buf, r->console.len);
+		x[0] = SMCCC_SUCCESS;
+		break;
+	case CALL_HC_WHOAMI:
+		whoami(v);
+		break;
+	case CALL_PSCI_VERSION:
+		x[0] = PSCI_VERSION_1_1;
+		break;
+	case CALL_PSCI_FEATURES:
+		x[0] = psci_supported(r->feature) ? PSCI_SUCCESS
+						  : (u64)PSCI_NOT_SUPPORTED;
+		break;
+	case CALL_PSCI_CPU_ON:
+		x[0] = (u64)partition_cpu_on(v, r->cpu_on.vcpu, r->cpu_on.entry,
+					     r->cpu_on.ctx);
+		break;
+	case CALL_PSCI_CPU_OFF:
+		partition_cpu_off(v);
+	case CALL_PSCI_AFFINITY_INFO:
+		x[0] = partition_affinity(v->part, r->target);
+		break;
+	case CALL_PSCI_MIGRATE_INFO_TYPE:
+		x[0] = PSCI_TOS_NOT_PRESENT_MP;
+		break;
+	case CALL_PSCI_SYSTEM_OFF:
+		partition_off(v);
+	case CALL_PSCI_SYSTEM_RESET:
+		partition_reset(v);
+	case CALL_UNSUPPORTED:
+	default:
+		x[0] = (u64)SMCCC_NOT_SUPPORTED;
+		break;
+	}
+}

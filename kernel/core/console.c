@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Console multiplexing. Messages are formatted into a buffer first and
+ * written under one lock, so a line is never interleaved with another
+ * CPU's. Guest output is collected per vCPU until a newline (or a full
+ * line) and then printed as "[partition] text". Carriage returns from
+ * guests are dropped; every line ends in CR LF for raw terminals.
+ */
+#include <stdarg.h>
+#include <bulkhead/arch.h>
+#include <bulkhead/console.h>
+#include <bulkhead/lib.h>
+#include <bulkhead/partition.h>
+#include <bulkhead/spinlock.h>
+
+static spinlock_t con_lock;
+static bool con_smp;
+
+void console_smp_on(void)
+{
+	con_smp = true;
+}
+
+static void con_write(const char *s, size_t n)
+{
+	if (con_smp)
+		spin_lock(&con_lock);
+	uart_write(plat.uart, s, n);
+	if (con_smp)
+		spin_unlock(&con_lock);
+}
+
+void printk(const char *fmt, ...)
+{
+	char buf[200];
+	size_t n = 0, i;
+	char out[220];
+	va_list ap;
+
+	va_start(ap, fmt);
+	fmt_vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	for (i = 0; buf[i] && n < sizeof(out) - 2; i++) {
+		if (buf[i] == '\n')
+			out[n++] = '\r';
+		out[n++] = buf[i];
+	}
+	con_write(out, n);
+}
+
+static void line_out(struct vcpu *v)
+{
+	char out[CON_LINE + 40];
+	size_t n;
+
+	n = fmt_snprintf(out, sizeof(out) - 2, "[%s] ", v->part->cfg->name);
+	memcpy(out + n, v->line, v->line_len);
+	n += v->line_len;
+	out[n++] = '\r';
+	out[n++] = '\n';
+	v->line_len = 0;
+	con_write(out, n);
+}
+
+void console_guest_flush(struct vcpu *v)
+{
+	if (v->line_len)
+		line_out(v);
+}
+
+void console_guest_write(struct vcpu *v, const char *s, u32 n)
+{
+	for (; n; n--, s++) {
+		if (*s == '\n') {
+			line_out(v);
+		} else if (*s != '\r') {
+			v->line[v->line_len++] = *s;
+			if (v->line_len == CON_LINE)
+				line_out(v);
+		}
+	}
+}
+
+noreturn void panic(const char *fmt, ...)
+{
+	char buf[160];
+	va_list ap;
+
+	va_start(ap, fmt);
+	fmt_vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	printk("[bulkhead] panic on cpu %u: %s\n", this_cpu()->cfg->phys, buf);
+	arch_halt();
+}

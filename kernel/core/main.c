@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Boot. CPU 0 maps the core (W^X at 4 KiB granularity), the guest images
+ * (read-only), partition memory (for loading images) and the devices the
+ * core drives, turns its MMU on, prints the system map, builds every
+ * partition's stage-2 tables, brings up the GIC and starts the other CPUs
+ * the config uses with PSCI CPU_ON. Every CPU then enters vCPU 0 of its
+ * partition, or parks until PSCI CPU_ON asks for its vCPU. CPUs no
+ * partition uses are never started.
+ */
+#include <arch/gicv3.h>
+#include <arch/sysreg.h>
+#include <bulkhead/arch.h>
+#include <bulkhead/console.h>
+#include <bulkhead/lib.h>
+#include <bulkhead/partition.h>
+
+extern char __core_start[], __text_end[], __rodata_end[], __core_end[];
+extern char __images_start[], __images_end[];
+
+struct pt_pool pt_pool;
+static struct pt hyp_pt;
+
+static void hyp_map(u64 start, u64 end, unsigned attr)
+{
+	int err;
+
+	if (start == end)
+		return;
+	err = pt_map(&hyp_pt, start, PA(start), end - start, attr);
+	if (err)
+		panic("EL2 map of 0x%lx-0x%lx failed (%d)", start, end, err);
+}
+
+static void hyp_map_all(void)
+{
+	u32 i, j;
+
+	pt_pool.pages = pt_pool_pages;
+	pt_pool.total = pt_pool_total;
+	pt_init(&hyp_pt, &arch_pt_hyp, &pt_pool, pt_roots[0], plat.addr_bits);
+	hyp_map((u64)__core_start, (u64)__text_end, PT_R | PT_X);
+	hyp_map((u64)__text_end, (u64)__rodata_end, PT_R);
+	hyp_map((u64)__rodata_end, (u64)__core_end, PT_R | PT_W);
+	hyp_map((u64)__images_start, ROUND_UP((u64)__images_end, SZ_2M), PT_R);
+	for (i = 0; i < nr_partitions; i++)
+		for (j = 0; j < part_configs[i].nmem; j++) {
+			const struct mem_region *m = &part_configs[i].mem[j];
+
+			hyp_map(m->pa, m->pa + m->size, PT_R | PT_W);
+		}
+	for (i = 0; i < plat.ndev; i++)
+		hyp_map(plat.dev[i].pa, plat.dev[i].pa + plat.dev[i].size,
+			PT_R | PT_W | PT_DEVICE);
+}
+
+static void print_map(void)
+{
+	u32 i, j;
+
+	pr("Bulkhead: %s: %u partitions; core %lu KiB at 0x%lx, tables %u/%u pages\n",
+	   plat.config_name, nr_partitions,
+	   ((u64)__core_end - (u64)__core_start) >> 10, (u64)__core_start,
+	   pt_pool.used, pt_pool.total);
+	for (i = 0; i < nr_partitions; i++) {
+		const struct part_config *c = &part_configs[i];
+
+		printk("[bulkhead]  %-8s cpu", c->name);
+		for (j = 0; j < c->nvcpus; j++)
+			printk("%c%u", j ? ',' : ' ',
+			       cpu_configs[c->vcpu_slot[j]].phys);
+		for (j = 0; j < c->nmem; j++)
+			printk(" ram 0x%lx+0x%lx@0x%lx", c->mem[j].pa,
+			       c->mem[j].size, c->mem[j].ipa);
+		printk(" dev %u, %s\n", c->ndev,
+		       c->on_fault == FAULT_RESTART ? "restart" : "stop");
+	}
+}
+
+static noreturn void cpu_main(struct cpu *c)
+{
+	const struct cpu_config *cfg = c->cfg;
+
+	arch_cpu_init(c);
+	if (cfg->part >= 0) {
+		c->vcpu.part = &partitions[cfg->part];
+		c->vcpu.id = cfg->vcpu;
+		if (cfg->vcpu == 0)
+			partition_start(c->vcpu.part);
+	}
+	cpu_park(c);
+}
+
+static void cpu_setup(u64 slot)
+{
+	struct cpu *c = &percpu[slot];
+
+	c->slot = (u32)slot;
+	c->cfg = &cpu_configs[slot];
+}
+
+/** First C code on the boot CPU (head.S), MMU off, .bss cleared. */
+noreturn void boot_main(void);
+noreturn void boot_main(void)
+{
+	u64 mpidr = sysreg_read(mpidr_el1) & MPIDR_AFF_MASK;
+	u32 i;
+
+	cpu_setup(0);
+	if (mpidr != cpu_configs[0].mpidr)
+		panic("booted on MPIDR 0x%lx, the config expects 0x%lx", mpidr,
+		      cpu_configs[0].mpidr);
+	hyp_map_all();
+	arch_mmu_enable(pt_roots[0], plat.addr_bits);
+	partitions_init();
+	print_map();
+	gic_init();
+	console_smp_on();
+	for (i = 1; i < nr_cpus; i++) {
+		s64 err;
+
+		cpu_setup(i);
+		err = arch_cpu_start(cpu_configs[i].mpidr, i);
+		if (err)
+			pr("cpu %u did not start (PSCI %ld)\n",
+			   cpu_configs[i].phys, err);
+	}
+	cpu_main(&percpu[0]);
+}
+
+/** First C code on a secondary CPU (head.S), MMU off. */
+noreturn void secondary_main(u64 slot);
+noreturn void secondary_main(u64 slot)
+{
+	arch_mmu_enable(pt_roots[0], plat.addr_bits);
+	cpu_main(&percpu[slot]);
+}

@@ -1,0 +1,300 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Partition lifecycle. States move RUNNING -> STOPPED | OFF | RESET with a
+ * compare-and-swap, so when several vCPUs of one partition fault or call
+ * SYSTEM_OFF at once exactly one of them acts and the others just park.
+ * Other vCPUs are told through their CPU's mailbox and doorbell; a reset
+ * is carried out by the CPU of vCPU 0 once every other vCPU has parked.
+ * Nothing here waits on a guest: only on other CPUs running core code.
+ */
+#include <bulkhead/abi.h>
+#include <bulkhead/arch.h>
+#include <bulkhead/atomic.h>
+#include <bulkhead/console.h>
+#include <bulkhead/lib.h>
+#include <bulkhead/partition.h>
+
+static const char *const state_names[] = {
+	[PART_RUNNING] = "running",
+	[PART_STOPPED] = "stopped",
+	[PART_OFF] = "off",
+	[PART_RESET] = "restarting",
+};
+
+struct vcpu *partition_vcpu(const struct partition *p, u32 id)
+{
+	if (id >= p->cfg->nvcpus)
+		return NULL;
+	return &percpu[p->cfg->vcpu_slot[id]].vcpu;
+}
+
+void partitions_init(void)
+{
+	u32 i, j;
+
+	for (i = 0; i < nr_partitions; i++) {
+		struct partition *p = &partitions[i];
+		const struct part_config *c = &part_configs[i];
+		int err = 0;
+
+		p->cfg = c;
+		p->index = i;
+		p->state = PART_RESET; /* counts as alive until it boots */
+		pt_init(&p->s2, &arch_pt_s2, &pt_pool, pt_roots[1 + i],
+			plat.addr_bits);
+		for (j = 0; j < c->nmem && !err; j++)
+			err = pt_map(&p->s2, c->mem[j].ipa, PA(c->mem[j].pa),
+				     c->mem[j].size, PT_R | PT_W | PT_X);
+		for (j = 0; j < c->ndev && !err; j++)
+			err = pt_map(&p->s2, c->dev[j].ipa, PA(c->dev[j].pa),
+				     c->dev[j].size, PT_R | PT_W | PT_DEVICE);
+		if (err)
+			panic("partition %s: stage-2 map failed (%d)", c->name,
+			      err);
+		p->vttbr = arch_vttbr(&p->s2, c->vmid);
+	}
+}
+
+static void load_images(const struct partition *p)
+{
+	u32 i;
+
+	for (i = 0; i < p->cfg->nimg; i++) {
+		const struct image_load *img = &p->cfg->img[i];
+
+		memcpy((void *)img->pa, img->src, img->size);
+		arch_dcache_clean((void *)img->pa, img->size);
+	}
+	arch_icache_invalidate();
+}
+
+static noreturn void vcpu_start(struct vcpu *v, u64 entry, u64 arg)
+{
+	arch_vcpu_reset(v, v->part, entry, arg);
+	v->line_len = 0;
+	atomic_store(&v->state, VCPU_ON);
+	arch_vcpu_enter(v);
+}
+
+noreturn void partition_start(struct partition *p)
+{
+	struct vcpu *v0 = partition_vcpu(p, 0);
+
+	load_images(p);
+	p->boots++;
+	p->cntvoff = arch_counter();
+	p->online = 1;
+	atomic_store(&p->state, PART_RUNNING);
+	vcpu_start(v0, p->cfg->entry, p->cfg->dtb);
+}
+
+static void post(struct vcpu *v, u32 req)
+{
+	struct cpu *c = container_of(v, struct cpu, vcpu);
+
+	atomic_or(&c->mailbox, req);
+	arch_doorbell(c->slot);
+}
+
+/* Tell every other vCPU of @self's partition to park. */
+static void stop_others(struct vcpu *self)
+{
+	u32 i;
+
+	for (i = 0; i < self->part->cfg->nvcpus; i++) {
+		struct vcpu *v = partition_vcpu(self->part, i);
+
+		if (v != self)
+			post(v, REQ_STOP);
+	}
+}
+
+/* Power the machine off once no partition can run any more. */
+static void system_check(void)
+{
+	u32 i;
+
+	for (i = 0; i < nr_partitions; i++) {
+		u32 s = atomic_load(&partitions[i].state);
+
+		if (s == PART_RUNNING || s == PART_RESET)
+			return;
+	}
+	pr("no partition is running: system off\n");
+	arch_system_off();
+}
+
+/* Mark @v off; true if it was the last online vCPU of its partition. */
+static bool vcpu_go_off(struct vcpu *v)
+{
+	if (atomic_xchg(&v->state, VCPU_OFF) == VCPU_OFF)
+		return false;
+	return atomic_sub(&v->part->online, 1) == 0;
+}
+
+/* Restart @p here (vCPU 0's CPU) once all its other vCPUs have parked. */
+static noreturn void restart_here(struct partition *p)
+{
+	u32 i;
+
+	/* They were told to stop and only run core code now: a short wait. */
+	for (i = 1; i < p->cfg->nvcpus; i++)
+		while (atomic_load(&partition_vcpu(p, i)->state) != VCPU_OFF)
+			;
+	pr("partition %s: restarting (boot %u)\n", p->cfg->name, p->boots + 1);
+	partition_start(p);
+}
+
+/* Serve a stop request: park, or carry out the reset as vCPU 0. */
+static void serve_stop(struct cpu *c)
+{
+	struct vcpu *v = &c->vcpu;
+
+	console_guest_flush(v);
+	vcpu_go_off(v);
+	if (v->id == 0 && atomic_load(&v->part->state) == PART_RESET)
+		restart_here(v->part);
+}
+
+static void serve_start(struct cpu *c)
+{
+	struct vcpu *v = &c->vcpu;
+
+	if (atomic_load(&v->state) != VCPU_PENDING)
+		return;
+	if (atomic_load(&v->part->state) != PART_RUNNING) {
+		vcpu_go_off(v);
+		return;
+	}
+	vcpu_start(v, v->on_entry, v->on_ctx);
+}
+
+noreturn void cpu_park(struct cpu *c)
+{
+	if (c->vcpu.part) {
+		console_guest_flush(&c->vcpu);
+		vcpu_go_off(&c->vcpu);
+	}
+	for (;;) {
+		u32 req = atomic_xchg(&c->mailbox, 0);
+
+		if (req & REQ_STOP)
+			serve_stop(c);
+		if (req & REQ_START)
+			serve_start(c);
+		if (!atomic_load(&c->mailbox))
+			arch_wait();
+		arch_doorbell_ack();
+	}
+}
+
+void cpu_check_mailbox(struct cpu *c)
+{
+	u32 req;
+
+	if (!__atomic_load_n(&c->mailbox, __ATOMIC_RELAXED))
+		return;
+	req = atomic_xchg(&c->mailbox, 0);
+	if (req & REQ_STOP) {
+		serve_stop(c);
+		cpu_park(c);
+	}
+}
+
+/* Move @v's partition from RUNNING to @to; the winner tells the others. */
+static bool transition(struct vcpu *v, u32 to)
+{
+	if (!atomic_cas(&v->part->state, PART_RUNNING, to))
+		return false;
+	stop_others(v);
+	return true;
+}
+
+static noreturn void halt(struct vcpu *v, u32 to)
+{
+	if (transition(v, to))
+		system_check();
+	cpu_park(this_cpu());
+}
+
+static noreturn void restart(struct vcpu *v)
+{
+	if (transition(v, PART_RESET) && v->id == 0) {
+		console_guest_flush(v);
+		vcpu_go_off(v);
+		restart_here(v->part);
+	}
+	cpu_park(this_cpu());
+}
+
+noreturn void partition_fault(struct vcpu *v, const struct fault_info *f)
+{
+	const struct partition *p = v->part;
+	bool again = p->cfg->on_fault == FAULT_RESTART;
+	char ipa[24] = "?";
+
+	console_guest_flush(v);
+	if (f->ipa != ~0UL)
+		fmt_snprintf(ipa, sizeof(ipa), "0x%lx", f->ipa);
+	pr("fault: partition %s vcpu %u: %s; ESR 0x%lx IPA %s VA 0x%lx ELR 0x%lx: %s\n",
+	   p->cfg->name, v->id, f->what, f->esr, ipa, f->far, v->regs.elr,
+	   again ? "restarting" : "stopped");
+	if (again)
+		restart(v);
+	halt(v, PART_STOPPED);
+}
+
+noreturn void partition_off(struct vcpu *v)
+{
+	console_guest_flush(v);
+	pr("partition %s: off (PSCI SYSTEM_OFF)\n", v->part->cfg->name);
+	halt(v, PART_OFF);
+}
+
+noreturn void partition_reset(struct vcpu *v)
+{
+	console_guest_flush(v);
+	pr("partition %s: reset (PSCI SYSTEM_RESET)\n", v->part->cfg->name);
+	restart(v);
+}
+
+s64 partition_cpu_on(struct vcpu *caller, u32 id, u64 entry, u64 ctx)
+{
+	struct partition *p = caller->part;
+	struct vcpu *v = partition_vcpu(p, id);
+
+	if (!atomic_cas(&v->state, VCPU_OFF, VCPU_PENDING))
+		return atomic_load(&v->state) == VCPU_PENDING ? PSCI_ON_PENDING
+							      : PSCI_ALREADY_ON;
+	/* The target reads these only after REQ_START, posted with release. */
+	v->on_entry = entry;
+	v->on_ctx = ctx;
+	atomic_add(&p->online, 1);
+	post(v, REQ_START);
+	return PSCI_SUCCESS;
+}
+
+noreturn void partition_cpu_off(struct vcpu *v)
+{
+	struct partition *p = v->part;
+
+	console_guest_flush(v);
+	if (vcpu_go_off(v) && atomic_cas(&p->state, PART_RUNNING, PART_OFF)) {
+		pr("partition %s: off (last vCPU called PSCI CPU_OFF)\n",
+		   p->cfg->name);
+		system_check();
+	}
+	cpu_park(this_cpu());
+}
+
+u32 partition_affinity(const struct partition *p, u32 id)
+{
+	u32 s = atomic_load(&partition_vcpu(p, id)->state);
+
+	return s == VCPU_ON ? 0 : s == VCPU_OFF ? 1 : 2;
+}
+
+const char *partition_state_name(u32 state)
+{
+	return state < ARRAY_SIZE(state_names) ? state_names[state] : "?";
+}

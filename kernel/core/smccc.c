@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Decoding of HVC/SMC calls (SMC Calling Convention, Arm DEN0028). Function
+ * ID in w0: bit 31 fast call, bit 30 SMC64, bits [29:24] owning entity
+ * (4 standard secure service = PSCI, 6 vendor hypervisor = Bulkhead).
+ * A 32-bit call (bit 30 clear) only sees the low 32 bits of its arguments.
+ * Everything is checked here, against the partition's own description, so
+ * that call_invoke() never sees an argument it has to doubt.
+ */
+#include <bulkhead/config.h>
+#include <bulkhead/smccc.h>
+
+static struct call_req invalid(s64 error)
+{
+	return (struct call_req){ .op = CALL_INVALID, .error = error };
+}
+
+static struct call_req decode_console(const u64 x[8])
+{
+	struct call_req r = { .op = CALL_HC_CONSOLE };
+	u32 i;
+
+	if (x[1] > BH_CONSOLE_MAX)
+		return invalid(SMCCC_INVALID_PARAMETER);
+	r.console.len = (u32)x[1];
+	for (i = 0; i < r.console.len; i++)
+		r.console.buf[i] = (char)(x[2 + i / 8] >> (8 * (i % 8)));
+	return r;
+}
+
+static struct call_req decode_hypercall(u32 fid, const u64 x[8])
+{
+	switch (fid) {
+	case BH_HC_VERSION:
+		return (struct call_req){ .op = CALL_HC_VERSION };
+	case BH_HC_CONSOLE_WRITE:
+		return decode_console(x);
+	case BH_HC_WHOAMI:
+		return (struct call_req){ .op = CALL_HC_WHOAMI };
+	default:
+		return (struct call_req){ .op = CALL_UNSUPPORTED };
+	}
+}
+
+/* A vCPU named by MPIDR affinity: Aff0 = index, every other field zero. */
+static bool mpidr_to_vcpu(u64 mpidr, const struct call_env *env, u32 *vcpu)
+{
+	if ((mpidr & 0xff00ffff00UL) || (mpidr & 0xff) >= env->nvcpus)
+		return false;
+	*vcpu = (u32)(mpidr & 0xff);
+	return true;
+}
+
+static bool entry_ok(u64 entry, const struct call_env *env)
+{
+	u32 i;
+
+	if (entry & 3)
+		return false;
+	for (i = 0; i < env->nmem; i++)
+		if (entry >= env->mem[i].ipa &&
+		    entry - env->mem[i].ipa < env->mem[i].size)
+			return true;
+	return false;
+}
+
+static struct call_req decode_cpu_on(const u64 a[4], const struct call_env *env)
+{
+	struct call_req r = { .op = CALL_PSCI_CPU_ON };
+
+	if (!mpidr_to_vcpu(a[1], env, &r.cpu_on.vcpu))
+		return invalid(PSCI_INVALID_PARAMETERS);
+	if (!entry_ok(a[2], env))
+		return invalid(PSCI_INVALID_ADDRESS);
+	r.cpu_on.entry = a[2];
+	r.cpu_on.ctx = a[3];
+	return r;
+}
+
+static bool psci_known(u32 fid)
+{
+	switch (fid) {
+	case PSCI_VERSION:
+	case PSCI_FEATURES:
+	case PSCI_CPU_ON_32:
+	case PSCI_CPU_ON_64:
+	case PSCI_CPU_OFF:
+	case PSCI_AFFINITY_INFO_32:
+	case PSCI_AFFINITY_INFO_64:
+	case PSCI_MIGRATE_INFO_TYPE:
+	case PSCI_SYSTEM_OFF:
+	case PSCI_SYSTEM_RESET:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static struct call_req decode_psci(u32 fid, const u64 a[4],
+				   const struct call_env *env)
+{
+	struct call_req r = { .op = CALL_UNSUPPORTED };
+
+	switch (fid) {
+	case PSCI_VERSION:
+		r.op = CALL_PSCI_VERSION;
+		break;
+	case PSCI_FEATURES:
+		r.op = CALL_PSCI_FEATURES;
+		r.feature = (u32)a[1];
+		break;
+	case PSCI_CPU_ON_32:
+	case PSCI_CPU_ON_64:
+		return decode_cpu_on(a, env);
+	case PSCI_CPU_OFF:
+		r.op = CALL_PSCI_CPU_OFF;
+		break;
+	case PSCI_AFFINITY_INFO_32:
+	case PSCI_AFFINITY_INFO_64:
+		/* Only level 0 (a single vCPU) is meaningful here. */
+		if (a[2] != 0 || !mpidr_to_vcpu(a[1], env, &r.target))
+			return invalid(PSCI_INVALID_PARAMETERS);
+		r.op = CALL_PSCI_AFFINITY_INFO;
+		break;
+	case PSCI_MIGRATE_INFO_TYPE:
+		r.op = CALL_PSCI_MIGRATE_INFO_TYPE;
+		break;
+	case PSCI_SYSTEM_OFF:
+		r.op = CALL_PSCI_SYSTEM_OFF;
+		break;
+	case PSCI_SYSTEM_RESET:
+		r.op = CALL_PSCI_SYSTEM_RESET;
+		break;
+	default:
+		break;
+	}
+	return r;
+}
+
+struct call_req call_decode(const u64 x[8], bool hvc, u32 imm,
+			    const struct call_env *env)
+{
+	u32 fid = (u32)x[0];
+	unsigned owner = (fid >> 24) & 0x3f;
+	u64 a[4] = { x[0], x[1], x[2], x[3] };
+	unsigned i;
+
+	if (hvc && imm != 0)
+		return (struct call_req){ .op = CALL_UNSUPPORTED };
+	if (!(fid & BIT(30)))
+		for (i = 1; i < 4; i++)
+			a[i] &= 0xffffffffUL;
+	if (owner == 4 && psci_known(fid))
+		return decode_psci(fid, a, env);
+	if (owner == 6 && hvc && (fid & BIT(31)) && (fid & BIT(30)))
+		return decode_hypercall(fid, x);
+	return (struct call_req){ .op = CALL_UNSUPPORTED };
+}
+
+bool psci_supported(u32 fid)
+{
+	return psci_known(fid);
+}

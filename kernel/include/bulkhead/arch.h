@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The interface generic code uses to reach the architecture. Everything
+ * that touches a system register, a barrier or firmware lives behind it,
+ * so core/ builds on the host against test/unit/fake_arch.c, and a second
+ * architecture is an addition, not a rewrite.
+ */
+#pragma once
+
+#include <bulkhead/pt.h>
+#include <bulkhead/vcpu.h>
+
+struct partition;
+
+/** Descriptor encodings: EL2 stage 1 and stage 2 (Arm ARM D8.3). */
+extern const struct pt_format arch_pt_hyp;
+extern const struct pt_format arch_pt_s2;
+
+/** Per-CPU EL2 setup: vectors, traps, stage-2 controls. */
+void arch_cpu_init(struct cpu *c);
+
+/** Turn on the EL2 MMU with @root (a table of 2^(bits-30) entries). */
+void arch_mmu_enable(u64 *root, u32 bits);
+
+/** Value for VTTBR_EL2 of a partition. */
+u64 arch_vttbr(const struct pt *s2, u16 vmid);
+
+/** Start physical CPU @mpidr at the secondary entry with @slot; PSCI code. */
+s64 arch_cpu_start(u64 mpidr, u64 slot);
+
+/** Power the machine off (firmware PSCI SYSTEM_OFF). */
+noreturn void arch_system_off(void);
+
+/** Wait for an interrupt or event (a doorbell). */
+void arch_wait(void);
+
+/** Ring CPU @slot's doorbell so that it looks at its mailbox. */
+void arch_doorbell(u32 slot);
+
+/** Acknowledge a doorbell that woke a parked CPU. */
+void arch_doorbell_ack(void);
+
+/**
+ * Reset this CPU's EL1 state and @v's registers so that @v enters @p at
+ * @entry with x0 = @arg, MMU off, interrupts masked (arm64 boot protocol).
+ */
+void arch_vcpu_reset(struct vcpu *v, const struct partition *p, u64 entry,
+		     u64 arg);
+
+/** Restore @v's registers and enter the guest. */
+noreturn void arch_vcpu_enter(struct vcpu *v);
+
+/** Clean [p, p+len) to the point of coherency. */
+void arch_dcache_clean(const void *p, u64 len);
+
+/** Invalidate all instruction caches (inner shareable). */
+void arch_icache_invalidate(void);
+
+/** Read the physical counter. */
+u64 arch_counter(void);
+
+/** Halt this CPU forever (after a core bug was reported). */
+noreturn void arch_halt(void);

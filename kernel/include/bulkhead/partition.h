@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Partitions at run time: their stage-2 map and lifecycle. A partition is
+ * created from its config at boot and never destroyed; it can be stopped
+ * (after a fault, or when it powers itself off) and restarted from its
+ * image (after a fault when its policy says so, or on PSCI SYSTEM_RESET).
+ */
+#pragma once
+
+#include <bulkhead/config.h>
+#include <bulkhead/pt.h>
+#include <bulkhead/vcpu.h>
+
+enum part_state {
+	PART_RUNNING = 0,
+	PART_STOPPED = 1, /* after a fault with on-fault = "stop" */
+	PART_OFF = 2,	  /* the guest called PSCI SYSTEM_OFF */
+	PART_RESET = 3,	  /* being restarted: its vCPUs are parking */
+};
+
+struct partition {
+	const struct part_config *cfg;
+	struct pt s2;
+	u64 vttbr;
+	u32 index;
+	u32 state;   /* enum part_state, atomic */
+	u32 boots;   /* 1 on the first boot, +1 on every restart */
+	u32 online;  /* vCPUs on or pending, atomic */
+	u64 cntvoff; /* CNTVOFF_EL2 of its vCPUs: virtual time starts at 0 */
+};
+
+extern struct partition partitions[];
+extern struct pt_pool pt_pool;
+
+/** Create every partition's stage-2 map (boot CPU, once). */
+void partitions_init(void);
+
+/** Boot or restart @p on this CPU, which must host its vCPU 0. */
+noreturn void partition_start(struct partition *p);
+
+/** What to do after a guest fault or an exit the core cannot serve. */
+struct fault_info {
+	const char *what;
+	u64 esr;
+	u64 far; /* faulting VA (FAR_EL2), or 0 */
+	u64 ipa; /* faulting IPA (HPFAR_EL2), or ~0 when not known */
+};
+
+/**
+ * Report a fault of the current vCPU on one line and apply its partition's
+ * policy: stop it, or restart it from its image. Never returns.
+ */
+noreturn void partition_fault(struct vcpu *v, const struct fault_info *f);
+
+/** The current vCPU's partition powers off (PSCI SYSTEM_OFF). */
+noreturn void partition_off(struct vcpu *v);
+
+/** The current vCPU's partition restarts (PSCI SYSTEM_RESET). */
+noreturn void partition_reset(struct vcpu *v);
+
+/** Park this CPU until a request arrives, then serve it. */
+noreturn void cpu_park(struct cpu *c);
+
+/** Serve requests in this CPU's mailbox before returning to the guest. */
+void cpu_check_mailbox(struct cpu *c);
+
+/** The vCPU of @p with index @id, or NULL. */
+struct vcpu *partition_vcpu(const struct partition *p, u32 id);
+
+/** PSCI CPU_ON of vCPU @id (already validated); a PSCI return code. */
+s64 partition_cpu_on(struct vcpu *caller, u32 id, u64 entry, u64 ctx);
+
+/** PSCI CPU_OFF of the calling vCPU. */
+noreturn void partition_cpu_off(struct vcpu *v);
+
+/** PSCI AFFINITY_INFO of vCPU @id: 0 on, 1 off, 2 on pending. */
+u32 partition_affinity(const struct partition *p, u32 id);
+
+/** "running", "stopped", ... for messages. */
+const char *partition_state_name(u32 state);

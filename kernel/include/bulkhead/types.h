@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Basic types for the EL2 core. Physical, intermediate-physical and virtual
+ * addresses get distinct wrapper types so that a stage-2 mapping cannot be
+ * handed a host virtual address (or the other way round) by accident.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef uint8_t u8;
+typedef uint16_t u16;
+typedef uint32_t u32;
+typedef uint64_t u64;
+typedef int32_t s32;
+typedef int64_t s64;
+
+/** A physical address (what the memory system sees). */
+typedef struct {
+	u64 pa;
+} paddr_t;
+
+/** An intermediate physical address (what a guest calls physical). */
+typedef struct {
+	u64 ipa;
+} ipaddr_t;
+
+#define PA(x) ((paddr_t){ .pa = (x) })
+#define IPA(x) ((ipaddr_t){ .ipa = (x) })
+
+#define PAGE_SHIFT 12
+#define PAGE_SIZE (1UL << PAGE_SHIFT)
+#define SZ_2M (1UL << 21)
+#define SZ_1G (1UL << 30)
+
+#define ALIGNED(x, a) ((((u64)(x)) & ((u64)(a)-1)) == 0)
+#define ROUND_UP(x, a) ((((u64)(x)) + (u64)(a)-1) & ~((u64)(a)-1))
+#define ROUND_DOWN(x, a) (((u64)(x)) & ~((u64)(a)-1))
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define BIT(n) (1UL << (n))
+#define MIN(a, b) ((a) < (b) ? (a) : (b))
+#define MAX(a, b) ((a) > (b) ? (a) : (b))
+
+#define container_of(ptr, type, member) \
+	((type *)(void *)((char *)(ptr)-offsetof(type, member)))
+
+#define noreturn _Noreturn
+
+#define aligned_to(n) __attribute__((aligned(n)))
+#define in_section(s) __attribute__((section(s)))

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A vCPU and the physical CPU it is pinned to. There is exactly one vCPU
+ * per physical CPU, so the vCPU lives inside the per-CPU area: the exit
+ * path saves guest registers straight into it, with SP_EL2 pointing at
+ * @regs whenever a guest runs (the stack grows down from there).
+ */
+#pragma once
+
+#include <bulkhead/config.h>
+
+/** Guest general-purpose state saved by the exit path. */
+struct regs {
+	u64 x[31];
+	u64 elr;  /* ELR_EL2: where the guest resumes */
+	u64 spsr; /* SPSR_EL2: its PSTATE */
+	u64 pad;  /* keeps the frame a multiple of 16 bytes */
+};
+
+enum vcpu_state {
+	VCPU_OFF = 0,	  /* parked in the core, waits for CPU_ON or boot */
+	VCPU_ON = 1,	  /* runs (or is about to run) guest code */
+	VCPU_PENDING = 2, /* PSCI CPU_ON accepted, not yet started */
+};
+
+#define CON_LINE 120 /* characters of one tagged console line */
+
+struct partition;
+
+struct vcpu {
+	struct regs regs; /* first: the exit path addresses it through SP */
+	struct partition *part;
+	u32 id;	      /* index inside the partition: virtual MPIDR.Aff0 */
+	u32 state;    /* enum vcpu_state, written with atomics */
+	u64 on_entry; /* pending PSCI CPU_ON: entry point and context id */
+	u64 on_ctx;
+	u32 line_len;
+	char line[CON_LINE];
+};
+
+/** Requests one CPU posts to another's mailbox (then rings its doorbell). */
+enum cpu_request {
+	REQ_STOP = 1U << 0,  /* park the vCPU: its partition stops */
+	REQ_START = 1U << 1, /* start the vCPU (CPU_ON, or partition boot) */
+};
+
+#define CPU_STACK_SIZE 3072
+
+struct cpu {
+	u8 stack[CPU_STACK_SIZE] aligned_to(16);
+	struct vcpu vcpu; /* SP_EL2 == &vcpu.regs while the guest runs */
+	const struct cpu_config *cfg;
+	u32 slot;
+	u32 mailbox; /* enum cpu_request bits, atomic */
+} aligned_to(16);
+
+extern struct cpu percpu[];
+
+/** The per-CPU area of the CPU running this code. */
+struct cpu *this_cpu(void);

@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: MIT
+/*
+ * memcpy/memset/memcmp/strlen for the freestanding core. GCC may emit calls
+ * to memcpy and memset for struct copies, so these must exist. memcpy and
+ * memset move 16 bytes a step when both ends allow it: image loading at
+ * boot copies whole guest images and is on the boot-cost path.
+ */
+#include <bulkhead/lib.h>
+
+void *memcpy(void *dst, const void *src, size_t n)
+{
+	u8 *d = dst;
+	const u8 *s = src;
+
+	if (ALIGNED((u64)d | (u64)s, 16)) {
+		for (; n >= 16; n -= 16, d += 16, s += 16) {
+			u64 a = ((const u64 *)(const void *)s)[0];
+			u64 b = ((const u64 *)(const void *)s)[1];
+
+			((u64 *)(void *)d)[0] = a;
+			((u64 *)(void *)d)[1] = b;
+		}
+	}
+	while (n--)
+		*d++ = *s++;
+	return dst;
+}
+
+void *memset(void *dst, int c, size_t n)
+{
+	u8 *d = dst;
+
+	if (ALIGNED((u64)d, 16)) {
+		u64 v = 0x0101010101010101UL * (u8)c;
+
+		for (; n >= 16; n -= 16, d += 16) {
+			((u64 *)(void *)d)[0] = v;
+			((u64 *)(void *)d)[1] = v;
+		}
+	}
+	while (n--)
+		*d++ = (u8)c;
+	return dst;
+}
+
+int memcmp(const void *a, const void *b, size_t n)
+{
+	const u8 *x = a, *y = b;
+
+	for (; n; n--, x++, y++)
+		if (*x != *y)
+			return *x - *y;
+	return 0;
+}
+
+size_t strlen(const char *s)
+{
+	size_t n = 0;
+
+	while (s[n])
+		n++;
+	return n;
+}
