@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The bare-metal guest runtime: entry, stacks, MMU, exception vectors,
+ * console, PSCI and Bulkhead hypercalls, boot arguments. A guest defines
+ * guest_main() (vCPU 0) and, if it starts more vCPUs, passes an entry to
+ * rt_cpu_on(). The same image also boots natively under QEMU: then PSCI
+ * goes to QEMU's firmware, the console is the PL011 itself, and the boot
+ * arguments come from QEMU's own device tree (-append).
+ */
+#pragma once
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define RT_MAX_CPUS 8
+
+struct rt_whoami {
+	uint32_t partition, vcpu, nvcpus, pcpu, boots;
+	char name[17];
+};
+
+/** The guest's main program, on vCPU 0. */
+void guest_main(void);
+
+/** Called by rt_irq() for each interrupt; @stamp is CNTVCT at entry. */
+void guest_irq(uint32_t intid, uint64_t stamp);
+
+/** Formatted output; lines appear on the console as a whole. */
+int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void rt_write(const char *s, size_t n);
+
+/** True when running without a hypervisor (booted at EL2 by QEMU). */
+bool rt_is_native(void);
+
+/** Ask Bulkhead who we are; false natively. */
+bool rt_whoami(struct rt_whoami *w);
+
+/** This CPU's index (MPIDR.Aff0: the vCPU index under Bulkhead). */
+unsigned rt_cpu(void);
+
+uint64_t rt_counter(void);   /* CNTVCT_EL0 */
+uint64_t rt_frequency(void); /* CNTFRQ_EL0 */
+void rt_delay_us(uint64_t us);
+
+/** Start CPU @cpu at @entry(@arg) with PSCI CPU_ON; a PSCI status. */
+int64_t rt_cpu_on(unsigned cpu, void (*entry)(uint64_t), uint64_t arg);
+__attribute__((__noreturn__)) void rt_cpu_off(void);
+__attribute__((__noreturn__)) void rt_system_off(void);
+__attribute__((__noreturn__)) void rt_system_reset(void);
+int64_t rt_psci(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3);
+
+/** Value of "key=value" in the boot arguments, or @dflt. */
+uint64_t rt_arg(const char *key, uint64_t dflt);
+
+/** The boot arguments (empty if none). */
+const char *rt_bootargs(void);
+
+/** CNTPCT_EL0 sampled at the image's first instruction. */
+extern uint64_t rt_boot_stamp;
+
+/* Raw SMCCC call through HVC; returns x0, fills out[0..7] if not NULL. */
+uint64_t rt_hvc(uint64_t fn, const uint64_t args[7], uint64_t out[8]);
