@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+#
+# check-bad.sh BHCONFIG CONFIG.dts IMAGEDIR: CONFIG must be rejected, and
+# the tool's messages (stderr, in order) must be exactly the lines the file
+# lists as "// expect: ..." comments. Run from the top of the tree, so that
+# messages name the file as test/configs/bad/NAME.dts.
+set -uo pipefail
+tool="$1" config="$2" images="$3"
+
+expected=$(sed -n 's|^// expect: ||p' "$config")
+[[ -n "$expected" ]] || { echo "$config has no '// expect:' line"; exit 1; }
+actual=$("$tool" check "$config" -I dts -I "$(dirname "$config")" -L "$images" 2>&1 >/dev/null)
+status=$?
+actual=$(printf '%s\n' "$actual" | sed '/^$/d') # dtc separates its errors with blank lines
+if [[ $status -ne 1 ]]; then
+	echo "expected exit status 1 (rejected), got $status"
+	printf '%s\n' "$actual"
+	exit 1
+fi
+if [[ "$actual" != "$expected" ]]; then
+	echo "--- expected"
+	printf '%s\n' "$expected"
+	echo "--- actual"
+	printf '%s\n' "$actual"
+	exit 1
+fi
+printf '%s\n' "$actual"

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A fake descriptor encoding for testing the generic table builder on the
+ * host. It is deliberately unlike the Arm one (flags in the top bits,
+ * attributes in the low nibble), so tests cannot pass by leaning on real
+ * descriptor bits: they must go through pt_lookup() and the format.
+ */
+#pragma once
+
+#include <bulkhead/pt.h>
+
+#define FAKE_VALID (1UL << 63)
+#define FAKE_TABLE (1UL << 62)
+#define FAKE_LEVEL(d) (((d) >> 59) & 3)
+#define FAKE_ATTR(d) ((unsigned)((d)&0xf))
+
+extern const struct pt_format fake_pt;
+
+/** A pool of @pages zeroed 4 KiB pages (free with fake_pool_free). */
+struct pt_pool fake_pool(unsigned pages);
+void fake_pool_free(struct pt_pool *pool);
