@@ -84,6 +84,7 @@ static noreturn void cpu_main(struct cpu *c)
 	arch_cpu_init(c);
 	if (cfg->part >= 0) {
 		c->vcpu.part = &partitions[cfg->part];
+		c->vcpu.part_tag = (u8)(cfg->part + 1);
 		c->vcpu.id = cfg->vcpu;
 		if (cfg->vcpu == 0)
 			partition_start(c->vcpu.part);

@@ -28,33 +28,6 @@ struct vcpu *partition_vcpu(const struct partition *p, u32 id)
 	return &percpu[p->cfg->vcpu_slot[id]].vcpu;
 }
 
-void partitions_init(void)
-{
-	u32 i, j;
-
-	for (i = 0; i < nr_partitions; i++) {
-		struct partition *p = &partitions[i];
-		const struct part_config *c = &part_configs[i];
-		int err = 0;
-
-		p->cfg = c;
-		p->index = i;
-		p->state = PART_RESET; /* counts as alive until it boots */
-		pt_init(&p->s2, &arch_pt_s2, &pt_pool, pt_roots[1 + i],
-			plat.addr_bits);
-		for (j = 0; j < c->nmem && !err; j++)
-			err = pt_map(&p->s2, c->mem[j].ipa, PA(c->mem[j].pa),
-				     c->mem[j].size, PT_R | PT_W | PT_X);
-		for (j = 0; j < c->ndev && !err; j++)
-			err = pt_map(&p->s2, c->dev[j].ipa, PA(c->dev[j].pa),
-				     c->dev[j].size, PT_R | PT_W | PT_DEVICE);
-		if (err)
-			panic("partition %s: stage-2 map failed (%d)", c->name,
-			      err);
-		p->vttbr = arch_vttbr(&p->s2, c->vmid);
-	}
-}
-
 static void load_images(const struct partition *p)
 {
 	u32 i;
@@ -71,6 +44,7 @@ static void load_images(const struct partition *p)
 static noreturn void vcpu_start(struct vcpu *v, u64 entry, u64 arg)
 {
 	arch_vcpu_reset(v, v->part, entry, arg);
+	vgic_vcpu_reset(v);
 	v->line_len = 0;
 	atomic_store(&v->state, VCPU_ON);
 	arch_vcpu_enter(v);
@@ -81,6 +55,7 @@ noreturn void partition_start(struct partition *p)
 	struct vcpu *v0 = partition_vcpu(p, 0);
 
 	load_images(p);
+	vgic_partition_spis(p, true);
 	p->boots++;
 	p->cntvoff = arch_counter();
 	p->online = 1;
@@ -88,7 +63,7 @@ noreturn void partition_start(struct partition *p)
 	vcpu_start(v0, p->cfg->entry, p->cfg->dtb);
 }
 
-static void post(struct vcpu *v, u32 req)
+void vcpu_request(struct vcpu *v, u32 req)
 {
 	struct cpu *c = container_of(v, struct cpu, vcpu);
 
@@ -105,7 +80,7 @@ static void stop_others(struct vcpu *self)
 		struct vcpu *v = partition_vcpu(self->part, i);
 
 		if (v != self)
-			post(v, REQ_STOP);
+			vcpu_request(v, REQ_STOP);
 	}
 }
 
@@ -129,6 +104,7 @@ static bool vcpu_go_off(struct vcpu *v)
 {
 	if (atomic_xchg(&v->state, VCPU_OFF) == VCPU_OFF)
 		return false;
+	vgic_vcpu_park(v);
 	return atomic_sub(&v->part->online, 1) == 0;
 }
 
@@ -140,7 +116,7 @@ static noreturn void restart_here(struct partition *p)
 	/* They were told to stop and only run core code now: a short wait. */
 	for (i = 1; i < p->cfg->nvcpus; i++)
 		while (atomic_load(&partition_vcpu(p, i)->state) != VCPU_OFF)
-			;
+			arch_relax();
 	pr("partition %s: restarting (boot %u)\n", p->cfg->name, p->boots + 1);
 	partition_start(p);
 }
@@ -171,10 +147,6 @@ static void serve_start(struct cpu *c)
 
 noreturn void cpu_park(struct cpu *c)
 {
-	if (c->vcpu.part) {
-		console_guest_flush(&c->vcpu);
-		vcpu_go_off(&c->vcpu);
-	}
 	for (;;) {
 		u32 req = atomic_xchg(&c->mailbox, 0);
 
@@ -199,6 +171,8 @@ void cpu_check_mailbox(struct cpu *c)
 		serve_stop(c);
 		cpu_park(c);
 	}
+	if (req & REQ_VIRQ)
+		vgic_flush(&c->vcpu);
 }
 
 /* Move @v's partition from RUNNING to @to; the winner tells the others. */
@@ -206,15 +180,24 @@ static bool transition(struct vcpu *v, u32 to)
 {
 	if (!atomic_cas(&v->part->state, PART_RUNNING, to))
 		return false;
+	vgic_partition_spis(v->part, false);
 	stop_others(v);
 	return true;
+}
+
+/* The running vCPU @v stops here; its CPU waits for requests. */
+static noreturn void park_running(struct vcpu *v)
+{
+	console_guest_flush(v);
+	vcpu_go_off(v);
+	cpu_park(this_cpu());
 }
 
 static noreturn void halt(struct vcpu *v, u32 to)
 {
 	if (transition(v, to))
 		system_check();
-	cpu_park(this_cpu());
+	park_running(v);
 }
 
 static noreturn void restart(struct vcpu *v)
@@ -224,7 +207,7 @@ static noreturn void restart(struct vcpu *v)
 		vcpu_go_off(v);
 		restart_here(v->part);
 	}
-	cpu_park(this_cpu());
+	park_running(v);
 }
 
 noreturn void partition_fault(struct vcpu *v, const struct fault_info *f)
@@ -270,7 +253,7 @@ s64 partition_cpu_on(struct vcpu *caller, u32 id, u64 entry, u64 ctx)
 	v->on_entry = entry;
 	v->on_ctx = ctx;
 	atomic_add(&p->online, 1);
-	post(v, REQ_START);
+	vcpu_request(v, REQ_START);
 	return PSCI_SUCCESS;
 }
 
@@ -280,6 +263,7 @@ noreturn void partition_cpu_off(struct vcpu *v)
 
 	console_guest_flush(v);
 	if (vcpu_go_off(v) && atomic_cas(&p->state, PART_RUNNING, PART_OFF)) {
+		vgic_partition_spis(p, false);
 		pr("partition %s: off (last vCPU called PSCI CPU_OFF)\n",
 		   p->cfg->name);
 		system_check();

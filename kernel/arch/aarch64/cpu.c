@@ -10,6 +10,7 @@
  * DC ISW from EL1 is performed as DC CISW, so a guest cannot discard another
  * partition's dirty lines.
  */
+#include <arch/gicv3.h>
 #include <arch/pt_bits.h>
 #include <arch/sysreg.h>
 #include <bulkhead/arch.h>
@@ -70,7 +71,6 @@ void arch_cpu_init(struct cpu *c)
 	u64 vtcr = (64UL - plat.addr_bits) | VTCR_SL0_LEVEL1 | TCR_WALK_ATTRS |
 		   (pa_range() << 16) | VTCR_EL2_RES1;
 
-	(void)c;
 	sysreg_write(vtcr_el2, vtcr);
 	sysreg_write(hcr_el2, HCR_GUEST);
 	sysreg_write(cptr_el2, CPTR_EL2_RES1);
@@ -82,6 +82,7 @@ void arch_cpu_init(struct cpu *c)
 	sysreg_write(cnthctl_el2, CNTHCTL_EL1PCTEN);
 	sysreg_write(vpidr_el2, sysreg_read(midr_el1));
 	isb();
+	gic_cpu_init(c);
 }
 
 /* EL1 system registers a (re)started guest must not inherit. */
@@ -168,6 +169,13 @@ noreturn void arch_halt(void)
 {
 	for (;;)
 		wfi();
+}
+
+/* YIELD: on hardware a hint to SMT siblings; under QEMU's single-threaded
+ * -icount mode the point where it switches to another vCPU. */
+void arch_relax(void)
+{
+	__asm__ volatile("yield" : : : "memory");
 }
 
 void arch_dcache_clean(const void *p, u64 len)

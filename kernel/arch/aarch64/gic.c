@@ -13,11 +13,15 @@
 #include <bulkhead/config.h>
 #include <bulkhead/console.h>
 #include <bulkhead/partition.h>
+#include <bulkhead/vgic.h>
 
 #define ICC_SRE_SRE (1UL << 0)
 #define ICC_SRE_ENABLE (1UL << 3) /* EL1 may use its own ICC_SRE_EL1 */
 #define ICC_CTLR_EOIMODE (1UL << 1)
 #define ICH_HCR_EN (1UL << 0)
+#define ICH_HCR_UIE (1UL << 1) /* maintenance IRQ when <= 1 LR is in use */
+
+static u32 nr_lrs; /* ICH_VTR_EL2.ListRegs + 1 (4 on cortex-a72) */
 
 static void gicd_wait_rwp(void)
 {
@@ -61,11 +65,12 @@ static u64 gicr_find(u64 mpidr)
 	}
 }
 
-u64 gic_cpu_init(u64 mpidr)
+void gic_cpu_init(struct cpu *c)
 {
-	u64 rd = gicr_find(mpidr);
+	u64 rd = gicr_find(c->cfg->mpidr);
 	u64 sgi = rd + GICR_SGI_BASE;
 
+	c->gicr = rd;
 	mmio_write32(rd + GICR_WAKER,
 		     mmio_read32(rd + GICR_WAKER) & ~GICR_WAKER_PS);
 	while (mmio_read32(rd + GICR_WAKER) & GICR_WAKER_CA)
@@ -77,16 +82,74 @@ u64 gic_cpu_init(u64 mpidr)
 	for (u32 i = 0; i < 32; i += 4)
 		mmio_write32(sgi + GICD_IPRIORITYR + i,
 			     0x01010101U * GIC_PRIO_DEFAULT);
-	mmio_write32(sgi + GICD_ISENABLER, 1U << GIC_SGI_DOORBELL);
+	mmio_write32(sgi + GICD_ISENABLER,
+		     1U << GIC_SGI_DOORBELL | 1U << GIC_PPI_MAINT);
 
 	sysreg_write(ICC_SRE_EL2, ICC_SRE_SRE | ICC_SRE_ENABLE);
 	isb();
 	sysreg_write(ICC_PMR_EL1, 0xff);
 	sysreg_write(ICC_CTLR_EL1, ICC_CTLR_EOIMODE);
 	sysreg_write(ICC_IGRPEN1_EL1, 1);
+	nr_lrs = (u32)(sysreg_read(ICH_VTR_EL2) & 0x1f) + 1;
+	arch_vgic_reset();
+}
+
+u32 arch_lr_count(void)
+{
+	return nr_lrs;
+}
+
+u32 arch_lr_empty(void)
+{
+	return (u32)sysreg_read(ICH_ELRSR_EL2);
+}
+
+void arch_vgic_underflow(bool on)
+{
+	sysreg_write(ICH_HCR_EL2, ICH_HCR_EN | (on ? ICH_HCR_UIE : 0));
+}
+
+void arch_vgic_reset(void)
+{
+	for (u32 n = 0; n < nr_lrs; n++)
+		arch_lr_write(n, 0);
+	sysreg_write(ICH_AP0R0_EL2, 0);
+	sysreg_write(ICH_AP1R0_EL2, 0);
+	sysreg_write(ICH_VMCR_EL2, 0);
 	sysreg_write(ICH_HCR_EL2, ICH_HCR_EN);
 	isb();
-	return rd;
+}
+
+u32 arch_gicd_read(u32 off)
+{
+	return mmio_read32(plat.gicd + off);
+}
+
+void arch_gicd_write(u32 off, u32 val)
+{
+	mmio_write32(plat.gicd + off, val);
+}
+
+void arch_gicd_route(u32 intid, u64 mpidr)
+{
+	mmio_write64(plat.gicd + GICD_IROUTER + 8UL * intid,
+		     mpidr & MPIDR_AFF_MASK);
+}
+
+u32 arch_gicr_read(u32 slot, u32 off)
+{
+	return mmio_read32(percpu[slot].gicr + GICR_SGI_BASE + off);
+}
+
+void arch_gicr_write(u32 slot, u32 off, u32 val)
+{
+	mmio_write32(percpu[slot].gicr + GICR_SGI_BASE + off, val);
+}
+
+void arch_vtimer_stop(void)
+{
+	sysreg_write(cntv_ctl_el0, 0);
+	isb();
 }
 
 /* ICC_SGI1R_EL1 (IHI 0069 12.2.23): Aff3 [55:48], INTID [27:24],
@@ -123,17 +186,29 @@ void arch_wait(void)
 	wfi();
 }
 
-/** Physical IRQ while a guest runs; nonzero asks for the slow path. */
-u64 trap_irq(struct regs *r);
-u64 trap_irq(struct regs *r)
+/**
+ * A physical IRQ the assembly fast path (vectors.S) did not finish: @iar
+ * is already acknowledged. Owned interrupts get here only when no list
+ * register was free. Nonzero asks for the slow path (the mailbox).
+ */
+u64 trap_irq(struct regs *r, u64 iar);
+u64 trap_irq(struct regs *r, u64 iar)
 {
-	u64 iar = sysreg_read(ICC_IAR1_EL1);
+	struct vcpu *v = container_of(r, struct vcpu, regs);
 	u32 intid = (u32)(iar & 0xffffff);
 
-	(void)r;
-	if (intid == GIC_SPURIOUS)
+	if (intid >= 1020)
 		return 0;
-	irq_done(iar);
+	sysreg_write(ICC_EOIR1_EL1, iar);
+	if (vgic_owns(intid, v->part->index)) {
+		vgic_inject_hw(v, intid);
+		return 0;
+	}
+	sysreg_write(ICC_DIR_EL1, iar);
+	if (intid == GIC_PPI_MAINT) {
+		vgic_maintenance(v);
+		return 0;
+	}
 	return intid == GIC_SGI_DOORBELL;
 }
 

@@ -17,6 +17,10 @@ _Static_assert(offsetof(struct regs, spsr) == offsetof(struct regs, elr) + 8,
 _Static_assert(sizeof(struct regs) % 16 == 0, "frame keeps SP aligned");
 _Static_assert(offsetof(struct cpu, vcpu) % 16 == 0, "SP alignment");
 _Static_assert(sizeof(struct cpu) % 16 == 0, "per-CPU array alignment");
+_Static_assert(sizeof(struct vspi) == 8, "vectors.S indexes vspis[] by << 3");
+_Static_assert(offsetof(struct vcpu, vgic.prio) + 32 < 4096 &&
+		       offsetof(struct vcpu, part_tag) < 4096,
+	       "ldrb immediate offsets from the frame");
 
 void asm_offsets(void);
 void asm_offsets(void)
@@ -26,4 +30,9 @@ void asm_offsets(void)
 	       offsetof(struct cpu, vcpu) + offsetof(struct vcpu, regs));
 	DEFINE(REGS_ELR, offsetof(struct regs, elr));
 	DEFINE(REGS_SPSR, offsetof(struct regs, spsr));
+	DEFINE(VCPU_PRIO_VTIMER,
+	       offsetof(struct vcpu, vgic.prio) + VGIC_PPI_VTIMER);
+	DEFINE(VCPU_PART_TAG, offsetof(struct vcpu, part_tag));
+	DEFINE(VSPI_PART, offsetof(struct vspi, part));
+	DEFINE(VSPI_PRIO, offsetof(struct vspi, prio));
 }

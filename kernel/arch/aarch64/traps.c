@@ -13,6 +13,7 @@
 #include <bulkhead/lib.h>
 #include <bulkhead/partition.h>
 #include <bulkhead/smccc.h>
+#include <bulkhead/vgic.h>
 
 enum trap_result {
 	TRAP_RESUME,
@@ -66,10 +67,69 @@ static u64 fault_ipa(void)
 /* A default in every slot, then the handled classes override it. */
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Woverride-init"
+/* Value of an n-byte load as the destination register receives it. */
+static u64 load_extend(u64 val, const struct esr_dabt *d)
+{
+	unsigned bits = d->size * 8;
+
+	if (bits < 64)
+		val &= (1UL << bits) - 1;
+	if (d->sign && bits < 64 && (val >> (bits - 1)) & 1)
+		val |= ~0UL << bits;
+	return d->sf ? val : val & 0xffffffffUL;
+}
+
+/*
+ * A stage-2 translation fault of a single load or store (ISV = 1) may be
+ * an access to an emulated region; anything else is the guest's fault.
+ */
+static enum trap_result trap_dabt(struct vcpu *v, u64 esr)
+{
+	struct esr_dabt d = esr_decode_dabt(esr);
+	struct mmio_access a = { .size = d.size, .write = d.write };
+	u64 *reg = d.reg == 31 ? NULL : &v->regs.x[d.reg];
+	int level;
+
+	if (esr_fsc_kind(d.fsc, &level) != FSC_TRANSLATION || !d.isv || d.s1ptw)
+		return TRAP_FAULT;
+	if (a.write && reg)
+		a.value = d.size == 8 ? *reg
+				      : *reg & ((1UL << (8 * d.size)) - 1);
+	if (!vgic_mmio(v, fault_ipa(), &a))
+		return TRAP_FAULT;
+	if (!a.write && reg)
+		*reg = load_extend(a.value, &d);
+	v->regs.elr += 4;
+	return TRAP_RESUME;
+}
+
+/* Trapped MSR/MRS: only the GIC's SGI registers are expected. */
+static enum trap_result trap_sysreg(struct vcpu *v, u64 esr)
+{
+	struct esr_sysreg s = esr_decode_sysreg(esr);
+	u64 val = s.reg == 31 ? 0 : v->regs.x[s.reg];
+
+	switch (esr_sysreg_id(&s)) {
+	case SYSREG_ID(3, 0, 12, 11, 5): /* ICC_SGI1R_EL1 */
+		if (!s.read)
+			vgic_sgi(v, val);
+		break;
+	case SYSREG_ID(3, 0, 12, 11, 6): /* ICC_ASGI1R_EL1 */
+	case SYSREG_ID(3, 0, 12, 11, 7): /* ICC_SGI0R_EL1 */
+		break; /* no group 0 or secure SGIs in a partition: ignored */
+	default:
+		return TRAP_FAULT;
+	}
+	if (s.read && s.reg != 31)
+		v->regs.x[s.reg] = 0;
+	v->regs.elr += 4;
+	return TRAP_RESUME;
+}
+
 static const trap_fn trap_table[EC_MAX + 1] = {
-	[0 ... EC_MAX] = trap_default,
-	[EC_HVC64] = trap_hvc,
-	[EC_SMC64] = trap_smc,
+	[0 ... EC_MAX] = trap_default, [EC_HVC64] = trap_hvc,
+	[EC_SMC64] = trap_smc,	       [EC_DABT_LOW] = trap_dabt,
+	[EC_SYS64] = trap_sysreg,
 };
 #pragma GCC diagnostic pop
 

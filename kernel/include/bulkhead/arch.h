@@ -31,6 +31,9 @@ s64 arch_cpu_start(u64 mpidr, u64 slot);
 /** Power the machine off (firmware PSCI SYSTEM_OFF). */
 noreturn void arch_system_off(void);
 
+/** Spin-loop hint (YIELD): used in every busy-wait of the core. */
+void arch_relax(void);
+
 /** Wait for an interrupt or event (a doorbell). */
 void arch_wait(void);
 

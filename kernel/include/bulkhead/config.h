@@ -46,8 +46,6 @@ struct part_config {
 	const struct mem_region *dev; /* granted device pages, ipa == pa */
 	u32 nimg;
 	const struct image_load *img;
-	u32 nirq;
-	const struct irq_grant *irq;
 	u64 entry; /* IPA of vCPU 0's first instruction */
 	u64 dtb;   /* IPA of the guest device tree, 0 if none */
 	u16 vmid;

@@ -10,6 +10,7 @@
 #include <bulkhead/config.h>
 #include <bulkhead/pt.h>
 #include <bulkhead/vcpu.h>
+#include <bulkhead/vgic.h>
 
 enum part_state {
 	PART_RUNNING = 0,
@@ -27,6 +28,7 @@ struct partition {
 	u32 boots;   /* 1 on the first boot, +1 on every restart */
 	u32 online;  /* vCPUs on or pending, atomic */
 	u64 cntvoff; /* CNTVOFF_EL2 of its vCPUs: virtual time starts at 0 */
+	struct vgic_dist vgic;
 };
 
 extern struct partition partitions[];
@@ -58,11 +60,17 @@ noreturn void partition_off(struct vcpu *v);
 /** The current vCPU's partition restarts (PSCI SYSTEM_RESET). */
 noreturn void partition_reset(struct vcpu *v);
 
-/** Park this CPU until a request arrives, then serve it. */
+/**
+ * Wait for requests in this CPU's mailbox and serve them. The vCPU's state
+ * is left alone: a CPU_ON may already be pending for it at boot.
+ */
 noreturn void cpu_park(struct cpu *c);
 
 /** Serve requests in this CPU's mailbox before returning to the guest. */
 void cpu_check_mailbox(struct cpu *c);
+
+/** Post @req (enum cpu_request) to @v's CPU and ring its doorbell. */
+void vcpu_request(struct vcpu *v, u32 req);
 
 /** The vCPU of @p with index @id, or NULL. */
 struct vcpu *partition_vcpu(const struct partition *p, u32 id);

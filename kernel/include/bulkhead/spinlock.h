@@ -10,6 +10,9 @@
 
 #include <bulkhead/types.h>
 
+/** Spin-loop hint (arch.h). */
+void arch_relax(void);
+
 typedef struct {
 	u32 locked;
 } spinlock_t;
@@ -18,7 +21,7 @@ static inline void spin_lock(spinlock_t *l)
 {
 	while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE))
 		while (__atomic_load_n(&l->locked, __ATOMIC_RELAXED))
-			;
+			arch_relax();
 }
 
 static inline void spin_unlock(spinlock_t *l)

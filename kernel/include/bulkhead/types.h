@@ -40,6 +40,7 @@ typedef struct {
 #define ROUND_DOWN(x, a) (((u64)(x)) & ~((u64)(a)-1))
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define BIT(n) (1UL << (n))
+#define BIT32(n) (1U << (n))
 #define MIN(a, b) ((a) < (b) ? (a) : (b))
 #define MAX(a, b) ((a) > (b) ? (a) : (b))
 

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <bulkhead/config.h>
+#include <bulkhead/vgic.h>
 
 /** Guest general-purpose state saved by the exit path. */
 struct regs {
@@ -23,25 +24,28 @@ enum vcpu_state {
 	VCPU_PENDING = 2, /* PSCI CPU_ON accepted, not yet started */
 };
 
-#define CON_LINE 120 /* characters of one tagged console line */
+#define CON_LINE 240 /* characters of one tagged console line */
 
 struct partition;
 
 struct vcpu {
 	struct regs regs; /* first: the exit path addresses it through SP */
 	struct partition *part;
+	u8 part_tag;  /* partition index + 1, as in vspis[].part (vectors.S) */
 	u32 id;	      /* index inside the partition: virtual MPIDR.Aff0 */
 	u32 state;    /* enum vcpu_state, written with atomics */
 	u64 on_entry; /* pending PSCI CPU_ON: entry point and context id */
 	u64 on_ctx;
 	u32 line_len;
 	char line[CON_LINE];
+	struct vgic_cpu vgic;
 };
 
 /** Requests one CPU posts to another's mailbox (then rings its doorbell). */
 enum cpu_request {
 	REQ_STOP = 1U << 0,  /* park the vCPU: its partition stops */
 	REQ_START = 1U << 1, /* start the vCPU (CPU_ON, or partition boot) */
+	REQ_VIRQ = 1U << 2,  /* virtual interrupts are pending for it */
 };
 
 #define CPU_STACK_SIZE 3072
@@ -50,6 +54,7 @@ struct cpu {
 	u8 stack[CPU_STACK_SIZE] aligned_to(16);
 	struct vcpu vcpu; /* SP_EL2 == &vcpu.regs while the guest runs */
 	const struct cpu_config *cfg;
+	u64 gicr; /* this CPU's redistributor (RD_base) */
 	u32 slot;
 	u32 mailbox; /* enum cpu_request bits, atomic */
 } aligned_to(16);

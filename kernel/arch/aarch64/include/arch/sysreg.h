@@ -45,10 +45,6 @@
 #define ICH_VMCR_EL2 S3_4_C12_C11_7
 #define ICH_AP0R0_EL2 S3_4_C12_C8_0
 #define ICH_AP1R0_EL2 S3_4_C12_C9_0
-#define ICH_LR0_EL2 S3_4_C12_C12_0
-#define ICH_LR1_EL2 S3_4_C12_C12_1
-#define ICH_LR2_EL2 S3_4_C12_C12_2
-#define ICH_LR3_EL2 S3_4_C12_C12_3
 
 /* HCR_EL2 (D19.2.48) */
 #define HCR_VM BIT(0)  /* stage 2 on */

@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Every partition's stage-2 map, built once at boot from the config: its
+ * memory (Normal write-back, RWX) and its granted device pages
+ * (Device-nGnRE, RW, execute-never), nothing else; VMID = index + 1. The
+ * table pool was sized by bhconfig with this same builder, so a failure
+ * here is a bug in the core or the tool, not in the config.
+ */
+#include <bulkhead/arch.h>
+#include <bulkhead/console.h>
+#include <bulkhead/partition.h>
+
+void partitions_init(void)
+{
+	u32 i, j;
+
+	for (i = 0; i < nr_partitions; i++) {
+		struct partition *p = &partitions[i];
+		const struct part_config *c = &part_configs[i];
+		int err = 0;
+
+		p->cfg = c;
+		p->index = i;
+		p->state = PART_RESET; /* counts as alive until it boots */
+		pt_init(&p->s2, &arch_pt_s2, &pt_pool, pt_roots[1 + i],
+			plat.addr_bits);
+		for (j = 0; j < c->nmem && !err; j++)
+			err = pt_map(&p->s2, c->mem[j].ipa, PA(c->mem[j].pa),
+				     c->mem[j].size, PT_R | PT_W | PT_X);
+		for (j = 0; j < c->ndev && !err; j++)
+			err = pt_map(&p->s2, c->dev[j].ipa, PA(c->dev[j].pa),
+				     c->dev[j].size, PT_R | PT_W | PT_DEVICE);
+		if (err)
+			panic("partition %s: stage-2 map failed (%d)", c->name,
+			      err);
+		p->vttbr = arch_vttbr(&p->s2, c->vmid);
+	}
+}

@@ -1,0 +1,547 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The virtual GICv3: list-register management and the emulated
+ * distributor and redistributors (see vgic.h for the model).
+ *
+ * List registers (IHI 0069 12.4.6): an interrupt takes a free LR
+ * (ICH_ELRSR_EL2); with none free, it may evict a pending-only LR of lower
+ * priority (higher value) into the overflow queue, or wait in the queue
+ * itself. While anything waits, the underflow maintenance interrupt
+ * (ICH_HCR_EL2.UIE) is on and refills LRs as the guest retires entries.
+ * A hardware interrupt is in at most one place at a time (LR or queue):
+ * physically it stays active until the guest deactivates it through the
+ * LR, so it cannot fire again meanwhile. SGIs wait in a pending bitmap.
+ *
+ * Distributor: a partition sees the whole GICD, but only its own SPIs are
+ * live: enables, pending, active and trigger configuration pass through to
+ * the physical distributor for those bits only; priorities and routing are
+ * kept virtual (routing is translated to the physical CPU of the target
+ * vCPU); everything else reads as zero and ignores writes.
+ */
+#include <bulkhead/atomic.h>
+#include <bulkhead/config.h>
+#include <bulkhead/gic_regs.h>
+#include <bulkhead/partition.h>
+#include <bulkhead/spinlock.h>
+#include <bulkhead/vgic.h>
+
+static spinlock_t gicd_rmw_lock; /* read-modify-write of shared GICD words */
+
+static u8 prio_of(const struct vcpu *v, u32 intid)
+{
+	return intid < 32 ? v->vgic.prio[intid] : vspis[intid - 32].prio;
+}
+
+static int lowest_bit(u32 x)
+{
+	return x ? __builtin_ctz(x) : -1;
+}
+
+static int lr_find(u32 intid)
+{
+	u32 busy = ~arch_lr_empty();
+
+	for (u32 n = 0; n < arch_lr_count(); n++)
+		if ((busy & BIT32(n)) && LR_VINTID(arch_lr_read(n)) == intid)
+			return (int)n;
+	return -1;
+}
+
+/* A pending-only LR of lower priority than @prio (the lowest such), or -1. */
+static int lr_victim(u8 prio)
+{
+	int victim = -1;
+	u8 worst = prio;
+
+	for (u32 n = 0; n < arch_lr_count(); n++) {
+		u64 lr = arch_lr_read(n);
+
+		if ((lr & LR_STATE_MASK) == LR_PENDING && LR_PRIO(lr) > worst) {
+			worst = LR_PRIO(lr);
+			victim = (int)n;
+		}
+	}
+	return victim;
+}
+
+static void queue_push(struct vcpu *v, u32 intid)
+{
+	struct vgic_cpu *g = &v->vgic;
+
+	if (intid < 16)
+		atomic_or(&g->sgi_pending, BIT32(intid));
+	else if (g->nqueue < VGIC_QUEUE)
+		g->queue[g->nqueue++] = (u16)intid;
+}
+
+/* Put pending @intid in an LR, evicting a lower-priority one if allowed. */
+static bool lr_place(struct vcpu *v, u32 intid, bool evict)
+{
+	u8 prio = prio_of(v, intid);
+	int n = lowest_bit(arch_lr_empty());
+
+	if (n < 0 && evict) {
+		n = lr_victim(prio);
+		if (n >= 0)
+			queue_push(v, LR_VINTID(arch_lr_read((u32)n)));
+	}
+	if (n < 0)
+		return false;
+	arch_lr_write((u32)n, lr_make(intid, prio, intid >= 16));
+	return true;
+}
+
+static void update_underflow(struct vcpu *v)
+{
+	struct vgic_cpu *g = &v->vgic;
+
+	arch_vgic_underflow(g->nqueue || (atomic_load(&g->sgi_pending) &
+					  atomic_load(&g->enabled)));
+}
+
+void vgic_inject_hw(struct vcpu *v, u32 intid)
+{
+	u32 empty = arch_lr_empty();
+
+	/* The fast path: a free list register. */
+	if (empty) {
+		arch_lr_write((u32)__builtin_ctz(empty),
+			      lr_make(intid, prio_of(v, intid), true));
+		return;
+	}
+	if (!lr_place(v, intid, true))
+		queue_push(v, intid);
+	update_underflow(v);
+}
+
+/* Move queued hardware interrupts into free LRs, best priority first. */
+static void refill(struct vcpu *v)
+{
+	struct vgic_cpu *g = &v->vgic;
+
+	while (g->nqueue && arch_lr_empty()) {
+		u32 best = 0;
+
+		for (u32 i = 1; i < g->nqueue; i++)
+			if (prio_of(v, g->queue[i]) <
+			    prio_of(v, g->queue[best]))
+				best = i;
+		lr_place(v, g->queue[best], false);
+		g->queue[best] = g->queue[--g->nqueue];
+	}
+}
+
+/* Deliver pending, enabled SGIs; an SGI already in an LR is merged. */
+static void flush_sgis(struct vcpu *v)
+{
+	struct vgic_cpu *g = &v->vgic;
+	u32 take = atomic_xchg(&g->sgi_pending, 0);
+	u32 keep = take & ~atomic_load(&g->enabled);
+
+	take &= ~keep;
+	for (int s; (s = lowest_bit(take)) >= 0; take &= ~BIT32(s)) {
+		int n = lr_find((u32)s);
+
+		if (n >= 0) {
+			u64 lr = arch_lr_read((u32)n);
+
+			arch_lr_write((u32)n, lr | LR_PENDING);
+		} else if (!lr_place(v, (u32)s, true)) {
+			keep |= BIT32(s);
+		}
+	}
+	if (keep)
+		atomic_or(&g->sgi_pending, keep);
+}
+
+void vgic_flush(struct vcpu *v)
+{
+	refill(v);
+	flush_sgis(v);
+	update_underflow(v);
+}
+
+void vgic_maintenance(struct vcpu *v)
+{
+	vgic_flush(v);
+}
+
+u32 vgic_sgi_targets(u64 value, u32 self, u32 nvcpus)
+{
+	u32 all = nvcpus >= 32 ? ~0U : BIT32(nvcpus) - 1;
+	u64 rs = (value >> 44) & 0xf;
+
+	/* IRM: every PE but the sender. */
+	if (value & BIT(40))
+		return all & ~BIT32(self);
+	/* vCPUs have Aff0 = index only: Aff1..Aff3 must be 0, RS 0. */
+	if (value & (0xffUL << 16 | 0xffUL << 32 | 0xffUL << 48) || rs)
+		return 0;
+	return (u32)(value & 0xffff) & all;
+}
+
+void vgic_sgi(struct vcpu *v, u64 value)
+{
+	const struct partition *p = v->part;
+	u32 targets = vgic_sgi_targets(value, v->id, p->cfg->nvcpus);
+	u32 intid = (value >> 24) & 0xf;
+
+	for (int t; (t = lowest_bit(targets)) >= 0; targets &= ~BIT32(t)) {
+		struct vcpu *u = partition_vcpu(p, (u32)t);
+
+		atomic_or(&u->vgic.sgi_pending, BIT32(intid));
+		if (u == v)
+			vgic_flush(v);
+		else
+			vcpu_request(u, REQ_VIRQ);
+	}
+}
+
+/* --- distributor ------------------------------------------------------ */
+
+/* Which of the 32 INTIDs from @first does partition @part own? */
+static u32 owned_mask(u32 part, u32 first)
+{
+	u32 m = 0;
+
+	if (first < 32)
+		return 0; /* SGIs and PPIs live in the redistributors */
+	for (u32 i = 0; i < 32; i++)
+		if (vgic_owns(first + i, part))
+			m |= BIT32(i);
+	return m;
+}
+
+/* 1 bit per interrupt: IGROUPR .. ICACTIVER (0x080 - 0x3ff). */
+static void dist_bits(u32 part, struct mmio_access *a)
+{
+	u32 off = (u32)a->offset & ~3U;
+	u32 reg = off & ~0x7fU;
+	u32 mask = owned_mask(part, (off & 0x7f) * 8);
+
+	if (a->size != 4)
+		return;
+	if (reg == GICD_IGROUPR) {
+		a->value = a->write ? 0 : mask; /* all group 1, fixed */
+	} else if (a->write) {
+		if ((u32)a->value & mask)
+			arch_gicd_write(off, (u32)a->value & mask);
+	} else {
+		a->value = mask ? arch_gicd_read(off) & mask : 0;
+	}
+}
+
+static void dist_priority(u32 part, struct mmio_access *a)
+{
+	u32 first = (u32)a->offset - GICD_IPRIORITYR;
+
+	for (u32 i = 0; i < a->size; i++) {
+		u32 intid = first + i;
+
+		if (!vgic_owns(intid, part) || intid < 32)
+			continue;
+		if (a->write)
+			vspis[intid - 32].prio = (u8)(a->value >> (8 * i));
+		else
+			a->value |= (u64)vspis[intid - 32].prio << (8 * i);
+	}
+}
+
+/* 2 bits per interrupt: ICFGR, edge (0b10) or level (0b00). */
+static void dist_config(u32 part, struct mmio_access *a)
+{
+	u32 off = (u32)a->offset & ~3U, first = (off - GICD_ICFGR) * 4,
+	    mask = 0;
+
+	if (a->size != 4)
+		return;
+	for (u32 i = 0; i < 16; i++)
+		if (first + i >= 32 && vgic_owns(first + i, part))
+			mask |= 3U << (2 * i);
+	if (!mask)
+		return;
+	if (!a->write) {
+		a->value = arch_gicd_read(off) & mask;
+		return;
+	}
+	spin_lock(&gicd_rmw_lock);
+	arch_gicd_write(off,
+			(arch_gicd_read(off) & ~mask) | ((u32)a->value & mask));
+	spin_unlock(&gicd_rmw_lock);
+}
+
+/* Route SPI @intid to the physical CPU of the vCPU its IROUTER names. */
+static void spi_route(const struct partition *p, u32 intid)
+{
+	struct vspi *s = &vspis[intid - 32];
+	u32 aff0 = s->route & 0xff;
+
+	/* IRM (1 of N) and targets that are not one of its vCPUs: vCPU 0. */
+	s->vcpu = (u8)((s->route & GICD_IROUTER_IRM) || (s->route & 0xffff00) ||
+				       aff0 >= p->cfg->nvcpus
+			       ? 0
+			       : aff0);
+	arch_gicd_route(intid, cpu_configs[p->cfg->vcpu_slot[s->vcpu]].mpidr);
+}
+
+static void dist_router(const struct partition *p, struct mmio_access *a)
+{
+	u32 intid = ((u32)a->offset - GICD_IROUTER) / 8;
+	bool high = a->offset & 4;
+	struct vspi *s = &vspis[intid - 32];
+
+	if (intid < 32 || !vgic_owns(intid, p->index) ||
+	    (a->size != 8 && a->size != 4))
+		return;
+	if (!a->write) {
+		a->value = high ? 0 : s->route; /* Aff3 is always 0 */
+		return;
+	}
+	/* Aff0..Aff2 and IRM are kept; Aff3 (the upper word) is always 0. */
+	if (high)
+		return;
+	s->route = (u32)(a->value & (0xffffffUL | GICD_IROUTER_IRM));
+	spi_route(p, intid);
+}
+
+void vgic_dist_mmio(struct vcpu *v, struct mmio_access *a)
+{
+	struct partition *p = v->part;
+	u32 off = (u32)a->offset;
+
+	if (!a->write)
+		a->value = 0;
+	if (off >= GICD_IROUTER && off < GICD_IROUTER + 8 * 1020) {
+		dist_router(p, a);
+	} else if (off >= GICD_IGROUPR && off < GICD_IPRIORITYR) {
+		dist_bits(p->index, a);
+	} else if (off >= GICD_IPRIORITYR && off < GICD_IPRIORITYR + 1020) {
+		dist_priority(p->index, a);
+	} else if (off >= GICD_ICFGR && off < GICD_IGRPMODR) {
+		dist_config(p->index, a);
+	} else if (off == GICD_CTLR) {
+		if (a->write)
+			p->vgic.ctlr = (u32)a->value & GICD_CTLR_EN_GRP1;
+		else
+			a->value = p->vgic.ctlr | GICD_CTLR_ARE | GICD_CTLR_DS;
+	} else if (off == GICD_TYPER && !a->write) {
+		/* ITLinesNumber and IDbits of the real one; no LPIs, no MBIs.
+		 */
+		a->value =
+			(arch_gicd_read(GICD_TYPER) & (0x1fU | 0x1fU << 19)) |
+			((p->cfg->nvcpus - 1) & 7U) << 5;
+	} else if (off == GICD_IIDR && !a->write) {
+		a->value = arch_gicd_read(GICD_IIDR);
+	} else if (off == GICD_PIDR2 && !a->write) {
+		a->value = GIC_PIDR2_V3;
+	}
+}
+
+bool vgic_mmio(struct vcpu *v, u64 ipa, struct mmio_access *a)
+{
+	u64 rd_size = plat.gicr_stride * v->part->cfg->nvcpus;
+
+	if (ipa & (a->size - 1))
+		return false; /* not naturally aligned */
+	if (ipa - plat.gicd < 0x10000) {
+		a->offset = ipa - plat.gicd;
+		vgic_dist_mmio(v, a);
+		return true;
+	}
+	if (ipa - plat.gicr < rd_size) {
+		a->offset = ipa - plat.gicr;
+		return vgic_redist_mmio(v, a);
+	}
+	return false;
+}
+
+/* --- redistributors --------------------------------------------------- */
+
+static void kick(struct vcpu *v, struct vcpu *t)
+{
+	if (t == v)
+		vgic_flush(v);
+	else
+		vcpu_request(t, REQ_VIRQ);
+}
+
+/* The hardware-linked PPI (the virtual timer) mirrors into t's own GICR. */
+static void ppi_hw(const struct vcpu *t, u32 off, u32 bits)
+{
+	const struct cpu *c = container_of(t, struct cpu, vcpu);
+
+	if (bits & BIT32(VGIC_PPI_VTIMER))
+		arch_gicr_write(c->slot, off, BIT32(VGIC_PPI_VTIMER));
+}
+
+static u32 ppi_hw_read(const struct vcpu *t, u32 off)
+{
+	const struct cpu *c = container_of(t, struct cpu, vcpu);
+
+	return arch_gicr_read(c->slot, off) & BIT32(VGIC_PPI_VTIMER);
+}
+
+static void sgi_frame_bits(struct vcpu *v, struct vcpu *t, u32 off,
+			   struct mmio_access *a)
+{
+	struct vgic_cpu *g = &t->vgic;
+	u32 val = (u32)a->value;
+
+	switch (off) {
+	case GICD_IGROUPR:
+		a->value = a->write ? 0 : ~0U;
+		break;
+	case GICD_ISENABLER:
+	case GICD_ICENABLER:
+		if (!a->write) {
+			a->value = atomic_load(&g->enabled);
+			break;
+		}
+		if (off == GICD_ISENABLER)
+			atomic_or(&g->enabled, val);
+		else
+			__atomic_fetch_and(&g->enabled, ~val, __ATOMIC_ACQ_REL);
+		ppi_hw(t, off, val);
+		kick(v, t);
+		break;
+	case GICD_ISPENDR:
+	case GICD_ICPENDR:
+		if (!a->write) {
+			a->value = atomic_load(&g->sgi_pending) |
+				   ppi_hw_read(t, off);
+			break;
+		}
+		if (off == GICD_ISPENDR)
+			atomic_or(&g->sgi_pending, val & 0xffff);
+		else
+			__atomic_fetch_and(&g->sgi_pending, ~(val & 0xffff),
+					   __ATOMIC_ACQ_REL);
+		ppi_hw(t, off, val);
+		kick(v, t);
+		break;
+	case GICD_ISACTIVER:
+	case GICD_ICACTIVER:
+		if (a->write)
+			ppi_hw(t, off, val);
+		else
+			a->value = ppi_hw_read(t, off);
+		break;
+	default:
+		break;
+	}
+}
+
+static void sgi_frame(struct vcpu *v, struct vcpu *t, u32 off,
+		      struct mmio_access *a)
+{
+	struct vgic_cpu *g = &t->vgic;
+
+	if (off >= GICD_IPRIORITYR && off + a->size <= GICD_IPRIORITYR + 32) {
+		for (u32 i = 0; i < a->size; i++) {
+			u8 *prio = &g->prio[off - GICD_IPRIORITYR + i];
+
+			if (a->write)
+				*prio = (u8)(a->value >> (8 * i));
+			else
+				a->value |= (u64)*prio << (8 * i);
+		}
+	} else if (a->size != 4) {
+		return;
+	} else if (off == GICD_ICFGR) {
+		a->value = a->write ? 0 : 0xaaaaaaaaU; /* SGIs: edge */
+	} else if (off == GICD_ICFGR + 4) {
+		if (a->write)
+			g->icfgr1 = (u32)a->value;
+		else
+			a->value = g->icfgr1;
+	} else if (off < GICD_IPRIORITYR) {
+		sgi_frame_bits(v, t, off, a);
+	}
+}
+
+static void rd_frame(struct vcpu *t, u32 nvcpus, u32 off, struct mmio_access *a)
+{
+	struct vgic_cpu *g = &t->vgic;
+	u64 typer = ((u64)t->id << 32) | (u64)t->id << 8 |
+		    (t->id == nvcpus - 1 ? GICR_TYPER_LAST : 0);
+
+	if (off == GICR_TYPER || off == GICR_TYPER + 4) {
+		if (!a->write)
+			a->value = off == GICR_TYPER
+					   ? (a->size == 8 ? typer : (u32)typer)
+					   : typer >> 32;
+	} else if (off == GICR_WAKER) {
+		if (a->write)
+			g->waker = (u32)a->value & GICR_WAKER_PS;
+		else
+			a->value = g->waker ? GICR_WAKER_PS | GICR_WAKER_CA : 0;
+	} else if (off == GICR_IIDR && !a->write) {
+		a->value = 0x43b; /* Arm */
+	} else if (off == GICR_PIDR2 && !a->write) {
+		a->value = GIC_PIDR2_V3;
+	}
+}
+
+bool vgic_redist_mmio(struct vcpu *v, struct mmio_access *a)
+{
+	const struct partition *p = v->part;
+	u32 idx = (u32)(a->offset / plat.gicr_stride);
+	u32 off = (u32)(a->offset % plat.gicr_stride);
+	struct vcpu *t = partition_vcpu(p, idx);
+
+	if (!t)
+		return false;
+	if (!a->write)
+		a->value = 0;
+	if (off >= GICR_SGI_BASE)
+		sgi_frame(v, t, off - GICR_SGI_BASE, a);
+	else
+		rd_frame(t, p->cfg->nvcpus, off, a);
+	return true;
+}
+
+/* --- lifecycle -------------------------------------------------------- */
+
+void vgic_vcpu_reset(struct vcpu *v)
+{
+	struct vgic_cpu *g = &v->vgic;
+	const struct cpu *c = container_of(v, struct cpu, vcpu);
+
+	*g = (struct vgic_cpu){ .icfgr1 = 0 };
+	arch_vgic_reset();
+	arch_gicr_write(c->slot, GICD_ICENABLER, BIT32(VGIC_PPI_VTIMER));
+	arch_gicr_write(c->slot, GICD_ICPENDR, BIT32(VGIC_PPI_VTIMER));
+	arch_gicr_write(c->slot, GICD_ICACTIVER, BIT32(VGIC_PPI_VTIMER));
+}
+
+void vgic_vcpu_park(struct vcpu *v)
+{
+	arch_vtimer_stop();
+	vgic_vcpu_reset(v);
+}
+
+void vgic_partition_spis(struct partition *p, bool on)
+{
+	for (u32 i = 0; i < nr_vspis; i++) {
+		u32 intid = 32 + i, off = (intid / 32) * 4,
+		    bit = BIT32(intid % 32);
+
+		if (vspis[i].part != p->index + 1)
+			continue;
+		arch_gicd_write(GICD_ICENABLER + off, bit);
+		arch_gicd_write(GICD_ICPENDR + off, bit);
+		arch_gicd_write(GICD_ICACTIVER + off, bit);
+		if (!on)
+			continue;
+		spin_lock(&gicd_rmw_lock);
+		off = GICD_ICFGR + (intid / 16) * 4;
+		arch_gicd_write(
+			off,
+			(arch_gicd_read(off) & ~(3U << (intid % 16 * 2))) |
+				(vspis[i].edge ? 2U << (intid % 16 * 2) : 0));
+		spin_unlock(&gicd_rmw_lock);
+		vspis[i].prio = 0;
+		vspis[i].route = 0;
+		spi_route(p, intid);
+	}
+}

@@ -1,0 +1,151 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The virtual GICv3 (ARM IHI 0069): list registers, a per-vCPU overflow
+ * queue, and the emulated distributor and redistributors.
+ *
+ * Interrupts a partition owns (its devices' SPIs, the EL1 virtual timer
+ * PPI 27) are injected hardware-linked: LR.HW = 1 with pINTID = vINTID, so
+ * the guest's EOI deactivates the physical interrupt without an exit.
+ * Physical enables mirror the guest's virtual enables, so an interrupt that
+ * fires is one the guest wants. SGIs are purely virtual: ICC_SGI1R_EL1
+ * traps and is translated to vCPUs of the same partition only.
+ *
+ * List-register encoding, ICH_LR<n>_EL2 (IHI 0069 12.4.6): State [63:62]
+ * (01 pending, 10 active), HW [61], Group [60], Priority [55:48],
+ * pINTID [44:32] (when HW), vINTID [31:0].
+ */
+#pragma once
+
+#include <bulkhead/spinlock.h>
+#include <bulkhead/types.h>
+
+#define LR_STATE_SHIFT 62
+#define LR_PENDING (1UL << 62)
+#define LR_ACTIVE (2UL << 62)
+#define LR_STATE_MASK (3UL << 62)
+#define LR_HW (1UL << 61)
+#define LR_GROUP1 (1UL << 60)
+#define LR_PRIO_SHIFT 48
+#define LR_VINTID(lr) ((u32)((lr)&0xffffffffUL))
+#define LR_PRIO(lr) ((u8)((lr) >> LR_PRIO_SHIFT))
+
+#define VGIC_QUEUE 48	   /* hardware interrupts waiting for an LR */
+#define VGIC_PPI_VTIMER 27 /* EL1 virtual timer */
+#define VGIC_PPI_MAINT 25  /* GICv3 maintenance interrupt */
+#define VGIC_SPURIOUS 1023
+
+struct vcpu;
+struct partition;
+
+/** Per-vCPU state: what its redistributor holds, and the overflow queue. */
+struct vgic_cpu {
+	u32 enabled;	 /* INTIDs 0-31: virtual enables */
+	u32 sgi_pending; /* SGIs waiting for an LR (set atomically by senders)
+			  */
+	u32 icfgr1;	 /* PPI configuration as the guest wrote it */
+	u32 waker;	 /* GICR_WAKER.ProcessorSleep */
+	u8 prio[32];
+	u16 queue[VGIC_QUEUE];
+	u32 nqueue;
+};
+
+/** Per-partition distributor state (GICD_CTLR); SPI state is in vspis[]. */
+struct vgic_dist {
+	u32 ctlr;
+};
+
+/** An SPI some partition owns (generated table, indexed by INTID - 32). */
+struct vspi {
+	u8 part;   /* owner's index + 1; 0: nobody's */
+	u8 prio;   /* the guest's GICD_IPRIORITYR byte */
+	u8 vcpu;   /* target vCPU (from GICD_IROUTER) */
+	u8 edge;   /* from the config, as the platform DT describes it */
+	u32 route; /* GICD_IROUTER as the guest wrote it (Aff0 and IRM) */
+};
+
+extern struct vspi vspis[];
+extern const u32 nr_vspis;
+
+/** An emulated MMIO access, already decoded and validated. */
+struct mmio_access {
+	u64 offset; /* from the base of the emulated region */
+	u32 size;   /* 1, 2, 4 or 8 */
+	bool write;
+	u64 value; /* written value, or the result of a read */
+};
+
+/* --- the exit path --------------------------------------------------- */
+
+/** Is physical INTID @intid one partition @part owns (hardware-linked)? */
+static inline bool vgic_owns(u32 intid, u32 part)
+{
+	if (intid < 32)
+		return intid == VGIC_PPI_VTIMER;
+	intid -= 32;
+	return intid < nr_vspis && vspis[intid].part == part + 1;
+}
+
+/** Inject owned hardware interrupt @intid into @v (on @v's CPU). */
+void vgic_inject_hw(struct vcpu *v, u32 intid);
+
+/** Maintenance interrupt: refill list registers from the queue. */
+void vgic_maintenance(struct vcpu *v);
+
+/** Move pending SGIs (and queued interrupts) of @v into free LRs. */
+void vgic_flush(struct vcpu *v);
+
+/** The guest wrote ICC_SGI1R_EL1 = @value (IHI 0069 12.2.23). */
+void vgic_sgi(struct vcpu *v, u64 value);
+
+/**
+ * vCPUs (bitmap of indexes) that ICC_SGI1R_EL1 = @value names, sent by
+ * vCPU @self of a partition with @nvcpus: only ever vCPUs of that same
+ * partition, whatever the value asks for.
+ */
+u32 vgic_sgi_targets(u64 value, u32 self, u32 nvcpus);
+
+/** Emulate @a at guest address @ipa if it is in an emulated GIC region. */
+bool vgic_mmio(struct vcpu *v, u64 ipa, struct mmio_access *a);
+
+/** Emulate an access to the partition's distributor. */
+void vgic_dist_mmio(struct vcpu *v, struct mmio_access *a);
+
+/** Emulate an access to the redistributor frames (vCPU = offset / stride). */
+bool vgic_redist_mmio(struct vcpu *v, struct mmio_access *a);
+
+/* --- lifecycle ------------------------------------------------------- */
+
+/** Reset @v's virtual interface before it (re)starts. */
+void vgic_vcpu_reset(struct vcpu *v);
+
+/** Quiesce @v's interrupts as it parks: LRs, virtual timer, PPIs. */
+void vgic_vcpu_park(struct vcpu *v);
+
+/** Configure (or, with @on false, silence) the SPIs @p owns. */
+void vgic_partition_spis(struct partition *p, bool on);
+
+/* --- list-register helpers (pure) ------------------------------------ */
+
+static inline u64 lr_make(u32 intid, u8 prio, bool hw)
+{
+	u64 lr = LR_PENDING | LR_GROUP1 | ((u64)prio << LR_PRIO_SHIFT) | intid;
+
+	if (hw)
+		lr |= LR_HW | ((u64)intid << 32);
+	return lr;
+}
+
+/* --- what the architecture provides (arch/aarch64/gic.c, or a fake) --- */
+
+u32 arch_lr_count(void);
+u64 arch_lr_read(u32 n);
+void arch_lr_write(u32 n, u64 lr);
+u32 arch_lr_empty(void); /* ICH_ELRSR_EL2: bit n set = LR n free */
+void arch_vgic_underflow(bool on);
+void arch_vgic_reset(void);
+u32 arch_gicd_read(u32 off);
+void arch_gicd_write(u32 off, u32 val);
+void arch_gicd_route(u32 intid, u64 mpidr);
+u32 arch_gicr_read(u32 slot, u32 off); /* SGI_base frame of CPU @slot */
+void arch_gicr_write(u32 slot, u32 off, u32 val);
+void arch_vtimer_stop(void);
