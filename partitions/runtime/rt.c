@@ -12,11 +12,12 @@
 
 #define UART_BASE 0x09000000UL
 #define NATIVE_DTB 0x40000000UL /* where QEMU puts its DTB for ELF images */
-#define LINE 128
+#define LINE 240
 
 uint32_t rt_native __attribute__((__section__(".data"))); /* set by start.S */
 uint64_t rt_boot_stamp;
 static char bootargs[256];
+static unsigned ncpus_dt;
 
 struct line {
 	char buf[LINE];
@@ -202,12 +203,22 @@ uint64_t rt_frequency(void)
 	return v;
 }
 
+void rt_relax(void)
+{
+	__asm__ volatile("yield" : : : "memory");
+}
+
 void rt_delay_us(uint64_t us)
 {
 	uint64_t end = rt_counter() + us * rt_frequency() / 1000000;
 
 	while (rt_counter() < end)
-		;
+		rt_relax();
+}
+
+unsigned rt_ncpus(void)
+{
+	return ncpus_dt ? ncpus_dt : 1;
 }
 
 const char *rt_bootargs(void)
@@ -236,7 +247,7 @@ uint64_t rt_arg(const char *key, uint64_t dflt)
 	return dflt;
 }
 
-/* Find /chosen/bootargs in a flattened device tree (DTSpec 5.4). */
+/* A flattened device tree walk (DTSpec 5.4). */
 static uint32_t be32(const void *p)
 {
 	const uint8_t *b = p;
@@ -245,11 +256,12 @@ static uint32_t be32(const void *p)
 	       (uint32_t)b[2] << 8 | b[3];
 }
 
-static void read_bootargs(const uint8_t *fdt)
+/* /chosen/bootargs and the number of /cpus/cpu@N nodes. */
+static void read_fdt(const uint8_t *fdt)
 {
 	const uint8_t *s, *strings;
 	int depth = 0;
-	bool chosen = false;
+	bool chosen = false, cpus = false;
 
 	if (!fdt || be32(fdt) != 0xd00dfeed)
 		return;
@@ -264,6 +276,10 @@ static void read_bootargs(const uint8_t *fdt)
 
 			depth++;
 			chosen = depth == 2 && !memcmp(s, "chosen", 7);
+			if (depth == 2)
+				cpus = !memcmp(s, "cpus", 5);
+			if (depth == 3 && cpus && !memcmp(s, "cpu@", 4))
+				ncpus_dt++;
 			s += (n + 4) & ~3UL;
 		} else if (tok == 2) { /* FDT_END_NODE */
 			depth--;
@@ -286,7 +302,7 @@ void rt_start(uint64_t dtb, uint64_t stamp);
 void rt_start(uint64_t dtb, uint64_t stamp)
 {
 	rt_boot_stamp = stamp;
-	read_bootargs((const uint8_t *)(rt_native ? NATIVE_DTB : dtb));
+	read_fdt((const uint8_t *)(rt_native ? NATIVE_DTB : dtb));
 	guest_main();
 	rt_system_off();
 }

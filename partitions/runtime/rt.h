@@ -40,6 +40,14 @@ bool rt_whoami(struct rt_whoami *w);
 /** This CPU's index (MPIDR.Aff0: the vCPU index under Bulkhead). */
 unsigned rt_cpu(void);
 
+/**
+ * Spin-loop hint (YIELD, like Linux's cpu_relax()). Every busy-wait calls
+ * it: besides being polite to SMT siblings on real hardware, QEMU's
+ * single-threaded -icount mode only switches to another vCPU on it (or
+ * on WFI/WFE), so a spin without it can starve the CPU it waits for.
+ */
+void rt_relax(void);
+
 uint64_t rt_counter(void);   /* CNTVCT_EL0 */
 uint64_t rt_frequency(void); /* CNTFRQ_EL0 */
 void rt_delay_us(uint64_t us);
@@ -56,6 +64,71 @@ uint64_t rt_arg(const char *key, uint64_t dflt);
 
 /** The boot arguments (empty if none). */
 const char *rt_bootargs(void);
+
+/*
+ * Device register access. Plain LDR/STR without writeback, so that a trap
+ * carries a full syndrome (ESR ISV = 1) a hypervisor can emulate: like
+ * Linux's readl/writel, never a C pointer dereference the compiler might
+ * turn into a post-indexed or paired access.
+ */
+static inline uint32_t mmio_read32(uint64_t a)
+{
+	uint32_t v;
+
+	__asm__ volatile("ldr %w0, [%1]" : "=r"(v) : "r"(a) : "memory");
+	return v;
+}
+
+static inline void mmio_write32(uint64_t a, uint32_t v)
+{
+	__asm__ volatile("str %w0, [%1]" : : "rZ"(v), "r"(a) : "memory");
+}
+
+static inline uint64_t mmio_read64(uint64_t a)
+{
+	uint64_t v;
+
+	__asm__ volatile("ldr %0, [%1]" : "=r"(v) : "r"(a) : "memory");
+	return v;
+}
+
+static inline void mmio_write64(uint64_t a, uint64_t v)
+{
+	__asm__ volatile("str %x0, [%1]" : : "rZ"(v), "r"(a) : "memory");
+}
+
+static inline void mmio_write8(uint64_t a, uint8_t v)
+{
+	__asm__ volatile("strb %w0, [%1]" : : "rZ"(v), "r"(a) : "memory");
+}
+
+/* GICv3 and the EL1 virtual timer (gic.c). */
+#define RT_PPI_VTIMER 27
+
+/** Distributor on, affinity routing (once, on vCPU 0). */
+void rt_gic_init(void);
+
+/** This CPU's redistributor and CPU interface; false if none is found. */
+bool rt_gic_cpu_init(void);
+
+/** This CPU's redistributor (RD_base), 0 if there is none. */
+uint64_t rt_gicr(void);
+
+/** Set @intid's priority, route SPIs to this CPU, enable or disable it. */
+void rt_irq_config(uint32_t intid, uint8_t prio, bool enable);
+
+/** Send SGI @intid to CPU @cpu (Aff0) through ICC_SGI1R_EL1. */
+void rt_sgi(unsigned cpu, uint32_t intid);
+
+void rt_irq_unmask(void);
+void rt_irq_mask(void);
+void rt_wfi(void);
+void rt_timer_arm(uint64_t cval); /* CNTV_CVAL = cval, enabled */
+void rt_timer_stop(void);
+uint64_t rt_timer_cval(void);
+
+/** Number of CPUs in the boot device tree (/cpus), at least 1. */
+unsigned rt_ncpus(void);
 
 /** CNTPCT_EL0 sampled at the image's first instruction. */
 extern uint64_t rt_boot_stamp;

@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: MIT
+/*
+ * gictest: interrupt and SMP checks, one PASS/FAIL line per check.
+ *   mode=0 (smp)    (2+ vCPUs) vCPU 1 started with PSCI CPU_ON; both take
+ *                virtual-timer interrupts and play SGI ping-pong; PSCI
+ *                error cases; more pending SGIs than list registers, taken
+ *                in priority order; then SYSTEM_OFF.
+ *   mode=1 (attack) tries to reach interrupts and CPUs outside its partition
+ *                (another partition's SPI through GICD, SGIs to vCPUs it
+ *                does not have) and checks its own SPI works; finally
+ *                touches a redistributor frame it does not have, which
+ *                must stop it.
+ *   mode=2 (victim) owns an SPI (spi=INTID), ticks with its timer and counts
+ *                every interrupt that is neither its timer nor expected.
+ */
+#include <stdint.h>
+
+#include <bulkhead/abi.h>
+#include <bulkhead/gic_regs.h>
+
+#include "rt.h"
+
+#define GICD 0x08000000UL
+#define SGI_PING 1
+#define SGI_PONG 2
+#define TICKS 20
+
+static volatile uint32_t ticks[RT_MAX_CPUS];
+static volatile uint32_t pings, pongs, spi_seen, foreign;
+static volatile uint32_t order[16], norder;
+static uint64_t period;
+static uint32_t own_spi;
+
+static void check(bool ok, const char *what)
+{
+	printf("%s %s\n", ok ? "PASS" : "FAIL", what);
+}
+
+void guest_irq(uint32_t intid, uint64_t stamp)
+{
+	unsigned cpu = rt_cpu();
+
+	(void)stamp;
+	if (intid == RT_PPI_VTIMER) {
+		ticks[cpu]++;
+		rt_timer_arm(rt_timer_cval() + period);
+	} else if (intid == SGI_PING) {
+		pings++;
+		rt_sgi(0, SGI_PONG);
+	} else if (intid == SGI_PONG) {
+		pongs++;
+	} else if (intid >= 8 && intid < 16) {
+		order[norder++ % 16] = intid;
+	} else if (own_spi && intid == own_spi) {
+		spi_seen++;
+	} else {
+		foreign++;
+	}
+}
+
+static void cpu_setup(void)
+{
+	rt_gic_cpu_init();
+	rt_irq_config(RT_PPI_VTIMER, 0x80, true);
+	rt_irq_config(SGI_PING, 0x80, true);
+	rt_irq_config(SGI_PONG, 0x80, true);
+	rt_timer_arm(rt_counter() + period);
+	rt_irq_unmask();
+}
+
+static void wait_ticks(unsigned n)
+{
+	while (ticks[rt_cpu()] < n)
+		rt_wfi();
+}
+
+static void secondary(uint64_t arg)
+{
+	(void)arg;
+	cpu_setup();
+	wait_ticks(TICKS);
+	rt_timer_stop();
+	for (;;)
+		rt_wfi(); /* answers pings from its interrupt handler */
+}
+
+static void psci_errors(void)
+{
+	extern char rt_secondary_entry[];
+
+	check(rt_psci(PSCI_CPU_ON_64, 1, (uint64_t)rt_secondary_entry, 0) ==
+		      PSCI_ALREADY_ON,
+	      "psci: CPU_ON of a running vCPU returns ALREADY_ON");
+	check(rt_psci(PSCI_CPU_ON_64, 7, (uint64_t)rt_secondary_entry, 0) ==
+		      PSCI_INVALID_PARAMETERS,
+	      "psci: CPU_ON of a vCPU the partition lacks returns INVALID_PARAMETERS");
+	check(rt_psci(PSCI_CPU_ON_64, 1, 0x7f000000, 0) == PSCI_INVALID_ADDRESS,
+	      "psci: CPU_ON outside the partition's memory returns INVALID_ADDRESS");
+	check(rt_psci(PSCI_AFFINITY_INFO_64, 1, 0, 0) == 0,
+	      "psci: AFFINITY_INFO says vCPU 1 is on");
+	check(rt_psci(PSCI_FEATURES, PSCI_CPU_ON_64, 0, 0) == 0 &&
+		      rt_psci(PSCI_FEATURES, PSCI_CPU_SUSPEND_64, 0, 0) ==
+			      PSCI_NOT_SUPPORTED,
+	      "psci: FEATURES knows CPU_ON, not CPU_SUSPEND");
+}
+
+/* Eight SGIs pending at once (4 list registers): all arrive, by priority. */
+static void overflow(void)
+{
+	bool sorted = true;
+
+	rt_irq_mask();
+	for (uint32_t s = 8; s < 16; s++)
+		rt_irq_config(s, (uint8_t)(0xf0 - s * 8), true);
+	for (uint32_t s = 8; s < 16; s++)
+		rt_sgi(0, s);
+	rt_irq_unmask();
+	for (int i = 0; i < 1000 && norder < 8; i++)
+		rt_delay_us(10);
+	for (uint32_t i = 0; i < norder; i++)
+		sorted &= order[i] == 15 - i;
+	printf("sgi order:");
+	for (uint32_t i = 0; i < norder; i++)
+		printf(" %u", order[i]);
+	printf("\n");
+	check(norder == 8 && sorted,
+	      "vgic: 8 pending SGIs through 4 list registers, highest priority first");
+}
+
+static void mode_smp(void)
+{
+	rt_gic_init();
+	cpu_setup();
+	check(rt_cpu_on(1, secondary, 0) == 0, "psci: CPU_ON starts vCPU 1");
+	wait_ticks(TICKS);
+	rt_timer_stop();
+	while (ticks[1] < TICKS)
+		rt_delay_us(100);
+	printf("timer ticks: cpu0 %u, cpu1 %u\n", ticks[0], ticks[1]);
+	check(ticks[0] >= TICKS && ticks[1] >= TICKS,
+	      "timer: both vCPUs take virtual timer interrupts");
+	for (uint32_t i = 1; i <= 10; i++) {
+		rt_sgi(1, SGI_PING);
+		for (int t = 0; t < 10000 && pongs < i; t++)
+			rt_delay_us(10);
+	}
+	printf("sgi: %u pings, %u pongs\n", pings, pongs);
+	check(pings == 10 && pongs == 10,
+	      "sgi: 10 ping-pong rounds between vCPUs");
+	psci_errors();
+	overflow();
+	check(foreign == 0, "no unexpected interrupts");
+}
+
+/* Reads back GICD_ISENABLER of @intid. */
+static uint32_t enabled(uint32_t intid)
+{
+	return mmio_read32(GICD + GICD_ISENABLER + intid / 32 * 4) &
+	       (1U << (intid % 32));
+}
+
+static void mode_attack(void)
+{
+	uint32_t victim = (uint32_t)rt_arg("victim", 0);
+	uint64_t pend = GICD + GICD_ISPENDR + victim / 32 * 4;
+	uint64_t route = GICD + GICD_IROUTER + 8UL * victim;
+
+	own_spi = (uint32_t)rt_arg("spi", 0);
+	rt_gic_init();
+	cpu_setup();
+	rt_irq_config(victim, 0x80, true);
+	check(!enabled(victim),
+	      "attack: another partition's SPI cannot be enabled");
+	mmio_write64(route, 0);
+	check(mmio_read64(route) == 0 &&
+		      (mmio_read32(pend) & (1U << (victim % 32))) == 0,
+	      "attack: its routing and pending state read as zero");
+	mmio_write32(pend, 1U << (victim % 32));
+	rt_sgi(1, SGI_PING); /* a vCPU it does not have */
+	__asm__ volatile("msr S3_0_C12_C11_5, %0"
+			 :
+			 : "r"(1UL << 40 | 3UL << 24)); /* IRM */
+	__asm__ volatile("msr S3_0_C12_C11_5, %0"
+			 :
+			 : "r"(1UL << 16 | 1UL | 4UL << 24)); /* Aff1 */
+	printf("attack: SGIs sent to vCPUs outside the partition\n");
+	rt_irq_config(own_spi, 0x80, true);
+	check(enabled(own_spi), "attack: its own SPI can be enabled");
+	mmio_write32(GICD + GICD_ISPENDR + own_spi / 32 * 4,
+		     1U << (own_spi % 32));
+	for (int i = 0; i < 1000 && !spi_seen; i++)
+		rt_delay_us(10);
+	check(spi_seen == 1,
+	      "attack: its own SPI is delivered (hardware-linked)");
+	check(foreign == 0, "attack: no stray interrupt came back");
+	rt_delay_us(period * 20 / (rt_frequency() / 1000000));
+	printf("attack: touching a redistributor frame it does not have\n");
+	mmio_write32(0x080a0000UL + 0x20000UL + GICR_WAKER, 0);
+	printf("FAIL attack: the foreign redistributor frame was writable\n");
+}
+
+static void mode_victim(void)
+{
+	uint64_t n = rt_arg("ticks", 60);
+
+	own_spi = (uint32_t)rt_arg("spi", 0);
+	rt_gic_init();
+	cpu_setup();
+	rt_irq_config(own_spi, 0x80, true);
+	wait_ticks((unsigned)n);
+	printf("victim: %u ticks, %u foreign interrupts, own SPI %u seen %u times\n",
+	       ticks[0], foreign, own_spi, spi_seen);
+	check(foreign == 0 && spi_seen == 0,
+	      "victim: no interrupt from outside its partition");
+}
+
+void guest_main(void)
+{
+	uint64_t mode = rt_arg("mode", 0);
+
+	period = rt_frequency() / 1000 * rt_arg("period", 2); /* ms */
+	if (mode == 0)
+		mode_smp();
+	else if (mode == 1)
+		mode_attack();
+	else
+		mode_victim();
+	rt_system_off();
+}
