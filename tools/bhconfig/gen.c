@@ -52,7 +52,6 @@ static void gen_part_tables(FILE *f, const struct config *c, int pi,
 {
 	const struct part *p = &c->part[pi];
 	char name[32];
-	int nirq = 0;
 
 	fprintf(f, "\n/* %s */\nstatic const u8 p%d_slots[] = {", p->path, pi);
 	for (int v = 0; v < p->ncpus; v++)
@@ -68,17 +67,6 @@ static void gen_part_tables(FILE *f, const struct config *c, int pi,
 			l, X(p->load[l].size), X(p->load[l].pa),
 			p->load[l].what);
 	fprintf(f, "};\n");
-	for (int d = 0; d < p->ndev; d++)
-		nirq += c->dev[p->dev[d]].nirq;
-	if (!nirq)
-		return;
-	fprintf(f, "static const struct irq_grant p%d_irq[] = {\n", pi);
-	for (int d = 0; d < p->ndev; d++)
-		for (int i = 0; i < c->dev[p->dev[d]].nirq; i++)
-			fprintf(f, "\t{ .intid = %u, .edge = %d },\n",
-				c->dev[p->dev[d]].irq[i],
-				(c->dev[p->dev[d]].irq_flags[i] & 3) ? 1 : 0);
-	fprintf(f, "};\n");
 }
 
 static bool grants_uart(const struct config *c, const struct part *p)
@@ -92,10 +80,7 @@ static bool grants_uart(const struct config *c, const struct part *p)
 static void gen_part(FILE *f, const struct config *c, int pi)
 {
 	const struct part *p = &c->part[pi];
-	int nirq = 0;
 
-	for (int d = 0; d < p->ndev; d++)
-		nirq += c->dev[p->dev[d]].nirq;
 	fprintf(f,
 		"\t{\n\t\t.name = \"%s\",\n\t\t.nvcpus = %d,\n\t\t.vcpu_slot = p%d_slots,\n",
 		p->name, p->ncpus, pi);
@@ -104,8 +89,6 @@ static void gen_part(FILE *f, const struct config *c, int pi)
 		fprintf(f, "\t\t.ndev = %d,\n\t\t.dev = p%d_dev,\n", p->ndevwin,
 			pi);
 	fprintf(f, "\t\t.nimg = %d,\n\t\t.img = p%d_img,\n", p->nload, pi);
-	if (nirq)
-		fprintf(f, "\t\t.nirq = %d,\n\t\t.irq = p%d_irq,\n", nirq, pi);
 	fprintf(f,
 		"\t\t.entry = 0x%llx,\n\t\t.dtb = 0x%llx,\n\t\t.vmid = %d,\n",
 		X(p->entry), X(p->dtb_ipa), p->vmid);
@@ -113,6 +96,26 @@ static void gen_part(FILE *f, const struct config *c, int pi)
 		p->on_fault == ON_FAULT_RESTART ? "FAULT_RESTART"
 						: "FAULT_STOP",
 		grants_uart(c, p));
+}
+
+/* The SPIs partitions own, indexed by INTID - 32 (vgic.h). */
+static void gen_vspis(FILE *f, const struct config *c)
+{
+	uint32_t n = 0;
+
+	for (int d = 0; d < c->ndevs; d++)
+		for (int i = 0; c->dev[d].owner >= 0 && i < c->dev[d].nirq; i++)
+			if (c->dev[d].irq[i] - 31 > n)
+				n = c->dev[d].irq[i] - 31;
+	fprintf(f, "\nstruct vspi vspis[%u] = {\n", n ? n : 1);
+	for (int d = 0; d < c->ndevs; d++)
+		for (int i = 0; c->dev[d].owner >= 0 && i < c->dev[d].nirq; i++)
+			fprintf(f,
+				"\t[%u] = { .part = %d, .edge = %d }, /* %s */\n",
+				c->dev[d].irq[i] - 32, c->dev[d].owner + 1,
+				(c->dev[d].irq_flags[i] & 3) ? 1 : 0,
+				c->dev[d].path);
+	fprintf(f, "};\nconst u32 nr_vspis = %u;\n", n);
 }
 
 static void gen_storage(FILE *f, const struct config *c, int nslots)
@@ -177,6 +180,7 @@ int gen_config_c(const struct config *c, const char *path)
 			cpu->owner >= 0 ? cpu->vcpu : 0, cpu->path);
 	}
 	fprintf(f, "};\nconst u32 nr_cpus = %d;\n", nslots);
+	gen_vspis(f, c);
 	gen_storage(f, c, nslots);
 	return fclose(f);
 }

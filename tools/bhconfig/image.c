@@ -157,6 +157,7 @@ static void place_part(struct config *c, struct part *p)
 	char file[512];
 	unsigned char *buf;
 	size_t len = 0;
+	int before = c->nerrors;
 
 	if (!p->image[0] || !p->nmem)
 		return;
@@ -179,7 +180,7 @@ static void place_part(struct config *c, struct part *p)
 		add_load(c, p, "image", p->image, file, 0, len, len, p->ipa[0]);
 	}
 	free(buf);
-	if (p->nload) {
+	if (p->nload && c->nerrors == before) {
 		bool ok;
 
 		part_ipa_to_pa(p, p->entry, 4, &ok);

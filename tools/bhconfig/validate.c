@@ -248,6 +248,25 @@ static void check_irqs(struct config *c)
 		}
 }
 
+/*
+ * The core's overflow queue holds each hardware interrupt of a vCPU at
+ * most once (kernel/include/bulkhead/vgic.h, VGIC_QUEUE = 48): the timer
+ * PPI plus at most 47 SPIs.
+ */
+#define MAX_PART_SPIS 47
+
+static void check_spi_count(struct config *c, int pi)
+{
+	int n = 0;
+
+	for (int d = 0; d < c->part[pi].ndev; d++)
+		n += c->dev[c->part[pi].dev[d]].nirq;
+	if (n > MAX_PART_SPIS)
+		diag(c, c->part[pi].path,
+		     "its devices bring %d interrupts; a partition owns at most %d",
+		     n, MAX_PART_SPIS);
+}
+
 void config_validate(struct config *c)
 {
 	check_hypervisor(c);
@@ -263,6 +282,7 @@ void config_validate(struct config *c)
 		for (int d = 0; d < p->ndev; d++)
 			check_device(c, i, p->dev[d]);
 		check_guest_space(c, i);
+		check_spi_count(c, i);
 	}
 	check_device_pages(c);
 	check_irqs(c);
