@@ -232,6 +232,34 @@ static void names_and_hypervisor(void **state)
 	expect_errors(c, want, 2);
 }
 
+static void too_many_interrupts(void **state)
+{
+	struct config *c = base();
+	static const char *const want[] = {
+		"error: t.dts: /partitions/a: its devices bring 48 interrupts; a partition owns at most 47",
+	};
+	struct part *p;
+
+	(void)state;
+	p = add_part(c, "a", 1, 0x42000000, 0x1000000);
+	for (int d = 0; d < 6; d++) {
+		struct pdev *dev = &c->dev[2 + d];
+
+		snprintf(dev->path, sizeof(dev->path), "/dev@%d", d);
+		dev->reg[0] =
+			(struct region){ 0x0c000000 + 0x1000UL * (unsigned)d,
+					 0x1000 };
+		dev->nreg = 1;
+		dev->nirq = 8;
+		for (int i = 0; i < 8; i++)
+			dev->irq[i] = (uint32_t)(64 + d * 8 + i);
+		dev->owner = -1;
+		p->dev[p->ndev++] = 2 + d;
+	}
+	c->ndevs = 8;
+	expect_errors(c, want, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -245,6 +273,7 @@ int main(void)
 		cmocka_unit_test(gic_not_grantable),
 		cmocka_unit_test(guest_space_collision),
 		cmocka_unit_test(names_and_hypervisor),
+		cmocka_unit_test(too_many_interrupts),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

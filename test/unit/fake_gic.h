@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The fake GICv3 behind the virtual GIC's arch hooks in host tests.
+ */
+#pragma once
+
+#include <bulkhead/gic_regs.h>
+#include <bulkhead/vgic.h>
+
+#define FAKE_ROUTED (1UL << 63)
+
+struct fake_gic {
+	u32 nlr;
+	u64 lr[16];
+	bool underflow;
+	u32 gicd[0x10000 / 4];
+	u32 gicd_writes;
+	u32 gicr[4][0x1000 / 4]; /* SGI_base frames of 4 CPU slots */
+	u64 route[1024];	 /* last IROUTER value | FAKE_ROUTED */
+	u32 vtimer_stops;
+};
+
+extern struct fake_gic fake_gic;
+
+void fake_gic_reset(void);

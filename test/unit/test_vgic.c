@@ -1,0 +1,459 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The virtual GIC (kernel/core/vgic.c) against the fake GIC: list-register
+ * allocation, priority eviction and the overflow queue with its underflow
+ * refill; SGI delivery and target translation (never outside the
+ * partition); distributor emulation (only owned SPIs are live, IROUTER
+ * translated to physical CPUs); redistributor frames per vCPU.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <bulkhead/partition.h>
+
+#include "fake_gic.h"
+
+/* A system: partition 0 "a" with vCPUs on slots 1 and 2, partition 1 "b"
+ * with one vCPU on slot 3. SPI 48 belongs to a, SPI 56 to b. */
+static const u8 a_slots[] = { 1, 2 }, b_slots[] = { 3 };
+const struct part_config part_configs[] = {
+	{ .name = "a", .nvcpus = 2, .vcpu_slot = a_slots },
+	{ .name = "b", .nvcpus = 1, .vcpu_slot = b_slots },
+};
+const u32 nr_partitions = 2;
+const struct cpu_config cpu_configs[] = {
+	{ .mpidr = 0x0, .part = -1 },
+	{ .mpidr = 0x1, .part = 0, .vcpu = 0 },
+	{ .mpidr = 0x2, .part = 0, .vcpu = 1 },
+	{ .mpidr = 0x103, .part = 1, .vcpu = 0 },
+};
+const u32 nr_cpus = 4;
+const struct plat_config plat = { .gicd = 0x08000000,
+				  .gicr = 0x080a0000,
+				  .gicr_stride = 0x20000 };
+struct partition partitions[2];
+struct cpu percpu[4];
+struct vspi vspis[32];
+const u32 nr_vspis = 32;
+
+static struct {
+	struct vcpu *v;
+	u32 req;
+	int n;
+} requests;
+
+struct vcpu *partition_vcpu(const struct partition *p, u32 id)
+{
+	return id < p->cfg->nvcpus ? &percpu[p->cfg->vcpu_slot[id]].vcpu : NULL;
+}
+
+void vcpu_request(struct vcpu *v, u32 req)
+{
+	requests.v = v;
+	requests.req = req;
+	requests.n++;
+}
+
+static struct vcpu *a0 = &percpu[1].vcpu, *a1 = &percpu[2].vcpu,
+		   *b0 = &percpu[3].vcpu;
+
+static int setup(void **state)
+{
+	(void)state;
+	fake_gic_reset();
+	memset(percpu, 0, sizeof(percpu));
+	memset(partitions, 0, sizeof(partitions));
+	memset(vspis, 0, sizeof(vspis));
+	memset(&requests, 0, sizeof(requests));
+	for (u32 i = 0; i < 2; i++) {
+		partitions[i].cfg = &part_configs[i];
+		partitions[i].index = i;
+	}
+	for (u32 s = 0; s < 4; s++) {
+		percpu[s].slot = s;
+		percpu[s].cfg = &cpu_configs[s];
+		if (cpu_configs[s].part >= 0) {
+			percpu[s].vcpu.part = &partitions[cpu_configs[s].part];
+			percpu[s].vcpu.id = cpu_configs[s].vcpu;
+		}
+	}
+	vspis[48 - 32].part = 1;
+	vspis[56 - 32].part = 2;
+	return 0;
+}
+
+static u64 lr_of(u32 intid, u8 prio, bool hw)
+{
+	return lr_make(intid, prio, hw);
+}
+
+static void lr_encoding(void **state)
+{
+	u64 lr = lr_make(27, 0xa0, true);
+
+	(void)state;
+	assert_int_equal(lr >> 62, 1); /* pending */
+	assert_true(lr & (1UL << 61)); /* HW */
+	assert_true(lr & (1UL << 60)); /* group 1 */
+	assert_int_equal((lr >> 48) & 0xff, 0xa0);
+	assert_int_equal((lr >> 32) & 0x1fff, 27); /* pINTID */
+	assert_int_equal(lr & 0xffffffff, 27);
+	lr = lr_make(3, 0x10, false);
+	assert_false(lr & (1UL << 61));
+	assert_int_equal((lr >> 32) & 0x1fff, 0);
+}
+
+static void inject_fills_free_lrs(void **state)
+{
+	(void)state;
+	a0->vgic.prio[27] = 0x80;
+	vspis[48 - 32].prio = 0x40;
+	vgic_inject_hw(a0, 27);
+	vgic_inject_hw(a0, 48);
+	assert_int_equal(fake_gic.lr[0], lr_of(27, 0x80, true));
+	assert_int_equal(fake_gic.lr[1], lr_of(48, 0x40, true));
+	assert_int_equal(arch_lr_empty(), 0xc);
+	assert_false(fake_gic.underflow);
+}
+
+/* Fill the four LRs with SGIs of priorities 0x10, 0x20, 0x30, 0x40. */
+static void fill_with_sgis(struct vcpu *v)
+{
+	for (u32 s = 0; s < 4; s++) {
+		v->vgic.prio[s] = (u8)(0x10 * (s + 1));
+		fake_gic.lr[s] = lr_of(s, v->vgic.prio[s], false);
+	}
+}
+
+static void overflow_evicts_lower_priority(void **state)
+{
+	(void)state;
+	fill_with_sgis(a0);
+	a0->vgic.prio[27] = 0x18; /* better than 0x20, 0x30, 0x40 */
+	vgic_inject_hw(a0, 27);
+	/* The lowest priority pending LR (SGI 3, 0x40) made room. */
+	assert_int_equal(fake_gic.lr[3], lr_of(27, 0x18, true));
+	assert_int_equal(a0->vgic.sgi_pending, 1U << 3);
+	assert_int_equal(a0->vgic.nqueue, 0);
+}
+
+static void overflow_queues_lower_priority(void **state)
+{
+	(void)state;
+	fill_with_sgis(a0);
+	vspis[48 - 32].prio = 0x50; /* worse than every LR */
+	vgic_inject_hw(a0, 48);
+	assert_int_equal(a0->vgic.nqueue, 1);
+	assert_int_equal(a0->vgic.queue[0], 48);
+	assert_true(fake_gic.underflow);
+	for (u32 s = 0; s < 4; s++)
+		assert_int_equal(fake_gic.lr[s] & 0xffffffff, s);
+}
+
+static void active_lrs_are_never_evicted(void **state)
+{
+	(void)state;
+	fill_with_sgis(a0);
+	for (u32 s = 0; s < 4; s++)
+		fake_gic.lr[s] = (fake_gic.lr[s] & ~LR_STATE_MASK) | LR_ACTIVE;
+	a0->vgic.prio[27] = 0x00;
+	vgic_inject_hw(a0, 27);
+	assert_int_equal(a0->vgic.nqueue, 1);
+	assert_true(fake_gic.underflow);
+	for (u32 s = 0; s < 4; s++)
+		assert_int_equal(fake_gic.lr[s] & LR_STATE_MASK, LR_ACTIVE);
+}
+
+static void maintenance_refills_best_first(void **state)
+{
+	(void)state;
+	fill_with_sgis(a0);
+	a0->vgic.enabled = 0xffff;
+	vspis[48 - 32].prio = 0x90;
+	a0->vgic.prio[27] = 0x70;
+	vgic_inject_hw(a0, 48);
+	vgic_inject_hw(a0, 27);
+	assert_int_equal(a0->vgic.nqueue, 2);
+	/* The guest retires three interrupts: three LRs free up. */
+	fake_gic.lr[0] = fake_gic.lr[1] = fake_gic.lr[2] = 0;
+	vgic_maintenance(a0);
+	assert_int_equal(fake_gic.lr[0], lr_of(27, 0x70, true));
+	assert_int_equal(fake_gic.lr[1], lr_of(48, 0x90, true));
+	assert_int_equal(fake_gic.lr[2], 0);
+	assert_int_equal(a0->vgic.nqueue, 0);
+	assert_false(fake_gic.underflow);
+}
+
+static void sgi_targets(void **state)
+{
+	(void)state;
+	/* TargetList bits 0 and 1 from vCPU 0 of a 2-vCPU partition. */
+	assert_int_equal(vgic_sgi_targets(3UL << 24 | 0x3, 0, 2), 0x3);
+	/* vCPUs it does not have are dropped, whatever the list says. */
+	assert_int_equal(vgic_sgi_targets(0xffff, 0, 2), 0x3);
+	assert_int_equal(vgic_sgi_targets(0xfffc, 0, 2), 0);
+	/* IRM: everyone but the sender, inside the partition. */
+	assert_int_equal(vgic_sgi_targets(1UL << 40 | 0xffff, 0, 2), 0x2);
+	assert_int_equal(vgic_sgi_targets(1UL << 40, 0, 1), 0);
+	/* Other affinity levels or range selectors name no vCPU. */
+	assert_int_equal(vgic_sgi_targets(1UL << 16 | 1, 0, 2), 0);
+	assert_int_equal(vgic_sgi_targets(1UL << 32 | 1, 0, 2), 0);
+	assert_int_equal(vgic_sgi_targets(1UL << 48 | 1, 0, 2), 0);
+	assert_int_equal(vgic_sgi_targets(1UL << 44 | 1, 0, 2), 0);
+}
+
+static void sgi_to_other_vcpu_posts_request(void **state)
+{
+	(void)state;
+	vgic_sgi(a0, 5UL << 24 | 1U << 1);
+	assert_int_equal(a1->vgic.sgi_pending, 1U << 5);
+	assert_ptr_equal(requests.v, a1);
+	assert_int_equal(requests.req, REQ_VIRQ);
+	assert_int_equal(b0->vgic.sgi_pending, 0);
+	/* IRM from b0 (alone in its partition) reaches nobody. */
+	requests.n = 0;
+	vgic_sgi(b0, 1UL << 40 | 5UL << 24);
+	assert_int_equal(requests.n, 0);
+	assert_int_equal(a0->vgic.sgi_pending | a1->vgic.sgi_pending, 1U << 5);
+}
+
+static void sgi_to_self_is_delivered_now(void **state)
+{
+	(void)state;
+	a0->vgic.enabled = 1U << 2;
+	a0->vgic.prio[2] = 0x30;
+	vgic_sgi(a0, 2UL << 24 | 1U << 0);
+	assert_int_equal(fake_gic.lr[0], lr_of(2, 0x30, false));
+	assert_int_equal(a0->vgic.sgi_pending, 0);
+	/* Disabled: stays pending, no LR. */
+	vgic_sgi(a0, 4UL << 24 | 1U << 0);
+	assert_int_equal(a0->vgic.sgi_pending, 1U << 4);
+	assert_int_equal(fake_gic.lr[1], 0);
+	/* Already active in an LR: becomes active and pending there. */
+	fake_gic.lr[0] = (fake_gic.lr[0] & ~LR_STATE_MASK) | LR_ACTIVE;
+	vgic_sgi(a0, 2UL << 24 | 1U << 0);
+	assert_int_equal(fake_gic.lr[0] & LR_STATE_MASK,
+			 LR_ACTIVE | LR_PENDING);
+	assert_int_equal(fake_gic.lr[1], 0);
+}
+
+static u64 dist(struct vcpu *v, u32 off, u32 size, bool write, u64 val)
+{
+	struct mmio_access a = {
+		.offset = off, .size = size, .write = write, .value = val
+	};
+
+	vgic_dist_mmio(v, &a);
+	return a.value;
+}
+
+static void dist_only_owned_spis_are_live(void **state)
+{
+	u32 en = GICD_ISENABLER + 4; /* INTIDs 32..63 */
+
+	(void)state;
+	/* a asks for 48 (its own) and 56 (b's): only 48 reaches the GIC. */
+	dist(a0, en, 4, true, 1U << 16 | 1U << 24);
+	assert_int_equal(fake_gic.gicd[en / 4], 1U << 16);
+	dist(b0, en, 4, true, 1U << 24);
+	assert_int_equal(fake_gic.gicd[en / 4], 1U << 16 | 1U << 24);
+	/* Each sees only its own bit. */
+	assert_int_equal(dist(a0, en, 4, false, 0), 1U << 16);
+	assert_int_equal(dist(b0, GICD_ICENABLER + 4, 4, false, 0), 1U << 24);
+	/* a cannot clear b's, nor set b's pending state. */
+	dist(a0, GICD_ICENABLER + 4, 4, true, ~0U);
+	assert_int_equal(fake_gic.gicd[en / 4], 1U << 24);
+	dist(a0, GICD_ISPENDR + 4, 4, true, 1U << 24);
+	assert_int_equal(fake_gic.gicd[(GICD_ISENABLER + 0x100 + 4) / 4], 0);
+	/* Group: owned read as group 1, writes ignored. */
+	assert_int_equal(dist(a0, GICD_IGROUPR + 4, 4, false, 0), 1U << 16);
+	/* SGIs and PPIs are not the distributor's (ARE): RAZ/WI. */
+	u32 writes = fake_gic.gicd_writes;
+	dist(a0, GICD_ISENABLER, 4, true, ~0U);
+	assert_int_equal(fake_gic.gicd_writes, writes);
+	assert_int_equal(dist(a0, GICD_ISENABLER, 4, false, 0), 0);
+}
+
+static void dist_priorities_and_config(void **state)
+{
+	(void)state;
+	dist(a0, GICD_IPRIORITYR + 48, 1, true, 0x60);
+	dist(a0, GICD_IPRIORITYR + 56, 1, true, 0x10); /* b's: ignored */
+	assert_int_equal(vspis[48 - 32].prio, 0x60);
+	assert_int_equal(vspis[56 - 32].prio, 0);
+	assert_int_equal(dist(a0, GICD_IPRIORITYR + 48, 4, false, 0), 0x60);
+	assert_int_equal(dist(b0, GICD_IPRIORITYR + 48, 4, false, 0), 0);
+	/* ICFGR: read-modify-write of the shared word, a's 2 bits only. */
+	fake_gic.gicd[(GICD_ICFGR + 12) / 4] = 0xffff0000;
+	dist(a0, GICD_ICFGR + 12, 4, true, 0x2); /* INTID 48: edge */
+	assert_int_equal(fake_gic.gicd[(GICD_ICFGR + 12) / 4], 0xffff0002);
+	dist(a0, GICD_ICFGR + 12, 4, true, 0);
+	assert_int_equal(fake_gic.gicd[(GICD_ICFGR + 12) / 4], 0xffff0000);
+	assert_int_equal(dist(a0, GICD_ICFGR + 12, 4, false, 0), 0);
+}
+
+static void dist_irouter_translation(void **state)
+{
+	u32 r48 = GICD_IROUTER + 8 * 48;
+
+	(void)state;
+	dist(a0, r48, 8, true, 1); /* Aff0 1: vCPU 1, physical slot 2 */
+	assert_int_equal(fake_gic.route[48], 0x2 | FAKE_ROUTED);
+	assert_int_equal(vspis[48 - 32].vcpu, 1);
+	assert_int_equal(dist(a0, r48, 8, false, 0), 1);
+	dist(a0, r48, 8, true, GICD_IROUTER_IRM); /* any: vCPU 0 */
+	assert_int_equal(fake_gic.route[48], 0x1 | FAKE_ROUTED);
+	dist(a0, r48, 8, true, 7); /* no such vCPU: vCPU 0 */
+	assert_int_equal(vspis[48 - 32].vcpu, 0);
+	dist(a0, r48, 4, true, 0x100 | 1); /* Aff1 set: no such vCPU */
+	assert_int_equal(fake_gic.route[48], 0x1 | FAKE_ROUTED);
+	/* b's SPI, seen from a: RAZ/WI. */
+	fake_gic.route[56] = 0;
+	dist(a0, GICD_IROUTER + 8 * 56, 8, true, 0);
+	assert_int_equal(fake_gic.route[56], 0);
+	assert_int_equal(dist(a0, GICD_IROUTER + 8 * 56, 8, false, 0), 0);
+	/* b's own routing lands on its single physical CPU (MPIDR 0x103). */
+	dist(b0, GICD_IROUTER + 8 * 56, 8, true, 0);
+	assert_int_equal(fake_gic.route[56], 0x103 | FAKE_ROUTED);
+}
+
+static void dist_id_registers(void **state)
+{
+	u64 typer;
+
+	(void)state;
+	assert_int_equal(dist(a0, GICD_CTLR, 4, false, 0),
+			 GICD_CTLR_ARE | GICD_CTLR_DS);
+	dist(a0, GICD_CTLR, 4, true, GICD_CTLR_EN_GRP1 | GICD_CTLR_RWP);
+	assert_int_equal(dist(a0, GICD_CTLR, 4, false, 0),
+			 GICD_CTLR_ARE | GICD_CTLR_DS | GICD_CTLR_EN_GRP1);
+	assert_int_equal(dist(b0, GICD_CTLR, 4, false, 0),
+			 GICD_CTLR_ARE | GICD_CTLR_DS);
+	typer = dist(a0, GICD_TYPER, 4, false, 0);
+	assert_int_equal(typer & 0x1f, 8);	 /* same SPI range */
+	assert_int_equal(typer & (3U << 16), 0); /* no LPIs, no MBIs */
+	assert_int_equal((typer >> 5) & 7, 1);	 /* 2 vCPUs */
+	assert_int_equal(dist(a0, GICD_PIDR2, 4, false, 0), GIC_PIDR2_V3);
+	assert_int_equal(dist(a0, 0x8000, 4, false, 0), 0);
+}
+
+static u64 redist(struct vcpu *v, u64 off, u32 size, bool write, u64 val,
+		  bool *ok)
+{
+	struct mmio_access a = {
+		.offset = off, .size = size, .write = write, .value = val
+	};
+
+	*ok = vgic_redist_mmio(v, &a);
+	return a.value;
+}
+
+static void redist_frames(void **state)
+{
+	bool ok;
+	u64 typer;
+
+	(void)state;
+	typer = redist(a0, GICR_TYPER, 8, false, 0, &ok);
+	assert_true(ok);
+	assert_int_equal(typer >> 32, 0);
+	assert_false(typer & GICR_TYPER_LAST);
+	typer = redist(a0, 0x20000 + GICR_TYPER, 8, false, 0, &ok);
+	assert_int_equal(typer >> 32, 1);
+	assert_true(typer & GICR_TYPER_LAST);
+	assert_int_equal(redist(a0, 0x20000 + GICR_TYPER + 4, 4, false, 0, &ok),
+			 1);
+	/* A third frame does not exist for a 2-vCPU partition. */
+	redist(a0, 0x40000, 4, false, 0, &ok);
+	assert_false(ok);
+	/* WAKER: ChildrenAsleep follows ProcessorSleep. */
+	redist(a0, GICR_WAKER, 4, true, GICR_WAKER_PS, &ok);
+	assert_int_equal(redist(a0, GICR_WAKER, 4, false, 0, &ok),
+			 GICR_WAKER_PS | GICR_WAKER_CA);
+	redist(a0, GICR_WAKER, 4, true, 0, &ok);
+	assert_int_equal(redist(a0, GICR_WAKER, 4, false, 0, &ok), 0);
+}
+
+static void redist_enables_and_the_vtimer(void **state)
+{
+	bool ok;
+
+	(void)state;
+	/* vCPU 0 enables SGI 1 and the timer PPI in vCPU 1's frame. */
+	redist(a0, 0x20000 + GICR_SGI_BASE + GICD_ISENABLER, 4, true,
+	       1U << 1 | 1U << 27, &ok);
+	assert_int_equal(a1->vgic.enabled, 1U << 1 | 1U << 27);
+	/* The timer PPI is mirrored into the physical GICR of slot 2 only. */
+	assert_int_equal(fake_gic.gicr[2][GICD_ISENABLER / 4], 1U << 27);
+	assert_int_equal(fake_gic.gicr[1][GICD_ISENABLER / 4], 0);
+	assert_ptr_equal(requests.v, a1);
+	redist(a0, 0x20000 + GICR_SGI_BASE + GICD_ICENABLER, 4, true, 1U << 27,
+	       &ok);
+	assert_int_equal(a1->vgic.enabled, 1U << 1);
+	assert_int_equal(fake_gic.gicr[2][GICD_ISENABLER / 4], 0);
+	/* Priorities are per vCPU. */
+	redist(a0, GICR_SGI_BASE + GICD_IPRIORITYR + 27, 1, true, 0x90, &ok);
+	assert_int_equal(a0->vgic.prio[27], 0x90);
+	assert_int_equal(a1->vgic.prio[27], 0);
+}
+
+static void park_quiesces(void **state)
+{
+	(void)state;
+	fake_gic.lr[0] = lr_of(27, 0, true);
+	a0->vgic.nqueue = 3;
+	a0->vgic.sgi_pending = 1;
+	vgic_vcpu_park(a0);
+	assert_int_equal(fake_gic.vtimer_stops, 1);
+	assert_int_equal(fake_gic.lr[0], 0);
+	assert_int_equal(a0->vgic.nqueue, 0);
+	assert_int_equal(a0->vgic.sgi_pending, 0);
+	assert_int_equal(fake_gic.gicr[1][GICD_ISENABLER / 4] & (1U << 27), 0);
+}
+
+static void partition_spis_on_and_off(void **state)
+{
+	u32 en = (GICD_ISENABLER + 4) / 4;
+
+	(void)state;
+	fake_gic.gicd[en] = 1U << 16 | 1U << 24;
+	vspis[48 - 32].edge = 1;
+	vgic_partition_spis(&partitions[0], true);
+	assert_int_equal(fake_gic.gicd[en], 1U << 24); /* a's disabled, b's not
+							*/
+	assert_int_equal(fake_gic.route[48], 0x1 | FAKE_ROUTED);
+	assert_int_equal(fake_gic.gicd[(GICD_ICFGR + 12) / 4], 0x2);
+	assert_int_equal(fake_gic.route[56], 0);
+	fake_gic.gicd[en] |= 1U << 16;
+	vgic_partition_spis(&partitions[0], false);
+	assert_int_equal(fake_gic.gicd[en], 1U << 24);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(lr_encoding),
+		cmocka_unit_test_setup(inject_fills_free_lrs, setup),
+		cmocka_unit_test_setup(overflow_evicts_lower_priority, setup),
+		cmocka_unit_test_setup(overflow_queues_lower_priority, setup),
+		cmocka_unit_test_setup(active_lrs_are_never_evicted, setup),
+		cmocka_unit_test_setup(maintenance_refills_best_first, setup),
+		cmocka_unit_test(sgi_targets),
+		cmocka_unit_test_setup(sgi_to_other_vcpu_posts_request, setup),
+		cmocka_unit_test_setup(sgi_to_self_is_delivered_now, setup),
+		cmocka_unit_test_setup(dist_only_owned_spis_are_live, setup),
+		cmocka_unit_test_setup(dist_priorities_and_config, setup),
+		cmocka_unit_test_setup(dist_irouter_translation, setup),
+		cmocka_unit_test_setup(dist_id_registers, setup),
+		cmocka_unit_test_setup(redist_frames, setup),
+		cmocka_unit_test_setup(redist_enables_and_the_vtimer, setup),
+		cmocka_unit_test_setup(park_quiesces, setup),
+		cmocka_unit_test_setup(partition_spis_on_and_off, setup),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
