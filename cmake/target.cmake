@@ -67,7 +67,7 @@ endfunction()
 
 # Every shipped config is built (the tests use them); the selected one
 # (BULKHEAD_CONFIG) prints its report and is what scripts/run boots.
-file(GLOB shipped ${CMAKE_SOURCE_DIR}/config/*.dts)
+file(GLOB shipped CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/config/*.dts)
 set(main_name)
 foreach(cfg ${shipped})
   get_filename_component(name ${cfg} NAME_WE)
@@ -95,3 +95,5 @@ add_subdirectory(test/integration)
 
 # Benchmarks' systems (scripts/bootcost, scripts/latency).
 bulkhead_system(bench-bootcost ${CMAKE_SOURCE_DIR}/test/bench/bootcost/config.dts)
+bulkhead_system(bench-latency-alone ${CMAKE_SOURCE_DIR}/test/bench/latency-alone/config.dts)
+bulkhead_system(bench-latency-stress ${CMAKE_SOURCE_DIR}/test/bench/latency-stress/config.dts)
