@@ -28,6 +28,22 @@ struct vcpu *partition_vcpu(const struct partition *p, u32 id)
 	return &percpu[p->cfg->vcpu_slot[id]].vcpu;
 }
 
+/*
+ * The guest DT's /chosen/rng-seed holds 32 bytes of build-time entropy;
+ * each (re)start mixes in the counter and the boot count, so that two
+ * boots of one image do not hand Linux the same seed.
+ */
+static void reseed(const struct partition *p, u64 now)
+{
+	u64 *seed = (u64 *)p->cfg->rng_seed;
+
+	if (!seed)
+		return;
+	seed[2] ^= now;
+	seed[3] ^= p->boots;
+	arch_dcache_clean(seed, 32);
+}
+
 static void load_images(const struct partition *p)
 {
 	u32 i;
@@ -58,6 +74,9 @@ noreturn void partition_start(struct partition *p)
 	vgic_partition_spis(p, true);
 	p->boots++;
 	p->cntvoff = arch_counter();
+	reseed(p, p->cntvoff);
+	pr("partition %s: started (boot %u) at %lu us\n", p->cfg->name,
+	   p->boots, p->cntvoff * 1000000 / arch_counter_hz());
 	p->online = 1;
 	atomic_store(&p->state, PART_RUNNING);
 	vcpu_start(v0, p->cfg->entry, p->cfg->dtb);
@@ -117,7 +136,6 @@ static noreturn void restart_here(struct partition *p)
 	for (i = 1; i < p->cfg->nvcpus; i++)
 		while (atomic_load(&partition_vcpu(p, i)->state) != VCPU_OFF)
 			arch_relax();
-	pr("partition %s: restarting (boot %u)\n", p->cfg->name, p->boots + 1);
 	partition_start(p);
 }
 

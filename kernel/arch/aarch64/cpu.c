@@ -201,6 +201,11 @@ u64 arch_counter(void)
 	return sysreg_read(cntpct_el0);
 }
 
+u64 arch_counter_hz(void)
+{
+	return sysreg_read(cntfrq_el0);
+}
+
 struct cpu *this_cpu(void)
 {
 	return (struct cpu *)sysreg_read(tpidr_el2);

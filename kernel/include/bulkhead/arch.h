@@ -62,5 +62,8 @@ void arch_icache_invalidate(void);
 /** Read the physical counter. */
 u64 arch_counter(void);
 
+/** Frequency of the counter, in Hz. */
+u64 arch_counter_hz(void);
+
 /** Halt this CPU forever (after a core bug was reported). */
 noreturn void arch_halt(void);

@@ -23,7 +23,7 @@ struct mem_region {
 
 /** One blob to copy from the core image into partition memory at (re)boot. */
 struct image_load {
-	const u8 *src; /* in the core image (.incbin'd by images.S) */
+	const u8 *src; /* in the core image (.incbin'd by images.s) */
 	u64 size;
 	u64 pa; /* destination, inside the partition's memory */
 	const char *name;
@@ -46,8 +46,9 @@ struct part_config {
 	const struct mem_region *dev; /* granted device pages, ipa == pa */
 	u32 nimg;
 	const struct image_load *img;
-	u64 entry; /* IPA of vCPU 0's first instruction */
-	u64 dtb;   /* IPA of the guest device tree, 0 if none */
+	u64 entry;    /* IPA of vCPU 0's first instruction */
+	u64 dtb;      /* IPA of the guest device tree, 0 if none */
+	u64 rng_seed; /* PA of its 32-byte /chosen/rng-seed, 0 if none */
 	u16 vmid;
 	u8 on_fault;
 	u8 uart_granted; /* the physical console UART is mapped into it */
