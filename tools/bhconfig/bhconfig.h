@@ -65,6 +65,7 @@ struct pdev {
 /** One blob the core copies into partition memory at (re)boot. */
 struct load {
 	char what[32];	 /* "image", "kernel", "initrd", "dtb" */
+	char shown[256]; /* how the config names it */
 	char file[512];	 /* source file (absolute) */
 	uint64_t offset; /* bytes into the file */
 	uint64_t size;	 /* bytes copied */
@@ -95,6 +96,7 @@ struct part {
 	uint64_t dtb_ipa; /* 0: no guest DT */
 	void *dtb;	  /* the generated guest device tree */
 	size_t dtb_size;
+	uint64_t seed_offset; /* of /chosen/rng-seed in the DTB, 0 if none */
 	char dtb_file[512];
 	int vmid;
 };

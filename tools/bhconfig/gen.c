@@ -2,7 +2,7 @@
 /*
  * Generated sources. config.c holds the tables of <bulkhead/config.h> and
  * the storage whose size the config decides (per-CPU areas, partitions,
- * the translation-table pool and roots); images.S embeds each load blob
+ * the translation-table pool and roots); images.s embeds each load blob
  * with .incbin in its own .images.<partition> section; layout.ld tells the
  * linker where the hypervisor region is. The report says what went where.
  */
@@ -92,6 +92,10 @@ static void gen_part(FILE *f, const struct config *c, int pi)
 	fprintf(f,
 		"\t\t.entry = 0x%llx,\n\t\t.dtb = 0x%llx,\n\t\t.vmid = %d,\n",
 		X(p->entry), X(p->dtb_ipa), p->vmid);
+	for (int l = 0; l < p->nload; l++)
+		if (!strcmp(p->load[l].what, "dtb") && p->seed_offset)
+			fprintf(f, "\t\t.rng_seed = 0x%llx,\n",
+				X(p->load[l].pa + p->seed_offset));
 	fprintf(f, "\t\t.on_fault = %s,\n\t\t.uart_granted = %d,\n\t},\n",
 		p->on_fault == ON_FAULT_RESTART ? "FAULT_RESTART"
 						: "FAULT_STOP",

@@ -16,6 +16,7 @@
 #include "bhconfig.h"
 
 #define DTB_MAX (64 * 1024)
+#define RNG_SEED_BYTES 32
 #define PH_GIC 1
 #define PH_FIRST_CLOCK 2
 #define MAX_CLOCKS 8
@@ -162,9 +163,26 @@ static void gen_gic(const struct config *c, void *o, const struct part *p)
 	fdt_end_node(o);
 }
 
-static void gen_chosen(const struct config *c, void *o, const struct part *p)
+/* 32 bytes for /chosen/rng-seed, from the build host's entropy. */
+static bool read_seed(uint8_t *seed, size_t n)
 {
+	FILE *f = fopen("/dev/urandom", "rb");
+	bool ok = f && fread(seed, 1, n, f) == n;
+
+	if (f)
+		fclose(f);
+	return ok;
+}
+
+static void gen_chosen(struct config *c, void *o, const struct part *p)
+{
+	uint8_t seed[RNG_SEED_BYTES];
+
 	fdt_begin_node(o, "chosen");
+	if (!read_seed(seed, sizeof(seed)))
+		diag(c, p->path,
+		     "cannot read /dev/urandom for the guest's rng-seed");
+	fdt_property(o, "rng-seed", seed, sizeof(seed));
 	if (p->bootargs[0])
 		prop_str(o, "bootargs", p->bootargs);
 	for (int l = 0; l < p->nload; l++)
@@ -237,7 +255,8 @@ void guest_dt_build(struct config *c, int pi)
 	struct part *p = &c->part[pi];
 	void *o = calloc(1, DTB_MAX);
 	char model[96];
-	int err;
+	const void *seed;
+	int err, len;
 
 	if (!o)
 		abort();
@@ -271,4 +290,7 @@ void guest_dt_build(struct config *c, int pi)
 	free(p->dtb);
 	p->dtb = o;
 	p->dtb_size = fdt_totalsize(o);
+	seed = fdt_getprop(o, fdt_path_offset(o, "/chosen"), "rng-seed", &len);
+	p->seed_offset = seed ? (uint64_t)((const char *)seed - (const char *)o)
+			      : 0;
 }

@@ -72,6 +72,7 @@ static bool add_load(struct config *c, struct part *p, const char *what,
 		return false;
 	}
 	snprintf(l->what, sizeof(l->what), "%s", what);
+	snprintf(l->shown, sizeof(l->shown), "%s", shown);
 	snprintf(l->file, sizeof(l->file), "%s", file);
 	l->offset = off;
 	l->size = size;
@@ -234,18 +235,14 @@ static void check_overlaps(struct config *c, const struct part *p)
 {
 	for (int a = 0; a < p->nload; a++)
 		for (int b = a + 1; b < p->nload; b++) {
-			struct region x = { p->load[a].ipa, p->load[a].memsz };
-			struct region y = { p->load[b].ipa, p->load[b].memsz };
+			const struct load *x = &p->load[a], *y = &p->load[b];
 
-			if (regions_overlap(x, y))
+			if (regions_overlap((struct region){ x->ipa, x->memsz },
+					    (struct region){ y->ipa,
+							     y->memsz }))
 				diag(c, p->path,
-				     "%s 0x%llx+0x%llx overlaps %s 0x%llx+0x%llx in the partition's memory",
-				     p->load[b].what,
-				     (unsigned long long)y.base,
-				     (unsigned long long)y.size,
-				     p->load[a].what,
-				     (unsigned long long)x.base,
-				     (unsigned long long)x.size);
+				     "%s \"%s\" overlaps %s \"%s\" in the partition's memory: give it more memory",
+				     y->what, y->shown, x->what, x->shown);
 		}
 }
 

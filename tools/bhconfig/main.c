@@ -3,7 +3,7 @@
  * bhconfig command line.
  *   bhconfig gen CONFIG.dts --out DIR [-I DTSDIR]... [-L IMAGEDIR]...
  *            [--name SHOWN] [--depfile FILE --deptarget TARGET]
- *       validate and write DIR/{config.c,images.S,layout.ld,report.txt}
+ *       validate and write DIR/{config.c,images.s,layout.ld,report.txt}
  *   bhconfig check CONFIG.dts [-I DTSDIR]... [-L IMAGEDIR]... [--name SHOWN]
  *       validate only: prints the errors, exit status 1 if there are any
  *   bhconfig report IMAGE.elf REPORT.in REPORT.txt [--quiet]
@@ -91,7 +91,7 @@ static int write_outputs(const struct config *c, const char *dir)
 		int (*fn)(const struct config *, const char *);
 	} outs[] = {
 		{ "config.c", gen_config_c },
-		{ "images.S", gen_images_s },
+		{ "images.s", gen_images_s },
 		{ "layout.ld", gen_layout_ld },
 		{ "report.in", gen_report },
 	};
