@@ -41,7 +41,7 @@ function(bulkhead_system name config)
     list(APPEND image_dirs -L ${BULKHEAD_LINUX_DIR})
   endif()
   add_custom_command(
-    OUTPUT ${out}/config.c ${out}/images.S ${out}/layout.ld ${out}/report.in
+    OUTPUT ${out}/config.c ${out}/images.s ${out}/layout.ld ${out}/report.in
     COMMAND ${CMAKE_COMMAND} -E make_directory ${out}
     COMMAND ${BHCONFIG} gen ${shown} --out ${out}
             -I ${CMAKE_SOURCE_DIR}/dts -I ${config_dir}
@@ -51,7 +51,7 @@ function(bulkhead_system name config)
     DEPENDS ${config} ${BHCONFIG} ${guests}
     WORKING_DIRECTORY ${CMAKE_SOURCE_DIR}
     COMMENT "bhconfig: ${shown}")
-  add_executable(bulkhead-${name} ${out}/config.c ${out}/images.S
+  add_executable(bulkhead-${name} ${out}/config.c ${out}/images.s
                  $<TARGET_OBJECTS:bh_core>)
   target_include_directories(bulkhead-${name} PRIVATE ${BH_CORE_INCLUDES})
   target_compile_options(bulkhead-${name} PRIVATE ${BH_TARGET_CFLAGS})
@@ -97,3 +97,6 @@ add_subdirectory(test/integration)
 bulkhead_system(bench-bootcost ${CMAKE_SOURCE_DIR}/test/bench/bootcost/config.dts)
 bulkhead_system(bench-latency-alone ${CMAKE_SOURCE_DIR}/test/bench/latency-alone/config.dts)
 bulkhead_system(bench-latency-stress ${CMAKE_SOURCE_DIR}/test/bench/latency-stress/config.dts)
+if(BULKHEAD_LINUX_DIR)
+  bulkhead_system(bench-linux ${CMAKE_SOURCE_DIR}/test/bench/linux/config.dts)
+endif()

@@ -1,16 +1,21 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 #
-# check-bad.sh BHCONFIG CONFIG.dts IMAGEDIR: CONFIG must be rejected, and
+# check-bad.sh BHCONFIG CONFIG.dts IMAGEDIR...: CONFIG must be rejected, and
 # the tool's messages (stderr, in order) must be exactly the lines the file
 # lists as "// expect: ..." comments. Run from the top of the tree, so that
 # messages name the file as test/configs/bad/NAME.dts.
 set -uo pipefail
-tool="$1" config="$2" images="$3"
+tool="$1" config="$2"
+shift 2
+images=()
+for d in "$@"; do
+	images+=(-L "$d")
+done
 
 expected=$(sed -n 's|^// expect: ||p' "$config")
 [[ -n "$expected" ]] || { echo "$config has no '// expect:' line"; exit 1; }
-actual=$("$tool" check "$config" -I dts -I "$(dirname "$config")" -L "$images" 2>&1 >/dev/null)
+actual=$("$tool" check "$config" -I dts -I "$(dirname "$config")" "${images[@]}" 2>&1 >/dev/null)
 status=$?
 actual=$(printf '%s\n' "$actual" | sed '/^$/d') # dtc separates its errors with blank lines
 if [[ $status -ne 1 ]]; then

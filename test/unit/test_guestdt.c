@@ -1,0 +1,345 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Generated guest device trees (tools/bhconfig/guestdt.c), node by node:
+ * a partition sees its CPUs renumbered from 0 with PSCI over HVC, its
+ * memory at its guest addresses, a GICv3 with only its redistributor
+ * frames, the timer, its devices with the clocks they name, and /chosen;
+ * nothing else of the platform.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include <libfdt.h>
+
+#include "bhconfig.h"
+
+static char platform[8192];
+
+static void prop_str(void *o, const char *name, const char *v)
+{
+	fdt_property(o, name, v, (int)strlen(v) + 1);
+}
+
+static void prop_u32s(void *o, const char *name, const uint32_t *v, int n)
+{
+	fdt32_t cells[16];
+
+	for (int i = 0; i < n; i++)
+		cells[i] = cpu_to_fdt32(v[i]);
+	fdt_property(o, name, cells, n * 4);
+}
+
+/* A small platform: 4 CPUs, GIC, timer, a clock, a UART, an MSI user. */
+static void build_platform(void)
+{
+	static const uint32_t timer_irqs[] = { 1, 13, 4, 1, 14, 4,
+					       1, 11, 4, 1, 10, 4 };
+	static const uint32_t uart_reg[] = { 0, 0x09000000, 0, 0x1000 };
+	static const uint32_t uart_irq[] = { 0, 1, 4 };
+	static const uint32_t clocks[] = { 10, 10 };
+	void *o = platform;
+
+	fdt_create(o, sizeof(platform));
+	fdt_finish_reservemap(o);
+	fdt_begin_node(o, "");
+	fdt_property_u32(o, "#address-cells", 2);
+	fdt_property_u32(o, "#size-cells", 2);
+	fdt_property_u32(o, "interrupt-parent", 1);
+	fdt_begin_node(o, "cpus");
+	for (int i = 0; i < 4; i++) {
+		char name[16] = "cpu@0";
+
+		name[4] = (char)('0' + i);
+		fdt_begin_node(o, name);
+		prop_str(o, "device_type", "cpu");
+		prop_str(o, "compatible", "arm,cortex-a72");
+		fdt_property_u32(o, "reg", (uint32_t)i);
+		fdt_property_u32(o, "phandle", (uint32_t)(20 + i));
+		fdt_end_node(o);
+	}
+	fdt_end_node(o);
+	fdt_begin_node(o, "intc@8000000");
+	prop_str(o, "compatible", "arm,gic-v3");
+	fdt_property_u32(o, "phandle", 1);
+	fdt_end_node(o);
+	fdt_begin_node(o, "timer");
+	prop_str(o, "compatible", "arm,armv8-timer");
+	prop_u32s(o, "interrupts", timer_irqs, 12);
+	fdt_property(o, "always-on", NULL, 0);
+	fdt_end_node(o);
+	fdt_begin_node(o, "apb-pclk");
+	prop_str(o, "compatible", "fixed-clock");
+	fdt_property_u32(o, "#clock-cells", 0);
+	fdt_property_u32(o, "clock-frequency", 24000000);
+	fdt_property_u32(o, "phandle", 10);
+	fdt_end_node(o);
+	fdt_begin_node(o, "pl011@9000000");
+	prop_str(o, "compatible", "arm,pl011");
+	prop_u32s(o, "reg", uart_reg, 4);
+	prop_u32s(o, "interrupts", uart_irq, 3);
+	prop_u32s(o, "clocks", clocks, 2);
+	fdt_property_u32(o, "phandle", 11);
+	fdt_end_node(o);
+	fdt_begin_node(o, "pcie@10000000");
+	prop_str(o, "compatible", "pci-host-ecam-generic");
+	prop_u32s(o, "msi-map", clocks, 2);
+	fdt_end_node(o);
+	fdt_begin_node(o, "rtc@9010000");
+	prop_str(o, "compatible", "arm,pl031");
+	fdt_end_node(o);
+	fdt_end_node(o);
+	fdt_finish(o);
+}
+
+static struct config *config(void)
+{
+	struct config *c = calloc(1, sizeof(*c));
+	struct part *p = &c->part[0];
+
+	build_platform();
+	c->file = "t.dts";
+	c->fdt = platform;
+	c->ncpus = 4;
+	for (int i = 0; i < 4; i++) {
+		strcpy(c->cpu[i].path, "/cpus/cpu@0");
+		c->cpu[i].path[10] = (char)('0' + i);
+	}
+	c->gicd = 0x08000000;
+	c->gicr = 0x080a0000;
+	c->gicr_stride = 0x20000;
+	c->ndevs = 2;
+	strcpy(c->dev[0].path, "/pl011@9000000");
+	c->dev[0].node = fdt_path_offset(platform, "/pl011@9000000");
+	strcpy(c->dev[1].path, "/pcie@10000000");
+	c->dev[1].node = fdt_path_offset(platform, "/pcie@10000000");
+	c->console = 0;
+	c->nparts = 1;
+	strcpy(p->name, "linux");
+	strcpy(p->path, "/partitions/linux");
+	p->ncpus = 2;
+	p->cpu[0] = 2;
+	p->cpu[1] = 3;
+	p->nmem = 2;
+	p->mem[0] = (struct region){ 0x48000000, 0x10000000 };
+	p->ipa[0] = 0x40000000;
+	p->mem[1] = (struct region){ 0x60000000, 0x200000 };
+	p->ipa[1] = 0x80000000;
+	p->ndev = 1;
+	p->dev[0] = 0;
+	strcpy(p->bootargs, "console=ttyAMA0 quiet");
+	p->nload = 1;
+	p->load[0] = (struct load){ .what = "initrd",
+				    .ipa = 0x4fe00000,
+				    .size = 0x1234 };
+	return c;
+}
+
+static void done(struct config *c)
+{
+	free(c->part[0].dtb);
+	diag_free(c);
+	free(c);
+}
+
+static const void *prop(const void *fdt, const char *path, const char *name,
+			int *len)
+{
+	int node = fdt_path_offset(fdt, path);
+
+	assert_true(node >= 0);
+	return fdt_getprop(fdt, node, name, len);
+}
+
+static uint64_t cells64(const void *p, int i)
+{
+	const fdt32_t *c = p;
+
+	return (uint64_t)fdt32_to_cpu(c[2 * i]) << 32 |
+	       fdt32_to_cpu(c[2 * i + 1]);
+}
+
+static void root_and_chosen(void **state)
+{
+	struct config *c = config();
+	const void *dt;
+	int len;
+
+	(void)state;
+	guest_dt_build(c, 0);
+	assert_int_equal(c->nerrors, 0);
+	dt = c->part[0].dtb;
+	assert_int_equal(fdt_check_header(dt), 0);
+	assert_string_equal(prop(dt, "/", "model", NULL),
+			    "Bulkhead partition linux");
+	assert_int_equal(
+		fdt32_to_cpu(*(const fdt32_t *)prop(dt, "/", "interrupt-parent",
+						    NULL)),
+		fdt_get_phandle(dt, fdt_path_offset(dt, "/intc@8000000")));
+	assert_string_equal(prop(dt, "/chosen", "bootargs", NULL),
+			    "console=ttyAMA0 quiet");
+	assert_string_equal(prop(dt, "/chosen", "stdout-path", NULL),
+			    "/pl011@9000000");
+	assert_int_equal(
+		cells64(prop(dt, "/chosen", "linux,initrd-start", NULL), 0),
+		0x4fe00000);
+	assert_int_equal(cells64(prop(dt, "/chosen", "linux,initrd-end", NULL),
+				 0),
+			 0x4fe01234);
+	assert_non_null(prop(dt, "/chosen", "rng-seed", &len));
+	assert_int_equal(len, 32);
+	assert_int_equal(memcmp((const char *)dt + c->part[0].seed_offset,
+				prop(dt, "/chosen", "rng-seed", NULL), 32),
+			 0);
+	assert_string_equal(prop(dt, "/psci", "method", NULL), "hvc");
+	assert_string_equal(prop(dt, "/psci", "compatible", NULL),
+			    "arm,psci-1.0");
+	done(c);
+}
+
+static void cpus_renumbered(void **state)
+{
+	struct config *c = config();
+	const void *dt;
+	int cpus, node, n = 0;
+
+	(void)state;
+	guest_dt_build(c, 0);
+	dt = c->part[0].dtb;
+	cpus = fdt_path_offset(dt, "/cpus");
+	fdt_for_each_subnode (node, dt, cpus) {
+		char name[16] = "cpu@0";
+
+		name[4] = (char)('0' + n);
+		assert_string_equal(fdt_get_name(dt, node, NULL), name);
+		assert_int_equal(fdt32_to_cpu(*(const fdt32_t *)fdt_getprop(
+					 dt, node, "reg", NULL)),
+				 n);
+		assert_string_equal(
+			fdt_getprop(dt, node, "enable-method", NULL), "psci");
+		assert_string_equal(fdt_getprop(dt, node, "compatible", NULL),
+				    "arm,cortex-a72");
+		n++;
+	}
+	assert_int_equal(n, 2); /* physical cpu@2 and cpu@3 became 0 and 1 */
+	done(c);
+}
+
+static void memory_gic_timer(void **state)
+{
+	struct config *c = config();
+	const void *dt, *reg;
+	int len;
+
+	(void)state;
+	guest_dt_build(c, 0);
+	dt = c->part[0].dtb;
+	reg = prop(dt, "/memory@40000000", "reg", &len);
+	assert_int_equal(len, 16);
+	assert_int_equal(cells64(reg, 0), 0x40000000);
+	assert_int_equal(cells64(reg, 1), 0x10000000);
+	reg = prop(dt, "/memory@80000000", "reg", NULL);
+	assert_int_equal(cells64(reg, 0), 0x80000000);
+	assert_int_equal(cells64(reg, 1), 0x200000);
+	assert_string_equal(prop(dt, "/memory@80000000", "device_type", NULL),
+			    "memory");
+	reg = prop(dt, "/intc@8000000", "reg", &len);
+	assert_int_equal(len, 32);
+	assert_int_equal(cells64(reg, 0), 0x08000000);
+	assert_int_equal(cells64(reg, 1), 0x10000);
+	assert_int_equal(cells64(reg, 2), 0x080a0000);
+	assert_int_equal(cells64(reg, 3), 2 * 0x20000); /* its two frames only
+							 */
+	assert_non_null(
+		prop(dt, "/intc@8000000", "interrupt-controller", NULL));
+	assert_non_null(prop(dt, "/timer", "always-on", NULL));
+	prop(dt, "/timer", "interrupts", &len);
+	assert_int_equal(len, 48);
+	done(c);
+}
+
+static void device_and_its_clock(void **state)
+{
+	struct config *c = config();
+	const void *dt;
+	const fdt32_t *clocks;
+	int len, clk;
+
+	(void)state;
+	guest_dt_build(c, 0);
+	dt = c->part[0].dtb;
+	assert_int_equal(cells64(prop(dt, "/pl011@9000000", "reg", NULL), 0),
+			 0x09000000);
+	assert_null(prop(dt, "/pl011@9000000", "phandle", NULL));
+	clocks = prop(dt, "/pl011@9000000", "clocks", &len);
+	assert_int_equal(len, 8);
+	clk = fdt_node_offset_by_phandle(dt, fdt32_to_cpu(clocks[0]));
+	assert_string_equal(fdt_get_name(dt, clk, NULL), "apb-pclk");
+	assert_int_equal(fdt32_to_cpu(clocks[1]), fdt32_to_cpu(clocks[0]));
+	assert_int_equal(fdt32_to_cpu(*(const fdt32_t *)fdt_getprop(
+				 dt, clk, "clock-frequency", NULL)),
+			 24000000);
+	done(c);
+}
+
+static void nothing_else(void **state)
+{
+	static const char *const want[] = {
+		"chosen",	   "psci",	   "cpus",  "memory@40000000",
+		"memory@80000000", "intc@8000000", "timer", "pl011@9000000",
+		"apb-pclk",
+	};
+	struct config *c = config();
+	const void *dt;
+	int node, n = 0;
+
+	(void)state;
+	c->part[0].ndev = 0; /* no UART: no stdout-path, no clock either */
+	guest_dt_build(c, 0);
+	dt = c->part[0].dtb;
+	fdt_for_each_subnode (node, dt, 0) {
+		const char *name = fdt_get_name(dt, node, NULL);
+		bool known = false;
+
+		for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+			known |= !strcmp(name, want[i]);
+		assert_true(known);
+		assert_string_not_equal(name, "pl011@9000000");
+		assert_string_not_equal(name, "apb-pclk");
+		n++;
+	}
+	assert_int_equal(n, 7);
+	assert_null(prop(dt, "/chosen", "stdout-path", NULL));
+	done(c);
+}
+
+static void refuses_unsupported_references(void **state)
+{
+	struct config *c = config();
+
+	(void)state;
+	c->part[0].dev[0] = 1; /* the PCIe host, with an msi-map */
+	guest_dt_build(c, 0);
+	assert_int_equal(c->nerrors, 1);
+	assert_string_equal(
+		c->errors[0],
+		"error: t.dts: /partitions/linux: a granted device refers to other nodes through 'msi-map', which Bulkhead cannot grant");
+	done(c);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(root_and_chosen),
+		cmocka_unit_test(cpus_renumbered),
+		cmocka_unit_test(memory_gic_timer),
+		cmocka_unit_test(device_and_its_clock),
+		cmocka_unit_test(nothing_else),
+		cmocka_unit_test(refuses_unsupported_references),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
