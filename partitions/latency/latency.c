@@ -13,7 +13,8 @@
  * threads=N [all CPUs], raw=1 (print every sample), spin=N [0]: N more
  * CPUs (after the threads) just copy memory in a loop, a built-in busy
  * neighbour for comparing native runs with partitioned ones beside the
- * stress partition.
+ * stress partition; progress=N [0]: CPU 0 prints its statistics so far
+ * every N loops (a long-running real-time partition shows it is alive).
  *
  * Output: cyclictest's "T:" lines (microseconds, plus timer ticks), its
  * --histogram layout (buckets in ticks), one "latency-summary:" line for
@@ -64,10 +65,16 @@ void guest_irq(uint32_t intid, uint64_t stamp)
 	t->fired = true;
 }
 
+static void progress(const struct thread *t)
+{
+	printf("progress: %lu samples, ticks min %lu avg %lu max %lu\n",
+	       t->count, t->min, t->sum / t->count, t->max);
+}
+
 static void run(uint64_t cpu)
 {
 	struct thread *t = &threads[cpu];
-	uint64_t next;
+	uint64_t next, every = cpu ? 0 : rt_arg("progress", 0);
 
 	rt_gic_cpu_init();
 	rt_irq_config(RT_PPI_VTIMER, 0x80, true);
@@ -80,6 +87,8 @@ static void run(uint64_t cpu)
 		while (!t->fired)
 			rt_wfi();
 		next += interval;
+		if (every && t->count % every == 0)
+			progress(t);
 	}
 	t->done = true;
 }
