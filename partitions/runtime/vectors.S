@@ -10,38 +10,22 @@
 	.balign	2048
 	.global rt_vectors
 rt_vectors:
-	.balign	128
-	b	bad		// current EL, SP_EL0
-	.balign	128
-	b	bad
+	.rept	4			// current EL with SP_EL0
 	.balign	128
 	b	bad
-	.balign	128
-	b	bad
-	.balign	128
-	b	sync		// current EL, SP_ELx
+	.endr
+	.balign	128			// current EL with SP_ELx
+	b	sync
 	.balign	128
 	b	irq
 	.balign	128
 	b	bad
 	.balign	128
 	b	bad
-	.balign	128
-	b	bad		// lower EL
-	.balign	128
-	b	bad
+	.rept	8			// lower EL, AArch64 and AArch32
 	.balign	128
 	b	bad
-	.balign	128
-	b	bad
-	.balign	128
-	b	bad
-	.balign	128
-	b	bad
-	.balign	128
-	b	bad
-	.balign	128
-	b	bad
+	.endr
 
 irq:
 	stp	x0, x1, [sp, #-176]!

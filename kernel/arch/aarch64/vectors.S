@@ -27,6 +27,11 @@
 .macro save_volatile
 	stp	x0, x1, [sp, #16 * 0]
 	stp	x2, x3, [sp, #16 * 1]
+	save_volatile_x4
+.endm
+
+/* x4-x18, x29, x30: the rest of what a C call may clobber. */
+.macro save_volatile_x4
 	stp	x4, x5, [sp, #16 * 2]
 	stp	x6, x7, [sp, #16 * 3]
 	stp	x8, x9, [sp, #16 * 4]
@@ -150,15 +155,7 @@ lr_done:
 	eret
 
 irq_c:						// x0 = IAR, x0-x3 saved
-	stp	x4, x5, [sp, #16 * 2]
-	stp	x6, x7, [sp, #16 * 3]
-	stp	x8, x9, [sp, #16 * 4]
-	stp	x10, x11, [sp, #16 * 5]
-	stp	x12, x13, [sp, #16 * 6]
-	stp	x14, x15, [sp, #16 * 7]
-	stp	x16, x17, [sp, #16 * 8]
-	str	x18, [sp, #8 * 18]
-	stp	x29, x30, [sp, #8 * 29]
+	save_volatile_x4
 	mov	x1, x0
 	mov	x0, sp
 	bl	trap_irq
