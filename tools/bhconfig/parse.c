@@ -16,12 +16,23 @@
 
 #include "bhconfig.h"
 
+/*
+ * #address-cells / #size-cells of @node. The model holds 64-bit values, so
+ * anything above 2 (or an address of 0 cells) is reported as -1: callers
+ * treat that node's addresses as unreadable instead of trusting it.
+ */
 static int cells(const void *fdt, int node, const char *name, int dflt)
 {
 	int len;
 	const fdt32_t *p = fdt_getprop(fdt, node, name, &len);
+	uint32_t v;
 
-	return p && len == 4 ? (int)fdt32_to_cpu(*p) : dflt;
+	if (!p || len != 4)
+		return dflt;
+	v = fdt32_to_cpu(*p);
+	if (v > 2 || (v == 0 && !strcmp(name, "#address-cells")))
+		return -1;
+	return (int)v;
 }
 
 static uint64_t read_cells(const fdt32_t *p, int n)
@@ -50,7 +61,7 @@ static bool translate(const void *fdt, int parent, uint64_t *addr)
 		int len, step = ca + pa + cs, i;
 		const fdt32_t *r = fdt_getprop(fdt, parent, "ranges", &len);
 
-		if (!r)
+		if (!r || ca < 0 || pa < 0 || cs < 0)
 			return false;
 		for (i = 0; len && i + step <= len / 4; i += step) {
 			uint64_t cb = read_cells(r + i, ca);
@@ -77,8 +88,8 @@ static int read_reg(const void *fdt, int node, struct region *out, int max)
 	int len, n = 0;
 	const fdt32_t *p = fdt_getprop(fdt, node, "reg", &len);
 
-	if (!p || ac + sc == 0)
-		return 0;
+	if (!p || ac < 0 || sc < 0)
+		return ac < 0 || sc < 0 ? -1 : 0;
 	for (int i = 0; i + ac + sc <= len / 4 && n < max; i += ac + sc) {
 		out[n].base = read_cells(p + i, ac);
 		out[n].size = read_cells(p + i + ac, sc);
@@ -173,7 +184,7 @@ static void parse_irqs(const void *fdt, int node, int gic, struct pdev *d)
 static int device_get(struct config *c, const void *fdt, uint32_t phandle,
 		      const char *user)
 {
-	int node = fdt_node_offset_by_phandle(fdt, phandle), gic, i;
+	int node = fdt_node_offset_by_phandle(fdt, phandle), gic, i, len;
 	struct pdev *d;
 	const char *compat;
 
@@ -195,9 +206,9 @@ static int device_get(struct config *c, const void *fdt, uint32_t phandle,
 	d->phandle = phandle;
 	d->owner = -1;
 	node_path(fdt, node, d->path, sizeof(d->path));
-	compat = fdt_getprop(fdt, node, "compatible", NULL);
-	snprintf(d->compatible, sizeof(d->compatible), "%s",
-		 compat ? compat : "");
+	compat = fdt_getprop(fdt, node, "compatible", &len);
+	if (compat && len > 0 && !compat[len - 1]) /* a terminated string */
+		snprintf(d->compatible, sizeof(d->compatible), "%s", compat);
 	d->nreg = read_reg(fdt, node, d->reg, MAX_REG);
 	if (d->nreg < 0) {
 		diag(c, user,
@@ -247,6 +258,10 @@ static int read_ranges(struct config *c, const void *fdt, int node,
 
 	if (!p)
 		return 0;
+	if (ac < 1 || sc < 0) {
+		diag(c, "/", "#address-cells and #size-cells must be 1 or 2");
+		return -1;
+	}
 	if (len == 0 || len % (4 * (ac + sc))) {
 		diag(c, path, "%s must be a list of <%s> (%d + %d cells each)",
 		     prop, sized ? "address size" : "address", ac, sc);
@@ -311,7 +326,10 @@ static void check_props(struct config *c, const void *fdt, int node,
 		const char *name;
 		int i;
 
-		fdt_getprop_by_offset(fdt, prop, &name, NULL);
+		if (!fdt_getprop_by_offset(fdt, prop, &name, NULL)) {
+			diag(c, path, "a property the device tree cannot name");
+			continue;
+		}
 		for (i = 0; part_props[i] && strcmp(part_props[i], name); i++)
 			;
 		if (!part_props[i])
