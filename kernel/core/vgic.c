@@ -288,11 +288,12 @@ static void dist_router(const struct partition *p, struct mmio_access *a)
 {
 	u32 intid = ((u32)a->offset - GICD_IROUTER) / 8;
 	bool high = a->offset & 4;
-	struct vspi *s = &vspis[intid - 32];
+	struct vspi *s;
 
 	if (intid < 32 || !vgic_owns(intid, p->index) ||
 	    (a->size != 8 && a->size != 4))
 		return;
+	s = &vspis[intid - 32];
 	if (!a->write) {
 		a->value = high ? 0 : s->route; /* Aff3 is always 0 */
 		return;

@@ -48,6 +48,8 @@ enum cpu_request {
 	REQ_VIRQ = 1U << 2,  /* virtual interrupts are pending for it */
 };
 
+/* The deepest path (a fault report: trap_sync, partition_fault, printk,
+ * fmt_vsnprintf) needs about 1.2 KiB (gcc -fstack-usage). */
 #define CPU_STACK_SIZE 3072
 
 struct cpu {
