@@ -260,6 +260,38 @@ static void too_many_interrupts(void **state)
 	expect_errors(c, want, 1);
 }
 
+static void dma_devices_need_consent(void **state)
+{
+	struct config *c = base();
+	static const char *const want[] = {
+		"error: t.dts: /partitions/a: device /fw-cfg@9020000 can master the bus (DMA) and nothing confines it to this partition's memory: list it in dma-devices to accept that",
+	};
+	struct part *p;
+
+	(void)state;
+	c->dev[2] = (struct pdev){ .path = "/fw-cfg@9020000",
+				   .reg = { { 0x09020000, 0x18 } },
+				   .nreg = 1,
+				   .dma = true,
+				   .owner = -1 };
+	c->ndevs = 3;
+	p = add_part(c, "a", 1, 0x42000000, 0x1000000);
+	p->dev[p->ndev++] = 2;
+	expect_errors(c, want, 1);
+	/* The same grant through dma-devices is accepted. */
+	c = base();
+	c->dev[2] = (struct pdev){ .path = "/fw-cfg@9020000",
+				   .reg = { { 0x09020000, 0x18 } },
+				   .nreg = 1,
+				   .dma = true,
+				   .owner = -1 };
+	c->ndevs = 3;
+	p = add_part(c, "a", 1, 0x42000000, 0x1000000);
+	p->dev_dma_ok[p->ndev] = true;
+	p->dev[p->ndev++] = 2;
+	expect_errors(c, NULL, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -274,6 +306,7 @@ int main(void)
 		cmocka_unit_test(guest_space_collision),
 		cmocka_unit_test(names_and_hypervisor),
 		cmocka_unit_test(too_many_interrupts),
+		cmocka_unit_test(dma_devices_need_consent),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

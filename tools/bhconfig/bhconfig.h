@@ -59,8 +59,17 @@ struct pdev {
 	uint32_t irq_flags[MAX_IRQ];
 	int nirq;
 	int nppi;  /* PPIs it uses (cannot be granted) */
+	bool dma;  /* can master the bus (dma-coherent, virtio, ...) */
 	int owner; /* partition index, -1 if none */
 };
+
+/** A register window of any platform node, for page-sharing checks. */
+struct node_reg {
+	char path[128];
+	struct region reg;
+};
+
+#define MAX_NODE_REGS 256
 
 /** One blob the core copies into partition memory at (re)boot. */
 struct load {
@@ -82,7 +91,8 @@ struct part {
 	struct region mem[MAX_MEM]; /* physical */
 	uint64_t ipa[MAX_MEM];	    /* guest address of mem[i] */
 	int nmem;
-	int dev[MAX_GRANTS]; /* pdev index */
+	int dev[MAX_GRANTS];	     /* pdev index */
+	bool dev_dma_ok[MAX_GRANTS]; /* granted through dma-devices */
 	int ndev;
 	char image[256];
 	char initrd[256];
@@ -114,6 +124,8 @@ struct config {
 	int nram;
 	struct pdev dev[MAX_PDEVS];
 	int ndevs;
+	struct node_reg node_reg[MAX_NODE_REGS]; /* every node with reg */
+	int nnode_regs;
 
 	uint64_t gicd, gicd_size;
 	uint64_t gicr, gicr_stride;

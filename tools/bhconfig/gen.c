@@ -240,7 +240,10 @@ static void report_part(FILE *f, const struct config *c, const struct part *p)
 	for (int d = 0; d < p->ndev; d++) {
 		const struct pdev *dev = &c->dev[p->dev[d]];
 
-		fprintf(f, "  device: %s", dev->path);
+		fprintf(f, "  device: %s%s", dev->path,
+			dev->dma
+				? " (DMA, accepted by dma-devices: it can reach all memory)"
+				: "");
 		for (int i = 0; i < dev->nirq; i++)
 			fprintf(f, "%s%u", i ? "," : " irq ", dev->irq[i]);
 		fprintf(f, "\n");

@@ -209,6 +209,11 @@ static int device_get(struct config *c, const void *fdt, uint32_t phandle,
 	compat = fdt_getprop(fdt, node, "compatible", &len);
 	if (compat && len > 0 && !compat[len - 1]) /* a terminated string */
 		snprintf(d->compatible, sizeof(d->compatible), "%s", compat);
+	/* A bus master: nothing here (no IOMMU) would confine its DMA. */
+	d->dma = fdt_getprop(fdt, node, "dma-coherent", NULL) ||
+		 fdt_getprop(fdt, node, "dma-noncoherent", NULL) ||
+		 !fdt_node_check_compatible(fdt, node, "virtio,mmio") ||
+		 !fdt_node_check_compatible(fdt, node, "qemu,fw-cfg-mmio");
 	d->nreg = read_reg(fdt, node, d->reg, MAX_REG);
 	if (d->nreg < 0) {
 		diag(c, user,
@@ -312,9 +317,9 @@ static int cpu_by_phandle(const struct config *c, uint32_t ph)
 }
 
 static const char *const part_props[] = {
-	"cpus",	   "memory",	    "memory-ipa", "image",
-	"devices", "on-fault",	    "bootargs",	  "initrd",
-	"phandle", "linux,phandle", NULL,
+	"cpus",	   "memory",	    "memory-ipa",  "image",
+	"devices", "on-fault",	    "bootargs",	   "initrd",
+	"phandle", "linux,phandle", "dma-devices", NULL,
 };
 
 static void check_props(struct config *c, const void *fdt, int node,
@@ -398,25 +403,58 @@ static void parse_part_mem(struct config *c, const void *fdt, int node,
 		p->ipa[i] = ipa[i].base;
 }
 
-static void parse_part_devices(struct config *c, const void *fdt, int node,
-			       struct part *p)
+/* Grant the devices a list names; @dma: the list is dma-devices. */
+static void grant_list(struct config *c, const void *fdt, int node,
+		       struct part *p, const char *prop, bool dma)
 {
 	int len;
-	const fdt32_t *v = fdt_getprop(fdt, node, "devices", &len);
+	const fdt32_t *v = fdt_getprop(fdt, node, prop, &len);
 
 	if (!v)
 		return;
-	if (len % 4 || len / 4 > MAX_GRANTS) {
+	if (len % 4 || len / 4 + p->ndev > MAX_GRANTS) {
 		diag(c, p->path,
-		     "devices must be a list of at most %d phandles",
-		     MAX_GRANTS);
+		     "%s must be a list of phandles, at most %d devices in all",
+		     prop, MAX_GRANTS);
 		return;
 	}
 	for (int i = 0; i < len / 4; i++) {
 		int d = device_get(c, fdt, fdt32_to_cpu(v[i]), p->path);
 
-		if (d >= 0)
-			p->dev[p->ndev++] = d;
+		if (d < 0)
+			continue;
+		p->dev_dma_ok[p->ndev] = dma;
+		p->dev[p->ndev++] = d;
+	}
+}
+
+static void parse_part_devices(struct config *c, const void *fdt, int node,
+			       struct part *p)
+{
+	grant_list(c, fdt, node, p, "devices", false);
+	grant_list(c, fdt, node, p, "dma-devices", true);
+}
+
+/* Every register window of the platform (not RAM, not CPUs). */
+static void parse_node_regs(struct config *c, const void *fdt)
+{
+	int node;
+
+	for (node = fdt_next_node(fdt, -1, NULL); node >= 0;
+	     node = fdt_next_node(fdt, node, NULL)) {
+		const char *type = fdt_getprop(fdt, node, "device_type", NULL);
+		struct region r[MAX_REG];
+		int n;
+
+		if (type && (!strcmp(type, "memory") || !strcmp(type, "cpu")))
+			continue;
+		n = read_reg(fdt, node, r, MAX_REG);
+		for (int i = 0; i < n && c->nnode_regs < MAX_NODE_REGS; i++) {
+			struct node_reg *nr = &c->node_reg[c->nnode_regs++];
+
+			node_path(fdt, node, nr->path, sizeof(nr->path));
+			nr->reg = r[i];
+		}
 	}
 }
 
@@ -490,7 +528,9 @@ static void parse_partitions(struct config *c, const void *fdt)
 
 void config_parse(struct config *c, const void *fdt)
 {
-	if (fdt_check_header(fdt)) {
+	c->console = -1;
+	/* Walk nothing before the whole structure is known to be sound. */
+	if (fdt_check_header(fdt) || fdt_check_full(fdt, fdt_totalsize(fdt))) {
 		diag(c, "/", "not a valid device tree blob");
 		return;
 	}
@@ -498,6 +538,7 @@ void config_parse(struct config *c, const void *fdt)
 	parse_cpus(c, fdt);
 	parse_ram(c, fdt);
 	parse_gic(c, fdt);
+	parse_node_regs(c, fdt);
 	parse_hypervisor(c, fdt);
 	parse_partitions(c, fdt);
 }

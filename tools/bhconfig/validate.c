@@ -169,7 +169,35 @@ static struct region page_round(struct region r)
 					   b };
 }
 
-static void check_device(struct config *c, int pi, int di)
+/*
+ * Granting a device maps its registers rounded out to 4 KiB pages: no
+ * other device may live in those pages unless this partition was granted
+ * it too (across partitions, check_device_pages() reports the conflict).
+ */
+static void check_page_neighbours(struct config *c, int pi, int di)
+{
+	struct part *p = &c->part[pi];
+	struct pdev *d = &c->dev[di];
+
+	for (int i = 0; i < d->nreg; i++)
+		for (int n = 0; n < c->nnode_regs; n++) {
+			const struct node_reg *nr = &c->node_reg[n];
+			bool granted = false;
+
+			if (!strcmp(nr->path, d->path) ||
+			    !regions_overlap(page_round(d->reg[i]), nr->reg))
+				continue;
+			for (int k = 0; k < c->ndevs; k++)
+				granted |= !strcmp(c->dev[k].path, nr->path) &&
+					   c->dev[k].owner >= 0;
+			if (!granted)
+				diag(c, p->path,
+				     "device %s shares a 4 KiB page with %s, which granting it would expose",
+				     d->path, nr->path);
+		}
+}
+
+static void check_device(struct config *c, int pi, int di, bool dma_ok)
 {
 	struct part *p = &c->part[pi];
 	struct pdev *d = &c->dev[di];
@@ -196,6 +224,10 @@ static void check_device(struct config *c, int pi, int di)
 		}
 	if (!d->nreg)
 		diag(c, p->path, "device %s has no registers (reg) to grant",
+		     d->path);
+	if (d->dma && !dma_ok)
+		diag(c, p->path,
+		     "device %s can master the bus (DMA) and nothing confines it to this partition's memory: list it in dma-devices to accept that",
 		     d->path);
 	if (d->nppi)
 		diag(c, p->path,
@@ -280,10 +312,13 @@ void config_validate(struct config *c)
 		check_cpus(c, i);
 		check_memory(c, i);
 		for (int d = 0; d < p->ndev; d++)
-			check_device(c, i, p->dev[d]);
+			check_device(c, i, p->dev[d], p->dev_dma_ok[d]);
 		check_guest_space(c, i);
 		check_spi_count(c, i);
 	}
 	check_device_pages(c);
+	for (int i = 0; i < c->nparts; i++)
+		for (int d = 0; d < c->part[i].ndev; d++)
+			check_page_neighbours(c, i, c->part[i].dev[d]);
 	check_irqs(c);
 }
