@@ -6,7 +6,8 @@
 # short access sequences for fuzz_vgic (one byte per step: kind in bits
 # 0-2, vCPU 3-4, log2 size 5-6, write 7; then the step's operands, as
 # fuzz_vgic.c reads them), and the DTBs of the shipped configs and of two
-# bad ones for fuzz_config.
+# bad ones for fuzz_config. Files named regress-* are inputs on which
+# fuzzing once found a bug; they are kept by hand, not generated here.
 set -euo pipefail
 out=test/fuzz/corpus
 
