@@ -5,6 +5,12 @@
  * CPU's. Guest output is collected per vCPU until a newline (or a full
  * line) and then printed as "[partition] text". Carriage returns from
  * guests are dropped; every line ends in CR LF for raw terminals.
+ *
+ * Lines are never dropped. What one partition's printing can cost another
+ * is bounded instead: the lock is fair (a line waits for at most one line
+ * from each other CPU) and writing a line never waits on the UART for
+ * long (pl011.c). Real-time partitions should still not print on their
+ * hot path: a line costs the UART's time at 115200 baud on hardware.
  */
 #include <stdarg.h>
 #include <bulkhead/arch.h>

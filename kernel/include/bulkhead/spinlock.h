@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * A test-and-set spinlock for the few places CPUs share state (the console).
- * EL2 never takes interrupts, so a holder always finishes quickly. Built on
- * compiler atomics: with -mno-outline-atomics on ARMv8.0 these are
- * LDAXR/STXR loops, which need the lock in Normal cacheable memory (the
- * MMU is on before a second CPU starts).
+ * A ticket spinlock for the few places CPUs share state (the console, the
+ * read-modify-write of shared GICD words). Waiters are served in arrival
+ * order, so a CPU waits at most for the CPUs ahead of it, each of which
+ * holds the lock for a bounded time: EL2 never takes interrupts, and no
+ * holder waits on a guest. Built on compiler atomics: with
+ * -mno-outline-atomics on ARMv8.0 these are LDAXR/STXR loops, which need
+ * the lock in Normal cacheable memory (the MMU is on before a second CPU
+ * starts).
  */
 #pragma once
 
@@ -14,17 +17,19 @@
 void arch_relax(void);
 
 typedef struct {
-	u32 locked;
+	u32 next;  /* ticket the next arrival draws */
+	u32 owner; /* ticket now being served */
 } spinlock_t;
 
 static inline void spin_lock(spinlock_t *l)
 {
-	while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE))
-		while (__atomic_load_n(&l->locked, __ATOMIC_RELAXED))
-			arch_relax();
+	u32 t = __atomic_fetch_add(&l->next, 1, __ATOMIC_RELAXED);
+
+	while (__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) != t)
+		arch_relax();
 }
 
 static inline void spin_unlock(spinlock_t *l)
 {
-	__atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
+	__atomic_store_n(&l->owner, l->owner + 1, __ATOMIC_RELEASE);
 }
