@@ -79,25 +79,27 @@ static void print_map(void)
 
 static noreturn void cpu_main(struct cpu *c)
 {
-	const struct cpu_config *cfg = c->cfg;
-
 	arch_cpu_init(c);
+	if (c->cfg->part >= 0 && c->cfg->vcpu == 0)
+		partition_start(c->vcpu.part);
+	cpu_park(c);
+}
+
+/* Every slot is set up before any other CPU starts: a vCPU may address a
+ * sibling (SGI, CPU_ON, its redistributor frame) before that one's CPU
+ * has run a line of code. */
+static void cpu_setup(u32 slot)
+{
+	struct cpu *c = &percpu[slot];
+	const struct cpu_config *cfg = &cpu_configs[slot];
+
+	c->slot = slot;
+	c->cfg = cfg;
 	if (cfg->part >= 0) {
 		c->vcpu.part = &partitions[cfg->part];
 		c->vcpu.part_tag = (u8)(cfg->part + 1);
 		c->vcpu.id = cfg->vcpu;
-		if (cfg->vcpu == 0)
-			partition_start(c->vcpu.part);
 	}
-	cpu_park(c);
-}
-
-static void cpu_setup(u64 slot)
-{
-	struct cpu *c = &percpu[slot];
-
-	c->slot = (u32)slot;
-	c->cfg = &cpu_configs[slot];
 }
 
 /** First C code on the boot CPU (head.S), MMU off, .bss cleared. */
@@ -107,7 +109,8 @@ noreturn void boot_main(void)
 	u64 mpidr = sysreg_read(mpidr_el1) & MPIDR_AFF_MASK;
 	u32 i;
 
-	cpu_setup(0);
+	for (i = 0; i < nr_cpus; i++)
+		cpu_setup(i);
 	if (mpidr != cpu_configs[0].mpidr)
 		panic("booted on MPIDR 0x%lx, the config expects 0x%lx", mpidr,
 		      cpu_configs[0].mpidr);
@@ -118,10 +121,8 @@ noreturn void boot_main(void)
 	gic_init();
 	console_smp_on();
 	for (i = 1; i < nr_cpus; i++) {
-		s64 err;
+		s64 err = arch_cpu_start(cpu_configs[i].mpidr, i);
 
-		cpu_setup(i);
-		err = arch_cpu_start(cpu_configs[i].mpidr, i);
 		if (err)
 			pr("cpu %u did not start (PSCI %ld)\n",
 			   cpu_configs[i].phys, err);

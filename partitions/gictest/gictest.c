@@ -21,6 +21,7 @@
 #include "rt.h"
 
 #define GICD 0x08000000UL
+#define GICR1 (0x080a0000UL + 0x20000UL) /* vCPU 1's redistributor frame */
 #define SGI_PING 1
 #define SGI_PONG 2
 #define TICKS 20
@@ -127,10 +128,29 @@ static void overflow(void)
 	      "vgic: 8 pending SGIs through 4 list registers, highest priority first");
 }
 
+/* vCPU 1's redistributor frame, before vCPU 1 has ever run. */
+static void sibling_frame(void)
+{
+	uint64_t typer = mmio_read64(GICR1 + GICR_TYPER);
+	uint64_t sgi = GICR1 + GICR_SGI_BASE;
+	bool prio, on, off;
+
+	mmio_write8(sgi + GICD_IPRIORITYR + 3, 0x40);
+	prio = mmio_read8(sgi + GICD_IPRIORITYR + 3) == 0x40;
+	mmio_write32(sgi + GICD_ISENABLER, 1U << RT_PPI_VTIMER);
+	on = mmio_read32(sgi + GICD_ISENABLER) & (1U << RT_PPI_VTIMER);
+	mmio_write32(sgi + GICD_ICENABLER, 1U << RT_PPI_VTIMER);
+	off = !(mmio_read32(sgi + GICD_ISENABLER) & (1U << RT_PPI_VTIMER));
+	check(typer >> 32 == 1 && (typer & GICR_TYPER_LAST) && prio && on &&
+		      off,
+	      "vgic: vCPU 1's redistributor frame works before vCPU 1 starts");
+}
+
 static void mode_smp(void)
 {
 	rt_gic_init();
 	cpu_setup();
+	sibling_frame();
 	check(rt_cpu_on(1, secondary, 0) == 0, "psci: CPU_ON starts vCPU 1");
 	wait_ticks(TICKS);
 	rt_timer_stop();

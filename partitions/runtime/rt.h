@@ -97,6 +97,14 @@ static inline void mmio_write64(uint64_t a, uint64_t v)
 	__asm__ volatile("str %x0, [%1]" : : "rZ"(v), "r"(a) : "memory");
 }
 
+static inline uint8_t mmio_read8(uint64_t a)
+{
+	uint32_t v;
+
+	__asm__ volatile("ldrb %w0, [%1]" : "=r"(v) : "r"(a) : "memory");
+	return (uint8_t)v;
+}
+
 static inline void mmio_write8(uint64_t a, uint8_t v)
 {
 	__asm__ volatile("strb %w0, [%1]" : : "rZ"(v), "r"(a) : "memory");

@@ -29,6 +29,44 @@ static void gicd_wait_rwp(void)
 		;
 }
 
+/* Find the redistributor whose GICR_TYPER.Affinity matches @mpidr. */
+static u64 gicr_find(u64 mpidr)
+{
+	u64 aff = (mpidr & 0xffffff) | ((mpidr >> 8) & 0xff000000UL);
+	u64 rd = plat.gicr;
+
+	for (;; rd += plat.gicr_stride) {
+		u64 typer = mmio_read64(rd + GICR_TYPER);
+
+		if ((typer >> 32) == aff)
+			return rd;
+		if (typer & GICR_TYPER_LAST)
+			panic("no redistributor for MPIDR 0x%lx", mpidr);
+	}
+}
+
+/* SGIs and PPIs of one redistributor: all off, group 1, default priority. */
+static void gicr_reset(u64 rd)
+{
+	u64 sgi = rd + GICR_SGI_BASE;
+
+	mmio_write32(sgi + GICD_ICENABLER, ~0U);
+	mmio_write32(sgi + GICD_ICPENDR, ~0U);
+	mmio_write32(sgi + GICD_ICACTIVER, ~0U);
+	mmio_write32(sgi + GICD_IGROUPR, ~0U);
+	for (u32 i = 0; i < 32; i += 4)
+		mmio_write32(sgi + GICD_IPRIORITYR + i,
+			     0x01010101U * GIC_PRIO_DEFAULT);
+	mmio_write32(sgi + GICD_ISENABLER,
+		     1U << GIC_SGI_DOORBELL | 1U << GIC_PPI_MAINT);
+}
+
+/*
+ * The distributor, and the SGI/PPI state of every redistributor the config
+ * uses, before any other CPU starts: a vCPU may touch a sibling's
+ * redistributor frame (emulated on the real one) before that sibling's
+ * CPU has come up, and what it wrote must not be wiped later.
+ */
 void gic_init(void)
 {
 	u32 lines = ((mmio_read32(plat.gicd + GICD_TYPER) & 0x1f) + 1) * 32;
@@ -47,44 +85,22 @@ void gic_init(void)
 			     0x01010101U * GIC_PRIO_DEFAULT);
 	mmio_write32(plat.gicd + GICD_CTLR, GICD_CTLR_ARE | GICD_CTLR_EN_GRP1);
 	gicd_wait_rwp();
-}
-
-/* Find the redistributor whose GICR_TYPER.Affinity matches @mpidr. */
-static u64 gicr_find(u64 mpidr)
-{
-	u64 aff = (mpidr & 0xffffff) | ((mpidr >> 8) & 0xff000000UL);
-	u64 rd = plat.gicr;
-
-	for (;; rd += plat.gicr_stride) {
-		u64 typer = mmio_read64(rd + GICR_TYPER);
-
-		if ((typer >> 32) == aff)
-			return rd;
-		if (typer & GICR_TYPER_LAST)
-			panic("no redistributor for MPIDR 0x%lx", mpidr);
+	for (i = 0; i < nr_cpus; i++) {
+		percpu[i].gicr = gicr_find(cpu_configs[i].mpidr);
+		gicr_reset(percpu[i].gicr);
 	}
 }
 
+/* Wake this CPU's redistributor (GICR_WAKER, IHI 0069 9.11.44) and set up
+ * its CPU interface and virtual interface. */
 void gic_cpu_init(struct cpu *c)
 {
-	u64 rd = gicr_find(c->cfg->mpidr);
-	u64 sgi = rd + GICR_SGI_BASE;
+	u64 rd = c->gicr;
 
-	c->gicr = rd;
 	mmio_write32(rd + GICR_WAKER,
 		     mmio_read32(rd + GICR_WAKER) & ~GICR_WAKER_PS);
 	while (mmio_read32(rd + GICR_WAKER) & GICR_WAKER_CA)
 		;
-	mmio_write32(sgi + GICD_ICENABLER, ~0U);
-	mmio_write32(sgi + GICD_ICPENDR, ~0U);
-	mmio_write32(sgi + GICD_ICACTIVER, ~0U);
-	mmio_write32(sgi + GICD_IGROUPR, ~0U);
-	for (u32 i = 0; i < 32; i += 4)
-		mmio_write32(sgi + GICD_IPRIORITYR + i,
-			     0x01010101U * GIC_PRIO_DEFAULT);
-	mmio_write32(sgi + GICD_ISENABLER,
-		     1U << GIC_SGI_DOORBELL | 1U << GIC_PPI_MAINT);
-
 	sysreg_write(ICC_SRE_EL2, ICC_SRE_SRE | ICC_SRE_ENABLE);
 	isb();
 	sysreg_write(ICC_PMR_EL1, 0xff);

@@ -35,10 +35,11 @@ static inline void mmio_write64(u64 a, u64 v)
 	*(volatile u64 *)a = v;
 }
 
-/** Distributor: enable affinity routing, group 1; all SPIs off (boot CPU). */
+/** Distributor (affinity routing, group 1, all SPIs off) and the
+ *  redistributors of every CPU the config uses; boot CPU, before others. */
 void gic_init(void);
 
 struct cpu;
 
-/** This CPU's redistributor and CPU interface (records its RD_base). */
+/** Wake this CPU's redistributor; set up its CPU and virtual interface. */
 void gic_cpu_init(struct cpu *c);
