@@ -64,13 +64,24 @@ static int lr_victim(u8 prio)
 	return victim;
 }
 
+/*
+ * Queue @intid until an LR frees up. Each hardware interrupt is queued at
+ * most once (it stays physically active meanwhile), which is what bounds
+ * the queue (bhconfig's check_spi_count); the check keeps that true even
+ * if the guest found a way to present one twice.
+ */
 static void queue_push(struct vcpu *v, u32 intid)
 {
 	struct vgic_cpu *g = &v->vgic;
 
-	if (intid < 16)
+	if (intid < 16) {
 		atomic_or(&g->sgi_pending, BIT32(intid));
-	else if (g->nqueue < VGIC_QUEUE)
+		return;
+	}
+	for (u32 i = 0; i < g->nqueue; i++)
+		if (g->queue[i] == intid)
+			return;
+	if (g->nqueue < VGIC_QUEUE)
 		g->queue[g->nqueue++] = (u16)intid;
 }
 
@@ -515,9 +526,41 @@ void vgic_vcpu_reset(struct vcpu *v)
 	arch_gicr_write(c->slot, GICD_ICACTIVER, BIT32(VGIC_PPI_VTIMER));
 }
 
+/* Hand SPI @intid back to the distributor: deactivate it, and make it
+ * pending again if the guest had not taken it yet. */
+static void spi_release(u32 intid, bool repend)
+{
+	u32 off = intid / 32 * 4, bit = BIT32(intid % 32);
+
+	if (repend)
+		arch_gicd_write(GICD_ISPENDR + off, bit);
+	arch_gicd_write(GICD_ICACTIVER + off, bit);
+}
+
+/*
+ * A vCPU going off (PSCI CPU_OFF, its partition stopping) strands no SPI:
+ * one in its list registers or its queue is active in the physical GIC
+ * (the core acknowledged it) and only the guest's deactivation through the
+ * LR would have ended that, so it could never fire again. Each is
+ * released; one still pending for the guest is delivered again wherever
+ * the SPI is routed now. Runs on the vCPU's own CPU (its LRs are live).
+ */
 void vgic_vcpu_park(struct vcpu *v)
 {
+	struct vgic_cpu *g = &v->vgic;
+	u32 busy = ~arch_lr_empty();
+
 	arch_vtimer_stop();
+	for (u32 n = 0; n < arch_lr_count(); n++) {
+		u64 lr = arch_lr_read(n);
+
+		if ((busy & BIT32(n)) && (lr & LR_HW) && LR_VINTID(lr) >= 32)
+			spi_release(LR_VINTID(lr),
+				    (lr & LR_STATE_MASK) == LR_PENDING);
+	}
+	for (u32 i = 0; i < g->nqueue; i++)
+		if (g->queue[i] >= 32)
+			spi_release(g->queue[i], true);
 	vgic_vcpu_reset(v);
 }
 

@@ -147,6 +147,7 @@ static void overflow_queues_lower_priority(void **state)
 	fill_with_sgis(a0);
 	vspis[48 - 32].prio = 0x50; /* worse than every LR */
 	vgic_inject_hw(a0, 48);
+	vgic_inject_hw(a0, 48); /* cannot happen (it is active): no twin */
 	assert_int_equal(a0->vgic.nqueue, 1);
 	assert_int_equal(a0->vgic.queue[0], 48);
 	assert_true(fake_gic.underflow);
@@ -415,6 +416,26 @@ static void park_quiesces(void **state)
 	assert_int_equal(fake_gic.gicr[1][GICD_ISENABLER / 4] & (1U << 27), 0);
 }
 
+/* SPIs held for a vCPU that goes off are handed back, not left active. */
+static void park_releases_spis(void **state)
+{
+	u32 act = (GICD_ISACTIVER + 4) / 4, pend = (GICD_ISPENDR + 4) / 4;
+
+	(void)state;
+	vspis[49 - 32].part = 1;
+	vspis[50 - 32].part = 1;
+	fake_gic.gicd[act] = 1U << 16 | 1U << 17 | 1U << 18 | 1U << 24;
+	fake_gic.lr[0] = lr_of(48, 0x40, true); /* pending for the guest */
+	fake_gic.lr[1] = (lr_of(49, 0x40, true) & ~LR_STATE_MASK) | LR_ACTIVE;
+	fake_gic.lr[2] = lr_of(5, 0x40, false); /* an SGI: nothing physical */
+	a0->vgic.queue[0] = 50;
+	a0->vgic.nqueue = 1;
+	vgic_vcpu_park(a0);
+	assert_int_equal(fake_gic.gicd[act], 1U << 24); /* b's SPI 56 stays */
+	assert_int_equal(fake_gic.gicd[pend], 1U << 16 | 1U << 18);
+	assert_int_equal(arch_lr_empty(), 0xf);
+}
+
 static void partition_spis_on_and_off(void **state)
 {
 	u32 en = (GICD_ISENABLER + 4) / 4;
@@ -452,6 +473,7 @@ int main(void)
 		cmocka_unit_test_setup(redist_frames, setup),
 		cmocka_unit_test_setup(redist_enables_and_the_vtimer, setup),
 		cmocka_unit_test_setup(park_quiesces, setup),
+		cmocka_unit_test_setup(park_releases_spis, setup),
 		cmocka_unit_test_setup(partition_spis_on_and_off, setup),
 	};
 
