@@ -168,14 +168,15 @@ void arch_vtimer_stop(void)
 	isb();
 }
 
-/* ICC_SGI1R_EL1 (IHI 0069 12.2.23): Aff3 [55:48], INTID [27:24],
- * Aff2 [39:32], Aff1 [23:16], TargetList [15:0] (one bit per Aff0). */
+/* ICC_SGI1R_EL1 (IHI 0069 12.2.23): Aff3 [55:48], RS [47:44], Aff2 [39:32],
+ * INTID [27:24], Aff1 [23:16], TargetList [15:0]: bit Aff0 % 16 of the
+ * range RS = Aff0 / 16. */
 void arch_doorbell(u32 slot)
 {
 	u64 m = cpu_configs[slot].mpidr;
-	u64 v = (1UL << (m & 0xf)) | (((m >> 8) & 0xff) << 16) |
-		(((m >> 16) & 0xff) << 32) | (((m >> 32) & 0xff) << 48) |
-		((u64)GIC_SGI_DOORBELL << 24);
+	u64 v = (1UL << (m & 0xf)) | (((m >> 4) & 0xf) << 44) |
+		(((m >> 8) & 0xff) << 16) | (((m >> 16) & 0xff) << 32) |
+		(((m >> 32) & 0xff) << 48) | ((u64)GIC_SGI_DOORBELL << 24);
 
 	dsb(ish);
 	sysreg_write(ICC_SGI1R_EL1, v);
@@ -189,12 +190,30 @@ static void irq_done(u64 iar)
 	sysreg_write(ICC_DIR_EL1, iar);
 }
 
+/*
+ * Take what woke a parked CPU. Besides the doorbell that can be an SPI
+ * still routed to this CPU's vCPU, which is off: it is left pending but
+ * disabled (the guest sees it so), to fire when the guest enables it
+ * again after routing it elsewhere or starting the vCPU. A bounded number
+ * per call, so a storm cannot keep the CPU from its mailbox.
+ */
 void arch_doorbell_ack(void)
 {
-	u64 iar;
+	for (u32 n = 0; n < 16; n++) {
+		u64 iar = sysreg_read(ICC_IAR1_EL1);
+		u32 intid = (u32)(iar & 0xffffff);
 
-	while (((iar = sysreg_read(ICC_IAR1_EL1)) & 0xffffff) != GIC_SPURIOUS)
+		if (intid >= 1020)
+			return;
+		if (intid >= 32) {
+			u32 off = intid / 32 * 4, bit = 1U << (intid % 32);
+
+			mmio_write32(plat.gicd + GICD_ISPENDR + off, bit);
+			mmio_write32(plat.gicd + GICD_ICENABLER + off, bit);
+			gicd_wait_rwp();
+		}
 		irq_done(iar);
+	}
 }
 
 void arch_wait(void)
