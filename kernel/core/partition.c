@@ -70,6 +70,11 @@ noreturn void partition_start(struct partition *p)
 {
 	struct vcpu *v0 = partition_vcpu(p, 0);
 
+	/* Every vCPU is off and nothing can start one: no CPU_ON of the
+	 * last boot survives into this one. */
+	for (u32 i = 0; i < p->cfg->nvcpus; i++)
+		atomic_store(&partition_vcpu(p, i)->on_ready, 0);
+
 	load_images(p);
 	vgic_partition_spis(p, true);
 	p->boots++;
@@ -77,7 +82,6 @@ noreturn void partition_start(struct partition *p)
 	reseed(p, p->cntvoff);
 	pr("partition %s: started (boot %u) at %lu us\n", p->cfg->name,
 	   p->boots, p->cntvoff * 1000000 / arch_counter_hz());
-	p->online = 1;
 	atomic_store(&p->state, PART_RUNNING);
 	vcpu_start(v0, p->cfg->entry, p->cfg->dtb);
 }
@@ -118,24 +122,44 @@ static void system_check(void)
 	arch_system_off();
 }
 
-/* Mark @v off; true if it was the last online vCPU of its partition. */
+/*
+ * Mark @v off; true if no vCPU of its partition is on or pending any more.
+ * Two vCPUs going off at once may both see that; callers act on it through
+ * a compare-and-swap of the partition state, so only one does.
+ */
 static bool vcpu_go_off(struct vcpu *v)
 {
-	if (atomic_xchg(&v->state, VCPU_OFF) == VCPU_OFF)
+	const struct partition *p = v->part;
+
+	/* Sequentially consistent: of two vCPUs going off at once, at least
+	 * one must see the other's store. */
+	if (__atomic_exchange_n(&v->state, VCPU_OFF, __ATOMIC_SEQ_CST) ==
+	    VCPU_OFF)
 		return false;
 	vgic_vcpu_park(v);
-	return atomic_sub(&v->part->online, 1) == 0;
+	for (u32 i = 0; i < p->cfg->nvcpus; i++)
+		if (__atomic_load_n(&partition_vcpu(p, i)->state,
+				    __ATOMIC_SEQ_CST) != VCPU_OFF)
+			return false;
+	return true;
 }
 
-/* Restart @p here (vCPU 0's CPU) once all its other vCPUs have parked. */
+/*
+ * Restart @p here (vCPU 0's CPU) once all its other vCPUs have parked.
+ * They were told to stop and only run core code now: a short wait. It
+ * takes two passes. A vCPU still running during the first can CPU_ON one
+ * already seen off; but once a vCPU has been seen off it cannot run guest
+ * code again in this boot (serve_start() wants RUNNING), so after the
+ * first pass nobody issues CPU_ON, and the second sees the pending ones
+ * through to off.
+ */
 static noreturn void restart_here(struct partition *p)
 {
-	u32 i;
-
-	/* They were told to stop and only run core code now: a short wait. */
-	for (i = 1; i < p->cfg->nvcpus; i++)
-		while (atomic_load(&partition_vcpu(p, i)->state) != VCPU_OFF)
-			arch_relax();
+	for (u32 pass = 0; pass < 2; pass++)
+		for (u32 i = 1; i < p->cfg->nvcpus; i++)
+			while (atomic_load(&partition_vcpu(p, i)->state) !=
+			       VCPU_OFF)
+				arch_relax();
 	partition_start(p);
 }
 
@@ -150,11 +174,14 @@ static void serve_stop(struct cpu *c)
 		restart_here(v->part);
 }
 
+/* Start @c's vCPU if a CPU_ON for it is complete (a doorbell may come
+ * early, between its state turning PENDING and on_ready). */
 static void serve_start(struct cpu *c)
 {
 	struct vcpu *v = &c->vcpu;
 
-	if (atomic_load(&v->state) != VCPU_PENDING)
+	if (atomic_load(&v->state) != VCPU_PENDING ||
+	    !atomic_xchg(&v->on_ready, 0))
 		return;
 	if (atomic_load(&v->part->state) != PART_RUNNING) {
 		vcpu_go_off(v);
@@ -264,13 +291,16 @@ s64 partition_cpu_on(struct vcpu *caller, u32 id, u64 entry, u64 ctx)
 	struct partition *p = caller->part;
 	struct vcpu *v = partition_vcpu(p, id);
 
+	/* A partition on its way to stop or restart starts nothing (a race
+	 * past this check is caught by serve_start()). */
+	if (atomic_load(&p->state) != PART_RUNNING)
+		return PSCI_DENIED;
 	if (!atomic_cas(&v->state, VCPU_OFF, VCPU_PENDING))
 		return atomic_load(&v->state) == VCPU_PENDING ? PSCI_ON_PENDING
 							      : PSCI_ALREADY_ON;
-	/* The target reads these only after REQ_START, posted with release. */
 	v->on_entry = entry;
 	v->on_ctx = ctx;
-	atomic_add(&p->online, 1);
+	atomic_store(&v->on_ready, 1); /* release: publishes the two above */
 	vcpu_request(v, REQ_START);
 	return PSCI_SUCCESS;
 }

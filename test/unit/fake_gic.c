@@ -124,4 +124,6 @@ void arch_vtimer_stop(void)
 
 void arch_relax(void)
 {
+	if (fake_gic.relax)
+		fake_gic.relax();
 }

@@ -18,6 +18,8 @@ struct fake_gic {
 	u32 gicr[4][0x1000 / 4]; /* SGI_base frames of 4 CPU slots */
 	u64 route[1024];	 /* last IROUTER value | FAKE_ROUTED */
 	u32 vtimer_stops;
+	/* What "another CPU" does while this one spins in arch_relax(). */
+	void (*relax)(void);
 };
 
 extern struct fake_gic fake_gic;

@@ -218,6 +218,8 @@ static int setup(void **state)
 	memset(percpu, 0, sizeof(percpu));
 	memset(partitions, 0, sizeof(partitions));
 	memset(doorbells, 0, sizeof(doorbells));
+	memset(entered_at, 0, sizeof(entered_at));
+	memset(entered_arg, 0, sizeof(entered_arg));
 	log_buf[0] = 0;
 	p->cfg = &part_configs[0];
 	p->state = PART_RESET;
@@ -239,7 +241,6 @@ static void boot_enters_vcpu0(void **state)
 	(void)state;
 	assert_int_equal(p->state, PART_RUNNING);
 	assert_int_equal(p->boots, 1);
-	assert_int_equal(p->online, 1);
 	assert_int_equal(v0->state, VCPU_ON);
 	assert_int_equal(v1->state, VCPU_OFF);
 	assert_int_equal(entered_at[1], 0x40200000);
@@ -266,7 +267,6 @@ static void cpu_on_lifecycle(void **state)
 	assert_int_equal(v1->state, VCPU_ON);
 	assert_int_equal(entered_at[2], 0x40201000);
 	assert_int_equal(entered_arg[2], 0xc0ffee);
-	assert_int_equal(p->online, 2);
 	call(v0, PSCI_CPU_ON_64, 1, 0x40201000, 0, &r);
 	assert_int_equal(r, PSCI_ALREADY_ON);
 	call(v0, PSCI_AFFINITY_INFO_64, 1, 0, 0, &r);
@@ -274,7 +274,6 @@ static void cpu_on_lifecycle(void **state)
 	/* vCPU 1 turns itself off; its CPU parks. */
 	assert_int_equal(call(v1, PSCI_CPU_OFF, 0, 0, 0, &r), LEFT_PARKED);
 	assert_int_equal(v1->state, VCPU_OFF);
-	assert_int_equal(p->online, 1);
 	assert_int_equal(p->state, PART_RUNNING);
 	call(v0, PSCI_AFFINITY_INFO_64, 1, 0, 0, &r);
 	assert_int_equal(r, 1);
@@ -291,6 +290,64 @@ static void cpu_on_before_the_cpu_parks(void **state)
 	assert_int_equal(r, PSCI_SUCCESS);
 	assert_int_equal(on_cpu_park(2), LEFT_ENTERED);
 	assert_int_equal(entered_arg[2], 7);
+}
+
+/* A doorbell that comes before the CPU_ON is complete starts nothing. */
+static void cpu_on_half_written_waits(void **state)
+{
+	(void)state;
+	v1->state = VCPU_PENDING; /* the caller is between its two steps */
+	percpu[2].mailbox = REQ_START;
+	assert_int_equal(on_cpu_park(2), LEFT_PARKED);
+	assert_int_equal(v1->state, VCPU_PENDING);
+	v1->on_entry = 0x40201000;
+	v1->on_ready = 1;
+	percpu[2].mailbox = REQ_START;
+	assert_int_equal(on_cpu_park(2), LEFT_ENTERED);
+	assert_int_equal(entered_at[2], 0x40201000);
+}
+
+/* While vCPU 0 waits in restart_here(), CPU 2 serves its mailbox once. */
+static void cpu2_serves_meanwhile(void)
+{
+	struct cpu *was = current;
+	jmp_buf saved;
+
+	fake_gic.relax = NULL;
+	memcpy(saved, leave, sizeof(saved));
+	assert_int_equal(on_cpu_park(2), LEFT_PARKED);
+	memcpy(leave, saved, sizeof(saved));
+	current = was;
+}
+
+/* CPU_ON while the partition is stopping or restarting: refused, and one
+ * that slipped through never carries into the next boot. */
+static void cpu_on_does_not_outlive_its_boot(void **state)
+{
+	s64 r;
+
+	(void)state;
+	p->state = PART_RESET;
+	call(v0, PSCI_CPU_ON_64, 1, 0x40201000, 0, &r);
+	assert_int_equal(r, PSCI_DENIED);
+	assert_int_equal(v1->state, VCPU_OFF);
+	p->state = PART_RUNNING;
+	/* One accepted just before vCPU 0 resets the partition: vCPU 1's CPU
+	 * sees stop and start together, and stays off. */
+	call(v0, PSCI_CPU_ON_64, 1, 0x40201000, 0, &r);
+	assert_int_equal(r, PSCI_SUCCESS);
+	fake_gic.relax = cpu2_serves_meanwhile;
+	assert_int_equal(call(v0, PSCI_SYSTEM_RESET, 0, 0, 0, &r),
+			 LEFT_ENTERED);
+	assert_null(fake_gic.relax); /* restart_here() did wait for it */
+	assert_int_equal(p->boots, 2);
+	assert_int_equal(v1->state, VCPU_OFF);
+	assert_int_equal(entered_at[2], 0);
+	/* A late doorbell for the old CPU_ON starts nothing either. */
+	percpu[2].mailbox = REQ_START;
+	assert_int_equal(on_cpu_park(2), LEFT_PARKED);
+	assert_int_equal(v1->state, VCPU_OFF);
+	assert_int_equal(entered_at[2], 0);
 }
 
 static void cpu_on_errors(void **state)
@@ -347,7 +404,6 @@ static void system_reset_restarts_from_vcpu0(void **state)
 	assert_int_equal(on_cpu_mailbox(1), LEFT_ENTERED);
 	assert_int_equal(p->state, PART_RUNNING);
 	assert_int_equal(p->boots, 2);
-	assert_int_equal(p->online, 1);
 	assert_int_equal(v0->state, VCPU_ON);
 	assert_int_equal(v1->state, VCPU_OFF);
 	assert_int_equal(entered_at[1], 0x40200000);
@@ -379,6 +435,8 @@ int main(void)
 		cmocka_unit_test_setup(boot_enters_vcpu0, setup),
 		cmocka_unit_test_setup(cpu_on_lifecycle, setup),
 		cmocka_unit_test_setup(cpu_on_before_the_cpu_parks, setup),
+		cmocka_unit_test_setup(cpu_on_half_written_waits, setup),
+		cmocka_unit_test_setup(cpu_on_does_not_outlive_its_boot, setup),
 		cmocka_unit_test_setup(cpu_on_errors, setup),
 		cmocka_unit_test_setup(last_cpu_off_ends_partition_and_machine,
 				       setup),

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Thin names for the compiler's atomics, used for the little state CPUs
- * share: partition and vCPU states, mailboxes, online counts.
+ * share: partition and vCPU states, mailboxes, CPU_ON hand-offs.
  */
 #pragma once
 

@@ -26,7 +26,6 @@ struct partition {
 	u32 index;
 	u32 state;   /* enum part_state, atomic */
 	u32 boots;   /* 1 on the first boot, +1 on every restart */
-	u32 online;  /* vCPUs on or pending, atomic */
 	u64 cntvoff; /* CNTVOFF_EL2 of its vCPUs: virtual time starts at 0 */
 	struct vgic_dist vgic;
 };

@@ -36,6 +36,7 @@ struct vcpu {
 	u32 state;    /* enum vcpu_state, written with atomics */
 	u64 on_entry; /* pending PSCI CPU_ON: entry point and context id */
 	u64 on_ctx;
+	u32 on_ready; /* on_entry and on_ctx are written, atomic */
 	u32 line_len;
 	char line[CON_LINE];
 	struct vgic_cpu vgic;
