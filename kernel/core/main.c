@@ -115,7 +115,7 @@ noreturn void boot_main(void)
 		panic("booted on MPIDR 0x%lx, the config expects 0x%lx", mpidr,
 		      cpu_configs[0].mpidr);
 	hyp_map_all();
-	arch_mmu_enable(pt_roots[0], plat.addr_bits);
+	arch_mmu_enable(pt_roots[0], plat.addr_bits, true);
 	partitions_init();
 	print_map();
 	gic_init();
@@ -134,6 +134,6 @@ noreturn void boot_main(void)
 noreturn void secondary_main(u64 slot);
 noreturn void secondary_main(u64 slot)
 {
-	arch_mmu_enable(pt_roots[0], plat.addr_bits);
+	arch_mmu_enable(pt_roots[0], plat.addr_bits, false);
 	cpu_main(&percpu[slot]);
 }

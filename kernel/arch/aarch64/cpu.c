@@ -27,14 +27,17 @@
 #define VTCR_EL2_RES1 BIT(31)
 #define VTCR_SL0_LEVEL1 (1UL << 6)
 
-/* CPTR_EL2 RES1 bits (non-VHE): [13:12], [9:0]; TFP (bit 10) clear. */
+/* CPTR_EL2 RES1 bits (non-VHE): [13:12], [9:0], TFP (bit 10) clear; TZ
+ * (bit 8) and TSM (bit 12) trap SVE and SME where they exist. */
 #define CPTR_EL2_RES1 0x33ffUL
+#define CPTR_EL2_TZ BIT(8)
 
 /* PSCI function IDs (DEN0022), SMC64 where an address is passed. */
 #define PSCI_CPU_ON_64 0xc4000003UL
 #define PSCI_SYSTEM_OFF 0x84000008UL
 
 extern char secondary_entry[];
+extern char __bss_start[], __pt_end[];
 
 /* PARange (ID_AA64MMFR0_EL1[3:0]) as TCR.PS, capped at 48 bits. */
 static u64 pa_range(void)
@@ -44,11 +47,32 @@ static u64 pa_range(void)
 	return r > 5 ? 5 : r;
 }
 
-void arch_mmu_enable(u64 *root, u32 bits)
+/*
+ * The boot CPU wrote .bss and the first tables with its caches off. A line
+ * for those addresses that a loader left in a cache would hide what it
+ * wrote once they are on: invalidate them to the PoC first (Linux does the
+ * same for its early tables). Only before any other CPU runs, and never
+ * clean: what is in memory is the truth.
+ */
+static void boot_discard_stale_lines(void)
+{
+	u64 line = 4UL << ((sysreg_read(ctr_el0) >> 16) & 0xf);
+
+	for (u64 a = ROUND_DOWN((u64)__bss_start, line); a < (u64)__pt_end;
+	     a += line)
+		__asm__ volatile("dc ivac, %0" : : "r"(a) : "memory");
+	dsb(sy);
+}
+
+void arch_mmu_enable(u64 *root, u32 bits, bool boot)
 {
 	u64 tcr = (64UL - bits) | TCR_WALK_ATTRS | (pa_range() << 16) |
 		  TCR_EL2_RES1;
 
+	if (boot)
+		boot_discard_stale_lines();
+	/* Nor may the instruction cache hold anything from before. */
+	__asm__ volatile("ic iallu" : : : "memory");
 	__asm__ volatile("tlbi alle2" : : : "memory");
 	dsb(ish);
 	sysreg_write(mair_el2, MAIR_EL2_VALUE);
@@ -66,14 +90,39 @@ u64 arch_vttbr(const struct pt *s2, u16 vmid)
 	return ((u64)vmid << 48) | (u64)s2->root;
 }
 
+/*
+ * Each physical CPU runs one vCPU and never switches: what the CPU has,
+ * its guest may use without the core saving it. SVE (ID_AA64PFR0_EL1.SVE
+ * [35:32]): CPTR_EL2.TZ (bit 8) clear, then ZCR_EL2.LEN at its maximum.
+ * Pointer authentication (ID_AA64ISAR1_EL1 APA [7:4], API [11:8], GPA
+ * [27:24], GPI [31:28]; ID_AA64ISAR2_EL1 APA3 [15:12]): HCR_EL2.API and
+ * APK. SME, MTE and newer features stay trapped or off, so a guest that
+ * uses them faults (docs/design.md, "Partition lifecycle").
+ */
+static u64 cpu_features(void)
+{
+	u64 hcr = HCR_GUEST;
+	u64 cptr = CPTR_EL2_RES1;
+
+	if (sysreg_read(id_aa64isar1_el1) & 0xff000ff0UL ||
+	    sysreg_read(ID_AA64ISAR2_EL1) & 0xf000UL)
+		hcr |= HCR_API | HCR_APK;
+	if (sysreg_read(id_aa64pfr0_el1) >> 32 & 0xf)
+		cptr &= ~CPTR_EL2_TZ;
+	sysreg_write(cptr_el2, cptr);
+	isb();
+	if (!(cptr & CPTR_EL2_TZ))
+		sysreg_write(ZCR_EL2, 0x1ffUL);
+	return hcr;
+}
+
 void arch_cpu_init(struct cpu *c)
 {
 	u64 vtcr = (64UL - plat.addr_bits) | VTCR_SL0_LEVEL1 | TCR_WALK_ATTRS |
 		   (pa_range() << 16) | VTCR_EL2_RES1;
 
 	sysreg_write(vtcr_el2, vtcr);
-	sysreg_write(hcr_el2, HCR_GUEST);
-	sysreg_write(cptr_el2, CPTR_EL2_RES1);
+	sysreg_write(hcr_el2, cpu_features());
 	sysreg_write(hstr_el2, 0);
 	/* All PMU counters belong to the guest (PMCR_EL0.N -> MDCR_EL2.HPMN).
 	 */

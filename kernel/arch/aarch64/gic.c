@@ -21,7 +21,8 @@
 #define ICH_HCR_EN (1UL << 0)
 #define ICH_HCR_UIE (1UL << 1) /* maintenance IRQ when <= 1 LR is in use */
 
-static u32 nr_lrs; /* ICH_VTR_EL2.ListRegs + 1 (4 on cortex-a72) */
+static u32 nr_lrs;   /* ICH_VTR_EL2.ListRegs + 1 (4 on cortex-a72) */
+static u32 pre_bits; /* ICH_VTR_EL2.PREbits + 1: 5, 6 or 7 */
 
 static void gicd_wait_rwp(void)
 {
@@ -107,6 +108,7 @@ void gic_cpu_init(struct cpu *c)
 	sysreg_write(ICC_CTLR_EL1, ICC_CTLR_EOIMODE);
 	sysreg_write(ICC_IGRPEN1_EL1, 1);
 	nr_lrs = (u32)(sysreg_read(ICH_VTR_EL2) & 0x1f) + 1;
+	pre_bits = (u32)(sysreg_read(ICH_VTR_EL2) >> 26 & 7) + 1;
 	arch_vgic_reset();
 }
 
@@ -129,8 +131,23 @@ void arch_vgic_reset(void)
 {
 	for (u32 n = 0; n < nr_lrs; n++)
 		arch_lr_write(n, 0);
-	sysreg_write(ICH_AP0R0_EL2, 0);
-	sysreg_write(ICH_AP1R0_EL2, 0);
+	/* Active priorities: one register of each group per 32 preemption
+	 * levels, so 1, 2 or 4 exist (IHI 0069 12.4.1); the others UNDEF. */
+	switch (pre_bits) {
+	case 7:
+		sysreg_write(ICH_AP0R3_EL2, 0);
+		sysreg_write(ICH_AP0R2_EL2, 0);
+		sysreg_write(ICH_AP1R3_EL2, 0);
+		sysreg_write(ICH_AP1R2_EL2, 0);
+		/* fall through */
+	case 6:
+		sysreg_write(ICH_AP0R1_EL2, 0);
+		sysreg_write(ICH_AP1R1_EL2, 0);
+		/* fall through */
+	default:
+		sysreg_write(ICH_AP0R0_EL2, 0);
+		sysreg_write(ICH_AP1R0_EL2, 0);
+	}
 	sysreg_write(ICH_VMCR_EL2, 0);
 	sysreg_write(ICH_HCR_EL2, ICH_HCR_EN);
 	isb();

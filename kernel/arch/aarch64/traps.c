@@ -64,9 +64,6 @@ static u64 fault_ipa(void)
 	       (sysreg_read(far_el2) & 0xfff);
 }
 
-/* A default in every slot, then the handled classes override it. */
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Woverride-init"
 /* Value of an n-byte load as the destination register receives it. */
 static u64 load_extend(u64 val, const struct esr_dabt *d)
 {
@@ -99,7 +96,9 @@ static enum trap_result trap_dabt(struct vcpu *v, u64 esr)
 		return TRAP_FAULT;
 	if (!a.write && reg)
 		*reg = load_extend(a.value, &d);
-	v->regs.elr += 4;
+	/* ESR_EL2.IL (D19.2.40): 32-bit instruction, or a 16-bit T32 one
+	 * from an AArch32 EL0. */
+	v->regs.elr += esr & ESR_IL ? 4 : 2;
 	return TRAP_RESUME;
 }
 
@@ -126,6 +125,9 @@ static enum trap_result trap_sysreg(struct vcpu *v, u64 esr)
 	return TRAP_RESUME;
 }
 
+/* A default in every slot, then the handled classes override it. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Woverride-init"
 static const trap_fn trap_table[EC_MAX + 1] = {
 	[0 ... EC_MAX] = trap_default, [EC_HVC64] = trap_hvc,
 	[EC_SMC64] = trap_smc,	       [EC_DABT_LOW] = trap_dabt,

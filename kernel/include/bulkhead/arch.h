@@ -19,8 +19,9 @@ extern const struct pt_format arch_pt_s2;
 /** Per-CPU EL2 setup: vectors, traps, stage-2 controls. */
 void arch_cpu_init(struct cpu *c);
 
-/** Turn on the EL2 MMU with @root (a table of 2^(bits-30) entries). */
-void arch_mmu_enable(u64 *root, u32 bits);
+/** Turn on the EL2 MMU with @root (a table of 2^(bits-30) entries);
+ * @boot on the boot CPU, whose early writes bypassed the caches. */
+void arch_mmu_enable(u64 *root, u32 bits, bool boot);
 
 /** Value for VTTBR_EL2 of a partition. */
 u64 arch_vttbr(const struct pt *s2, u16 vmid);

@@ -44,7 +44,13 @@
 #define ICH_ELRSR_EL2 S3_4_C12_C11_5
 #define ICH_VMCR_EL2 S3_4_C12_C11_7
 #define ICH_AP0R0_EL2 S3_4_C12_C8_0
+#define ICH_AP0R1_EL2 S3_4_C12_C8_1
+#define ICH_AP0R2_EL2 S3_4_C12_C8_2
+#define ICH_AP0R3_EL2 S3_4_C12_C8_3
 #define ICH_AP1R0_EL2 S3_4_C12_C9_0
+#define ICH_AP1R1_EL2 S3_4_C12_C9_1
+#define ICH_AP1R2_EL2 S3_4_C12_C9_2
+#define ICH_AP1R3_EL2 S3_4_C12_C9_3
 
 /* HCR_EL2 (D19.2.48) */
 #define HCR_VM BIT(0)  /* stage 2 on */
@@ -58,7 +64,13 @@
 #define HCR_TIDCP BIT(20) /* trap IMPLEMENTATION DEFINED registers */
 #define HCR_TACR BIT(21)  /* trap ACTLR_EL1 */
 #define HCR_TSW BIT(22)
-#define HCR_RW BIT(31) /* EL1 is AArch64 */
+#define HCR_RW BIT(31)	/* EL1 is AArch64 */
+#define HCR_APK BIT(40) /* pointer-auth key registers do not trap */
+#define HCR_API BIT(41) /* pointer-auth instructions do not trap */
+
+/* Registers older assemblers do not name. */
+#define ID_AA64ISAR2_EL1 S3_0_C0_C6_2
+#define ZCR_EL2 S3_4_C1_C2_0
 
 /* SCTLR_EL2 (D19.2.118), non-VHE layout */
 #define SCTLR_EL2_M BIT(0)
@@ -79,6 +91,7 @@
 
 /* ESR_ELx (D19.2.40): EC in [31:26], IL [25], ISS [24:0]. */
 #define ESR_EC(esr) (((esr) >> 26) & 0x3f)
+#define ESR_IL (1UL << 25) /* instruction length: 32-bit */
 #define ESR_ISS(esr) ((esr)&0x1ffffff)
 
 /* CNTHCTL_EL2 (D19.11.?), non-VHE: EL1PCTEN bit 0, EL1PCEN bit 1. */
