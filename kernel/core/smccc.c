@@ -77,11 +77,35 @@ static struct call_req decode_cpu_on(const u64 a[4], const struct call_env *env)
 	return r;
 }
 
+/*
+ * CPU_SUSPEND's power_state, original format (DEN0022 5.4.2): StateID
+ * [15:0], StateType [16] (1 = powerdown), PowerLevel [25:24]; the other
+ * bits are zero. A powerdown resumes at the entry point, like CPU_ON.
+ */
+static struct call_req decode_cpu_suspend(const u64 a[4],
+					  const struct call_env *env)
+{
+	struct call_req r = { .op = CALL_PSCI_CPU_SUSPEND };
+
+	if (a[1] & ~0x301ffffUL)
+		return invalid(PSCI_INVALID_PARAMETERS);
+	if (!(a[1] & BIT(16)))
+		return r;
+	if (!entry_ok(a[2], env))
+		return invalid(PSCI_INVALID_ADDRESS);
+	r.cpu_on.powerdown = true;
+	r.cpu_on.entry = a[2];
+	r.cpu_on.ctx = a[3];
+	return r;
+}
+
 static bool psci_known(u32 fid)
 {
 	switch (fid) {
 	case PSCI_VERSION:
 	case PSCI_FEATURES:
+	case PSCI_CPU_SUSPEND_32:
+	case PSCI_CPU_SUSPEND_64:
 	case PSCI_CPU_ON_32:
 	case PSCI_CPU_ON_64:
 	case PSCI_CPU_OFF:
@@ -112,6 +136,9 @@ static struct call_req decode_psci(u32 fid, const u64 a[4],
 	case PSCI_CPU_ON_32:
 	case PSCI_CPU_ON_64:
 		return decode_cpu_on(a, env);
+	case PSCI_CPU_SUSPEND_32:
+	case PSCI_CPU_SUSPEND_64:
+		return decode_cpu_suspend(a, env);
 	case PSCI_CPU_OFF:
 		r.op = CALL_PSCI_CPU_OFF;
 		break;

@@ -75,9 +75,23 @@ static void wait_ticks(unsigned n)
 		rt_wfi();
 }
 
+#define RESUMED 0x5e5e
+
+/* vCPU 1 first suspends itself both ways: a standby returns, a powerdown
+ * comes back through its entry point with the context it gave. */
 static void secondary(uint64_t arg)
 {
-	(void)arg;
+	extern char rt_secondary_entry[];
+
+	if (arg != RESUMED) {
+		check(rt_psci(PSCI_CPU_SUSPEND_64, 0, 0, 0) == 0,
+		      "psci: CPU_SUSPEND to standby returns SUCCESS");
+		rt_psci(PSCI_CPU_SUSPEND_64, 1U << 16,
+			(uint64_t)rt_secondary_entry, RESUMED);
+		check(false, "psci: CPU_SUSPEND to powerdown returned");
+	}
+	check(arg == RESUMED,
+	      "psci: CPU_SUSPEND to powerdown resumes at the entry point");
 	cpu_setup();
 	wait_ticks(TICKS);
 	rt_timer_stop();
@@ -99,10 +113,15 @@ static void psci_errors(void)
 	      "psci: CPU_ON outside the partition's memory returns INVALID_ADDRESS");
 	check(rt_psci(PSCI_AFFINITY_INFO_64, 1, 0, 0) == 0,
 	      "psci: AFFINITY_INFO says vCPU 1 is on");
-	check(rt_psci(PSCI_FEATURES, PSCI_CPU_ON_64, 0, 0) == 0 &&
-		      rt_psci(PSCI_FEATURES, PSCI_CPU_SUSPEND_64, 0, 0) ==
+	check(rt_psci(PSCI_FEATURES, PSCI_CPU_SUSPEND_64, 0, 0) == 0 &&
+		      rt_psci(PSCI_FEATURES, PSCI_SYSTEM_SUSPEND_64, 0, 0) ==
 			      PSCI_NOT_SUPPORTED,
-	      "psci: FEATURES knows CPU_ON, not CPU_SUSPEND");
+	      "psci: FEATURES knows CPU_SUSPEND, not SYSTEM_SUSPEND");
+	check(rt_psci(PSCI_CPU_SUSPEND_64, 1U << 16, 0x7f000000, 0) ==
+			      PSCI_INVALID_ADDRESS &&
+		      rt_psci(PSCI_CPU_SUSPEND_64, 1U << 31, 0, 0) ==
+			      PSCI_INVALID_PARAMETERS,
+	      "psci: CPU_SUSPEND checks its entry point and power state");
 }
 
 /* Eight SGIs pending at once (4 list registers): all arrive, by priority. */

@@ -350,6 +350,27 @@ static void cpu_on_does_not_outlive_its_boot(void **state)
 	assert_int_equal(entered_at[2], 0);
 }
 
+/* A standby returns at once; a powerdown resumes at its entry point with
+ * its context id, on the same CPU, still on. */
+static void cpu_suspend_wakes_at_once(void **state)
+{
+	s64 r;
+
+	(void)state;
+	v0->regs.x[5] = 55;
+	assert_int_equal(call(v0, PSCI_CPU_SUSPEND_64, 0, 0, 0, &r), 0);
+	assert_int_equal(r, PSCI_SUCCESS);
+	assert_int_equal(v0->regs.x[5], 55);
+	assert_int_equal(call(v0, PSCI_CPU_SUSPEND_64, 0x10000, 0x40202000,
+			      0xab, &r),
+			 0);
+	assert_int_equal(r, 0xab);
+	assert_int_equal(v0->regs.elr, 0x40202000);
+	assert_int_equal(v0->regs.x[5], 0);
+	assert_int_equal(v0->state, VCPU_ON);
+	assert_int_equal(p->state, PART_RUNNING);
+}
+
 static void cpu_on_errors(void **state)
 {
 	s64 r;
@@ -437,6 +458,7 @@ int main(void)
 		cmocka_unit_test_setup(cpu_on_before_the_cpu_parks, setup),
 		cmocka_unit_test_setup(cpu_on_half_written_waits, setup),
 		cmocka_unit_test_setup(cpu_on_does_not_outlive_its_boot, setup),
+		cmocka_unit_test_setup(cpu_suspend_wakes_at_once, setup),
 		cmocka_unit_test_setup(cpu_on_errors, setup),
 		cmocka_unit_test_setup(last_cpu_off_ends_partition_and_machine,
 				       setup),

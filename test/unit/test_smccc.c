@@ -99,7 +99,7 @@ static void psci_basics(void **state)
 	assert_int_equal(smc(PSCI_CPU_OFF, 0, 0, 0).op, CALL_PSCI_CPU_OFF);
 	assert_int_equal(smc(PSCI_MIGRATE_INFO_TYPE, 0, 0, 0).op,
 			 CALL_PSCI_MIGRATE_INFO_TYPE);
-	assert_int_equal(smc(PSCI_CPU_SUSPEND_64, 0, 0, 0).op,
+	assert_int_equal(smc(PSCI_SYSTEM_SUSPEND_64, 0x40201000, 0, 0).op,
 			 CALL_UNSUPPORTED);
 	assert_int_equal(smc(0xc2000000, 0, 0, 0).op, CALL_UNSUPPORTED);
 	assert_int_equal(smc(0x84000020, 0, 0, 0).op, CALL_UNSUPPORTED);
@@ -114,8 +114,43 @@ static void psci_features(void **state)
 	assert_int_equal(r.feature, PSCI_CPU_ON_64);
 	assert_true(psci_supported(PSCI_CPU_ON_64));
 	assert_true(psci_supported(PSCI_SYSTEM_RESET));
-	assert_false(psci_supported(PSCI_CPU_SUSPEND_64));
+	assert_true(psci_supported(PSCI_CPU_SUSPEND_64));
+	assert_true(psci_supported(PSCI_CPU_SUSPEND_32));
+	assert_false(psci_supported(PSCI_SYSTEM_SUSPEND_64));
 	assert_false(psci_supported(0x8400000b));
+}
+
+/* power_state, original format: StateType bit 16, PowerLevel [25:24]. */
+static void cpu_suspend_checks(void **state)
+{
+	struct call_req r = smc(PSCI_CPU_SUSPEND_64, 0x1000001, 0, 0);
+
+	(void)state;
+	assert_int_equal(r.op, CALL_PSCI_CPU_SUSPEND); /* standby, level 1 */
+	assert_false(r.cpu_on.powerdown);
+	r = smc(PSCI_CPU_SUSPEND_64, 0x10000, 0x40201000, 0x77);
+	assert_int_equal(r.op, CALL_PSCI_CPU_SUSPEND);
+	assert_true(r.cpu_on.powerdown);
+	assert_int_equal(r.cpu_on.entry, 0x40201000);
+	assert_int_equal(r.cpu_on.ctx, 0x77);
+	/* The entry point matters only for a powerdown. */
+	r = smc(PSCI_CPU_SUSPEND_64, 0x10000, 0x7f000000, 0);
+	assert_int_equal(r.op, CALL_INVALID);
+	assert_int_equal(r.error, PSCI_INVALID_ADDRESS);
+	r = smc(PSCI_CPU_SUSPEND_64, 0x10000, 0x40201002, 0);
+	assert_int_equal(r.error, PSCI_INVALID_ADDRESS);
+	assert_int_equal(smc(PSCI_CPU_SUSPEND_64, 0, 0x7f000000, 0).op,
+			 CALL_PSCI_CPU_SUSPEND);
+	/* Reserved bits of power_state. */
+	r = smc(PSCI_CPU_SUSPEND_64, 1UL << 31, 0, 0);
+	assert_int_equal(r.op, CALL_INVALID);
+	assert_int_equal(r.error, PSCI_INVALID_PARAMETERS);
+	r = smc(PSCI_CPU_SUSPEND_64, 1UL << 20, 0, 0);
+	assert_int_equal(r.error, PSCI_INVALID_PARAMETERS);
+	/* SMC32: the entry point's upper half is not seen. */
+	r = smc(PSCI_CPU_SUSPEND_32, 0x10000, 0xffffffff40201000UL, 0);
+	assert_int_equal(r.op, CALL_PSCI_CPU_SUSPEND);
+	assert_int_equal(r.cpu_on.entry, 0x40201000);
 }
 
 static void cpu_on_checks(void **state)
@@ -186,6 +221,7 @@ int main(void)
 		cmocka_unit_test(hypercalls_only_by_hvc_0),
 		cmocka_unit_test(psci_basics),
 		cmocka_unit_test(psci_features),
+		cmocka_unit_test(cpu_suspend_checks),
 		cmocka_unit_test(cpu_on_checks),
 		cmocka_unit_test(cpu_on_32_masks_arguments),
 		cmocka_unit_test(affinity_info_checks),
