@@ -130,7 +130,13 @@ noreturn void boot_main(void)
 	cpu_main(&percpu[0]);
 }
 
-/** First C code on a secondary CPU (head.S), MMU off. */
+/**
+ * First C code on a secondary CPU (head.S), MMU off. Until the MMU is on
+ * this CPU's data accesses bypass the caches. It reads only pt_roots[0]
+ * and plat, which reached memory before the boot CPU turned its caches on,
+ * and writes only stack frames of noreturn functions, never read back.
+ * Nothing else may be added here.
+ */
 noreturn void secondary_main(u64 slot);
 noreturn void secondary_main(u64 slot)
 {

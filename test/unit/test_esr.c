@@ -107,6 +107,27 @@ static void sysreg_trap(void **state)
 	assert_true(s.read);
 }
 
+/* SPSR with AArch32 T32 state and ITSTATE @it (IT[7:0]). */
+static u64 t32(u64 it)
+{
+	return 0x10 | 0x20 | (it & 3) << 25 | (it >> 2) << 10;
+}
+
+static void it_state_advances(void **state)
+{
+	(void)state;
+	/* ITTE EQ: firstcond 0000, mask 1010 -> IT = 0000 1010 .. */
+	assert_int_equal(spsr_skip_it(t32(0x0a)), t32(0x14));
+	assert_int_equal(spsr_skip_it(t32(0x14)), t32(0x08));
+	assert_int_equal(spsr_skip_it(t32(0x08)), t32(0x00)); /* last one */
+	/* The condition's top bits (IT[7:5]) stay, IT[4:0] shifts. */
+	assert_int_equal(spsr_skip_it(t32(0xe6)), t32(0xec));
+	/* Outside an IT block, in A32, or in AArch64: unchanged. */
+	assert_int_equal(spsr_skip_it(t32(0)), t32(0));
+	assert_int_equal(spsr_skip_it(0x10 | 0x0a << 10), 0x10 | 0x0a << 10);
+	assert_int_equal(spsr_skip_it(0x3c5 | 1UL << 12), 0x3c5 | 1UL << 12);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -115,6 +136,7 @@ int main(void)
 		cmocka_unit_test(fault_status_codes),
 		cmocka_unit_test(describe),
 		cmocka_unit_test(sysreg_trap),
+		cmocka_unit_test(it_state_advances),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -143,3 +143,23 @@ unsigned esr_sysreg_id(const struct esr_sysreg *s)
 {
 	return SYSREG_ID(s->op0, s->op1, s->crn, s->crm, s->op2);
 }
+
+/*
+ * SPSR_EL2 for an exception taken from AArch32 (Arm ARM): M[4] = 1
+ * for AArch32, T (bit 5) for T32, IT[1:0] in [26:25], IT[7:2] in [15:10].
+ * ITAdvance() (pseudocode): IT[2:0] == 0 ends the block, else IT[4:0]
+ * shifts left by one.
+ */
+u64 spsr_skip_it(u64 spsr)
+{
+	u64 it;
+
+	if (!(spsr & (1UL << 4)) || !(spsr & (1UL << 5)))
+		return spsr;
+	it = (spsr >> 25 & 3) | (spsr >> 10 & 0x3f) << 2;
+	if (!it)
+		return spsr;
+	it = (it & 7) == 0 ? 0 : (it & 0xe0) | (it << 1 & 0x1f);
+	spsr &= ~(3UL << 25 | 0x3fUL << 10);
+	return spsr | (it & 3) << 25 | (it >> 2) << 10;
+}

@@ -97,8 +97,9 @@ static enum trap_result trap_dabt(struct vcpu *v, u64 esr)
 	if (!a.write && reg)
 		*reg = load_extend(a.value, &d);
 	/* ESR_EL2.IL (D19.2.40): 32-bit instruction, or a 16-bit T32 one
-	 * from an AArch32 EL0. */
+	 * from an AArch32 EL0, which may also sit in an IT block. */
 	v->regs.elr += esr & ESR_IL ? 4 : 2;
+	v->regs.spsr = spsr_skip_it(v->regs.spsr);
 	return TRAP_RESUME;
 }
 

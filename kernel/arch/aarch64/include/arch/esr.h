@@ -96,3 +96,10 @@ struct esr_sysreg esr_decode_sysreg(u64 esr);
 	(((op0) << 14) | ((op1) << 11) | ((crn) << 7) | ((crm) << 3) | (op2))
 
 unsigned esr_sysreg_id(const struct esr_sysreg *s);
+
+/**
+ * SPSR of an AArch32 T32 context after its current instruction is skipped
+ * by the core: the IT state advances as the instruction would have
+ * advanced it. Other contexts are returned unchanged.
+ */
+u64 spsr_skip_it(u64 spsr);
