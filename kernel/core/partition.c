@@ -62,7 +62,8 @@ static noreturn void vcpu_start(struct vcpu *v, u64 entry, u64 arg)
 	arch_vcpu_reset(v, v->part, entry, arg);
 	vgic_vcpu_reset(v);
 	v->line_len = 0;
-	atomic_store(&v->state, VCPU_ON);
+	__atomic_store_n(&v->state, VCPU_ON, __ATOMIC_SEQ_CST);
+	vgic_release_held(v);
 	arch_vcpu_enter(v);
 }
 
@@ -125,18 +126,21 @@ static void system_check(void)
 /*
  * Mark @v off; true if no vCPU of its partition is on or pending any more.
  * Two vCPUs going off at once may both see that; callers act on it through
- * a compare-and-swap of the partition state, so only one does.
+ * a compare-and-swap of the partition state, so only one does. Runs on
+ * @v's own CPU, the only one that moves @v away from ON or PENDING: its
+ * interrupts are quiesced first, so that a restart waiting for OFF finds
+ * nothing of @v's still being written to the GIC.
  */
 static bool vcpu_go_off(struct vcpu *v)
 {
 	const struct partition *p = v->part;
 
-	/* Sequentially consistent: of two vCPUs going off at once, at least
-	 * one must see the other's store. */
-	if (__atomic_exchange_n(&v->state, VCPU_OFF, __ATOMIC_SEQ_CST) ==
-	    VCPU_OFF)
+	if (atomic_load(&v->state) == VCPU_OFF)
 		return false;
 	vgic_vcpu_park(v);
+	/* Sequentially consistent: of two vCPUs going off at once, at least
+	 * one must see the other's store. */
+	__atomic_store_n(&v->state, VCPU_OFF, __ATOMIC_SEQ_CST);
 	for (u32 i = 0; i < p->cfg->nvcpus; i++)
 		if (__atomic_load_n(&partition_vcpu(p, i)->state,
 				    __ATOMIC_SEQ_CST) != VCPU_OFF)
@@ -292,9 +296,10 @@ s64 partition_cpu_on(struct vcpu *caller, u32 id, u64 entry, u64 ctx)
 	struct vcpu *v = partition_vcpu(p, id);
 
 	/* A partition on its way to stop or restart starts nothing (a race
-	 * past this check is caught by serve_start()). */
+	 * past this check is caught by serve_start()). DENIED is not among
+	 * CPU_ON's return codes (DEN0022, CPU_ON): INTERNAL_FAILURE is. */
 	if (atomic_load(&p->state) != PART_RUNNING)
-		return PSCI_DENIED;
+		return PSCI_INTERNAL_FAILURE;
 	if (!atomic_cas(&v->state, VCPU_OFF, VCPU_PENDING))
 		return atomic_load(&v->state) == VCPU_PENDING ? PSCI_ON_PENDING
 							      : PSCI_ALREADY_ON;

@@ -80,7 +80,8 @@ static struct call_req decode_cpu_on(const u64 a[4], const struct call_env *env)
 /*
  * CPU_SUSPEND's power_state, original format (DEN0022 5.4.2): StateID
  * [15:0], StateType [16] (1 = powerdown), PowerLevel [25:24]; the other
- * bits are zero. A powerdown resumes at the entry point, like CPU_ON.
+ * bits are zero. A powerdown names an entry point, checked as CPU_ON's
+ * is (call_invoke() then takes every request as a standby).
  */
 static struct call_req decode_cpu_suspend(const u64 a[4],
 					  const struct call_env *env)
@@ -89,13 +90,8 @@ static struct call_req decode_cpu_suspend(const u64 a[4],
 
 	if (a[1] & ~0x301ffffUL)
 		return invalid(PSCI_INVALID_PARAMETERS);
-	if (!(a[1] & BIT(16)))
-		return r;
-	if (!entry_ok(a[2], env))
+	if ((a[1] & BIT(16)) && !entry_ok(a[2], env))
 		return invalid(PSCI_INVALID_ADDRESS);
-	r.cpu_on.powerdown = true;
-	r.cpu_on.entry = a[2];
-	r.cpu_on.ctx = a[3];
 	return r;
 }
 

@@ -223,22 +223,86 @@ static u32 owned_mask(u32 part, u32 first)
 	return m;
 }
 
+/* SPIs enabled by their guest but held back by the core, 1 bit each. */
+static u32 held[1024 / 32];
+
+/* Stop holding SPI @intid back; enable it again if @enable. */
+static void spi_let_go(u32 intid, bool enable)
+{
+	u32 bit = BIT32(intid % 32);
+
+	if ((__atomic_fetch_and(&held[intid / 32], ~bit, __ATOMIC_SEQ_CST) &
+	     bit) &&
+	    enable)
+		arch_gicd_write(GICD_ISENABLER + intid / 32 * 4,
+				BIT32(intid % 32));
+}
+
+/*
+ * An SPI routed to a vCPU that is off reaches a parked CPU; a real GIC
+ * would keep it pending until that PE wakes. The core makes it pending
+ * and disables it physically, but to the guest it stays enabled: it is
+ * let go (enabled again) when the guest routes it anew, enables or
+ * disables it, or starts the vCPU. Each of those publishes its change
+ * first and then takes the hold; here the hold is published first and
+ * then the target checked (all sequentially consistent), so one of the
+ * two sides always sees the other.
+ */
+void vgic_hold_spi(u32 intid)
+{
+	u32 off = intid / 32 * 4, bit = BIT32(intid % 32);
+	const struct vspi *s = &vspis[intid - 32];
+	const struct vcpu *t;
+
+	arch_gicd_write(GICD_ISPENDR + off, bit);
+	arch_gicd_write(GICD_ICENABLER + off, bit);
+	if (intid < 32 || intid - 32 >= nr_vspis || !s->part)
+		return;
+	__atomic_fetch_or(&held[intid / 32], bit, __ATOMIC_SEQ_CST);
+	t = partition_vcpu(&partitions[s->part - 1],
+			   __atomic_load_n(&s->vcpu, __ATOMIC_SEQ_CST));
+	if (__atomic_load_n(&t->state, __ATOMIC_SEQ_CST) == VCPU_ON)
+		spi_let_go(intid, true); /* it was routed or started meanwhile
+					  */
+}
+
+/* Call after @v's state is ON (see vgic_hold_spi). */
+void vgic_release_held(const struct vcpu *v)
+{
+	for (u32 i = 0; i < nr_vspis; i++)
+		if (vspis[i].part == v->part->index + 1 &&
+		    vspis[i].vcpu == v->id)
+			spi_let_go(32 + i, true);
+}
+
 /* 1 bit per interrupt: IGROUPR .. ICACTIVER (0x080 - 0x3ff). */
 static void dist_bits(u32 part, struct mmio_access *a)
 {
 	u32 off = (u32)a->offset & ~3U;
 	u32 reg = off & ~0x7fU;
-	u32 mask = owned_mask(part, (off & 0x7f) * 8);
+	u32 first = (off & 0x7f) * 8;
+	u32 mask = owned_mask(part, first);
 
 	if (a->size != 4)
 		return;
 	if (reg == GICD_IGROUPR) {
 		a->value = a->write ? 0 : mask; /* all group 1, fixed */
 	} else if (a->write) {
-		if ((u32)a->value & mask)
-			arch_gicd_write(off, (u32)a->value & mask);
-	} else {
-		a->value = mask ? arch_gicd_read(off) & mask : 0;
+		u32 bits = (u32)a->value & mask;
+
+		/* Enabling or disabling a held SPI ends the hold. */
+		if (reg == GICD_ISENABLER || reg == GICD_ICENABLER)
+			for (u32 i = 0; i < 32; i++)
+				if (bits & BIT32(i))
+					spi_let_go(first + i, false);
+		if (bits)
+			arch_gicd_write(off, bits);
+	} else if (mask) {
+		a->value = arch_gicd_read(off) & mask;
+		if (reg == GICD_ISENABLER || reg == GICD_ICENABLER)
+			a->value |= __atomic_load_n(&held[first / 32],
+						    __ATOMIC_SEQ_CST) &
+				    mask;
 	}
 }
 
@@ -288,10 +352,12 @@ static void spi_route(const struct partition *p, u32 intid)
 	u32 aff0 = s->route & 0xff;
 
 	/* IRM (1 of N) and targets that are not one of its vCPUs: vCPU 0. */
-	s->vcpu = (u8)((s->route & GICD_IROUTER_IRM) || (s->route & 0xffff00) ||
-				       aff0 >= p->cfg->nvcpus
-			       ? 0
-			       : aff0);
+	u8 to = (u8)((s->route & GICD_IROUTER_IRM) || (s->route & 0xffff00) ||
+				     aff0 >= p->cfg->nvcpus
+			     ? 0
+			     : aff0);
+
+	__atomic_store_n(&s->vcpu, to, __ATOMIC_SEQ_CST);
 	arch_gicd_route(intid, cpu_configs[p->cfg->vcpu_slot[s->vcpu]].mpidr);
 }
 
@@ -314,6 +380,7 @@ static void dist_router(const struct partition *p, struct mmio_access *a)
 		return;
 	s->route = (u32)(a->value & (0xffffffUL | GICD_IROUTER_IRM));
 	spi_route(p, intid);
+	spi_let_go(intid, true);
 }
 
 void vgic_dist_mmio(struct vcpu *v, struct mmio_access *a)
@@ -575,6 +642,7 @@ void vgic_partition_spis(struct partition *p, bool on)
 		arch_gicd_write(GICD_ICENABLER + off, bit);
 		arch_gicd_write(GICD_ICPENDR + off, bit);
 		arch_gicd_write(GICD_ICACTIVER + off, bit);
+		spi_let_go(intid, false);
 		if (!on)
 			continue;
 		spin_lock(&gicd_rmw_lock);

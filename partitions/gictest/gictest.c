@@ -24,6 +24,7 @@
 #define GICR1 (0x080a0000UL + 0x20000UL) /* vCPU 1's redistributor frame */
 #define SGI_PING 1
 #define SGI_PONG 2
+#define SGI_OFF 3 /* vCPU 1: turn yourself off */
 #define TICKS 20
 
 static volatile uint32_t ticks[RT_MAX_CPUS];
@@ -50,6 +51,8 @@ void guest_irq(uint32_t intid, uint64_t stamp)
 		rt_sgi(0, SGI_PONG);
 	} else if (intid == SGI_PONG) {
 		pongs++;
+	} else if (intid == SGI_OFF) {
+		rt_cpu_off();
 	} else if (intid >= 8 && intid < 16) {
 		order[norder++ % 16] = intid;
 	} else if (own_spi && intid == own_spi) {
@@ -65,6 +68,7 @@ static void cpu_setup(void)
 	rt_irq_config(RT_PPI_VTIMER, 0x80, true);
 	rt_irq_config(SGI_PING, 0x80, true);
 	rt_irq_config(SGI_PONG, 0x80, true);
+	rt_irq_config(SGI_OFF, 0x80, true);
 	rt_timer_arm(rt_counter() + period);
 	rt_irq_unmask();
 }
@@ -75,23 +79,18 @@ static void wait_ticks(unsigned n)
 		rt_wfi();
 }
 
-#define RESUMED 0x5e5e
-
-/* vCPU 1 first suspends itself both ways: a standby returns, a powerdown
- * comes back through its entry point with the context it gave. */
+/* vCPU 1 first suspends itself both ways: each returns SUCCESS at once
+ * and it carries on. */
 static void secondary(uint64_t arg)
 {
 	extern char rt_secondary_entry[];
 
-	if (arg != RESUMED) {
-		check(rt_psci(PSCI_CPU_SUSPEND_64, 0, 0, 0) == 0,
-		      "psci: CPU_SUSPEND to standby returns SUCCESS");
-		rt_psci(PSCI_CPU_SUSPEND_64, 1U << 16,
-			(uint64_t)rt_secondary_entry, RESUMED);
-		check(false, "psci: CPU_SUSPEND to powerdown returned");
-	}
-	check(arg == RESUMED,
-	      "psci: CPU_SUSPEND to powerdown resumes at the entry point");
+	(void)arg;
+	check(rt_psci(PSCI_CPU_SUSPEND_64, 0, 0, 0) == 0,
+	      "psci: CPU_SUSPEND to standby returns SUCCESS");
+	check(rt_psci(PSCI_CPU_SUSPEND_64, 1U << 16,
+		      (uint64_t)rt_secondary_entry, 0) == 0,
+	      "psci: CPU_SUSPEND to powerdown returns SUCCESS, context kept");
 	cpu_setup();
 	wait_ticks(TICKS);
 	rt_timer_stop();
@@ -165,6 +164,39 @@ static void sibling_frame(void)
 	      "vgic: vCPU 1's redistributor frame works before vCPU 1 starts");
 }
 
+/* Reads back GICD_ISENABLER of @intid. */
+static uint32_t enabled(uint32_t intid)
+{
+	return mmio_read32(GICD + GICD_ISENABLER + intid / 32 * 4) &
+	       (1U << (intid % 32));
+}
+
+/*
+ * An SPI routed to a vCPU that is off waits, pending and (to the guest)
+ * enabled, and arrives once routed to a vCPU that is on: as a real GIC
+ * holds an interrupt for a sleeping PE.
+ */
+static void spi_for_an_off_vcpu(void)
+{
+	uint64_t route = GICD + GICD_IROUTER + 8UL * own_spi;
+
+	rt_sgi(1, SGI_OFF);
+	for (int i = 0;
+	     i < 1000 && rt_psci(PSCI_AFFINITY_INFO_64, 1, 0, 0) != 1; i++)
+		rt_delay_us(10);
+	rt_irq_config(own_spi, 0x80, true);
+	mmio_write64(route, 1);
+	mmio_write32(GICD + GICD_ISPENDR + own_spi / 32 * 4,
+		     1U << (own_spi % 32));
+	rt_delay_us(2000);
+	check(spi_seen == 0 && enabled(own_spi),
+	      "vgic: an SPI for an off vCPU waits, still enabled");
+	mmio_write64(route, 0);
+	for (int i = 0; i < 1000 && !spi_seen; i++)
+		rt_delay_us(10);
+	check(spi_seen == 1, "vgic: routed to a running vCPU, it arrives");
+}
+
 static void mode_smp(void)
 {
 	rt_gic_init();
@@ -188,14 +220,9 @@ static void mode_smp(void)
 	      "sgi: 10 ping-pong rounds between vCPUs");
 	psci_errors();
 	overflow();
+	if (own_spi)
+		spi_for_an_off_vcpu();
 	check(foreign == 0, "no unexpected interrupts");
-}
-
-/* Reads back GICD_ISENABLER of @intid. */
-static uint32_t enabled(uint32_t intid)
-{
-	return mmio_read32(GICD + GICD_ISENABLER + intid / 32 * 4) &
-	       (1U << (intid % 32));
 }
 
 static void mode_attack(void)
@@ -258,6 +285,7 @@ void guest_main(void)
 	uint64_t mode = rt_arg("mode", 0);
 
 	period = rt_frequency() / 1000 * rt_arg("period", 2); /* ms */
+	own_spi = (uint32_t)rt_arg("spi", 0);
 	if (mode == 0)
 		mode_smp();
 	else if (mode == 1)

@@ -436,6 +436,50 @@ static void park_releases_spis(void **state)
 	assert_int_equal(arch_lr_empty(), 0xf);
 }
 
+/* An SPI that reaches a parked CPU is held pending and disabled, looks
+ * enabled to its guest, and is let go when that can change. */
+static void held_spis(void **state)
+{
+	u32 en = (GICD_ISENABLER + 4) / 4, pend = (GICD_ISPENDR + 4) / 4;
+	u32 r48 = GICD_IROUTER + 8 * 48;
+
+	(void)state;
+	dist(a0, r48, 8, true, 1); /* to vCPU 1, which is off */
+	dist(a0, GICD_ISENABLER + 4, 4, true, 1U << 16);
+	vgic_hold_spi(48);
+	assert_int_equal(fake_gic.gicd[en], 0);
+	assert_int_equal(fake_gic.gicd[pend], 1U << 16);
+	assert_int_equal(dist(a0, GICD_ISENABLER + 4, 4, false, 0), 1U << 16);
+	assert_int_equal(dist(b0, GICD_ISENABLER + 4, 4, false, 0), 0);
+	/* Another vCPU starting changes nothing; vCPU 1 starting does. */
+	a0->state = VCPU_ON;
+	vgic_release_held(a0);
+	assert_int_equal(fake_gic.gicd[en], 0);
+	a1->state = VCPU_ON;
+	vgic_release_held(a1);
+	assert_int_equal(fake_gic.gicd[en], 1U << 16);
+	/* Routed elsewhere: let go. */
+	a1->state = VCPU_OFF;
+	vgic_hold_spi(48);
+	assert_int_equal(fake_gic.gicd[en], 0);
+	dist(a0, r48, 8, true, 0);
+	assert_int_equal(fake_gic.gicd[en], 1U << 16);
+	/* Disabled by the guest: the hold ends, the SPI stays off. */
+	dist(a0, r48, 8, true, 1);
+	vgic_hold_spi(48);
+	dist(a0, GICD_ICENABLER + 4, 4, true, 1U << 16);
+	assert_int_equal(fake_gic.gicd[en], 0);
+	assert_int_equal(dist(a0, GICD_ISENABLER + 4, 4, false, 0), 0);
+	a1->state = VCPU_ON;
+	vgic_release_held(a1);
+	assert_int_equal(fake_gic.gicd[en], 0);
+	/* Its target came on while the parked CPU took it: let go at once. */
+	dist(a0, GICD_ISENABLER + 4, 4, true, 1U << 16);
+	vgic_hold_spi(48);
+	assert_int_equal(fake_gic.gicd[en], 1U << 16);
+	assert_int_equal(dist(a0, GICD_ISENABLER + 4, 4, false, 0), 1U << 16);
+}
+
 static void partition_spis_on_and_off(void **state)
 {
 	u32 en = (GICD_ISENABLER + 4) / 4;
@@ -474,6 +518,7 @@ int main(void)
 		cmocka_unit_test_setup(redist_enables_and_the_vtimer, setup),
 		cmocka_unit_test_setup(park_quiesces, setup),
 		cmocka_unit_test_setup(park_releases_spis, setup),
+		cmocka_unit_test_setup(held_spis, setup),
 		cmocka_unit_test_setup(partition_spis_on_and_off, setup),
 	};
 

@@ -209,10 +209,10 @@ static void irq_done(u64 iar)
 
 /*
  * Take what woke a parked CPU. Besides the doorbell that can be an SPI
- * still routed to this CPU's vCPU, which is off: it is left pending but
- * disabled (the guest sees it so), to fire when the guest enables it
- * again after routing it elsewhere or starting the vCPU. A bounded number
- * per call, so a storm cannot keep the CPU from its mailbox.
+ * still routed to this CPU's vCPU, which is off: the vGIC holds it
+ * pending (vgic_hold_spi) until the vCPU starts or the guest routes it
+ * elsewhere. A bounded number per call, so a storm cannot keep the CPU
+ * from its mailbox.
  */
 void arch_doorbell_ack(void)
 {
@@ -223,11 +223,8 @@ void arch_doorbell_ack(void)
 		if (intid >= 1020)
 			return;
 		if (intid >= 32) {
-			u32 off = intid / 32 * 4, bit = 1U << (intid % 32);
-
-			mmio_write32(plat.gicd + GICD_ISPENDR + off, bit);
-			mmio_write32(plat.gicd + GICD_ICENABLER + off, bit);
-			gicd_wait_rwp();
+			vgic_hold_spi(intid);
+			gicd_wait_rwp(); /* disabled before it is deactivated */
 		}
 		irq_done(iar);
 	}

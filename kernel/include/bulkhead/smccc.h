@@ -21,7 +21,7 @@ enum call_op {
 	CALL_PSCI_VERSION,
 	CALL_PSCI_FEATURES,
 	CALL_PSCI_CPU_ON,
-	CALL_PSCI_CPU_SUSPEND, /* cpu_on.entry/ctx for a powerdown, else 0 */
+	CALL_PSCI_CPU_SUSPEND,
 	CALL_PSCI_CPU_OFF,
 	CALL_PSCI_AFFINITY_INFO,
 	CALL_PSCI_MIGRATE_INFO_TYPE,
@@ -41,7 +41,6 @@ struct call_req {
 			u32 vcpu; /* target vCPU index */
 			u64 entry;
 			u64 ctx;
-			bool powerdown; /* CPU_SUSPEND */
 		} cpu_on;
 		u32 feature; /* PSCI_FEATURES: queried function ID */
 		u32 target;  /* AFFINITY_INFO: vCPU index */

@@ -121,6 +121,12 @@ void vgic_vcpu_reset(struct vcpu *v);
 /** Quiesce @v's interrupts as it parks: LRs, virtual timer, PPIs. */
 void vgic_vcpu_park(struct vcpu *v);
 
+/** A parked CPU took SPI @intid for its off vCPU: hold it pending. */
+void vgic_hold_spi(u32 intid);
+
+/** Let go of the held SPIs routed to @v, which is starting. */
+void vgic_release_held(const struct vcpu *v);
+
 /** Configure (or, with @on false, silence) the SPIs @p owns. */
 void vgic_partition_spis(struct partition *p, bool on);
 
