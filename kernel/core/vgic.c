@@ -223,56 +223,80 @@ static u32 owned_mask(u32 part, u32 first)
 	return m;
 }
 
-/* SPIs enabled by their guest but held back by the core, 1 bit each. */
+/*
+ * SPIs enabled by their guest but held back by the core, 1 bit each;
+ * written under the owner's hold_lock. An SPI routed to a vCPU that is
+ * off reaches a parked CPU; a real GIC would keep it pending until that
+ * PE wakes. The core makes it pending and disables it physically, but to
+ * the guest it stays enabled. It is let go (enabled again) when the guest
+ * routes it anew, enables or disables it, or starts the vCPU. The lock
+ * orders each of those against a hold: whichever comes second sees the
+ * first.
+ */
 static u32 held[1024 / 32];
 
-/* Stop holding SPI @intid back; enable it again if @enable. */
+static spinlock_t *hold_lock(u32 part)
+{
+	return &partitions[part].vgic.hold_lock;
+}
+
+static bool gicd_bit(u32 reg, u32 intid)
+{
+	return arch_gicd_read(reg + intid / 32 * 4) & BIT32(intid % 32);
+}
+
+/* Stop holding SPI @intid back; enable it again if @enable. Locked. */
 static void spi_let_go(u32 intid, bool enable)
 {
 	u32 bit = BIT32(intid % 32);
 
-	if ((__atomic_fetch_and(&held[intid / 32], ~bit, __ATOMIC_SEQ_CST) &
-	     bit) &&
-	    enable)
-		arch_gicd_write(GICD_ISENABLER + intid / 32 * 4,
-				BIT32(intid % 32));
+	if (!(held[intid / 32] & bit))
+		return;
+	held[intid / 32] &= ~bit;
+	if (enable)
+		arch_gicd_write(GICD_ISENABLER + intid / 32 * 4, bit);
 }
 
-/*
- * An SPI routed to a vCPU that is off reaches a parked CPU; a real GIC
- * would keep it pending until that PE wakes. The core makes it pending
- * and disables it physically, but to the guest it stays enabled: it is
- * let go (enabled again) when the guest routes it anew, enables or
- * disables it, or starts the vCPU. Each of those publishes its change
- * first and then takes the hold; here the hold is published first and
- * then the target checked (all sequentially consistent), so one of the
- * two sides always sees the other.
- */
 void vgic_hold_spi(u32 intid)
 {
 	u32 off = intid / 32 * 4, bit = BIT32(intid % 32);
 	const struct vspi *s = &vspis[intid - 32];
-	const struct vcpu *t;
+	const struct partition *p;
 
-	arch_gicd_write(GICD_ISPENDR + off, bit);
-	arch_gicd_write(GICD_ICENABLER + off, bit);
-	if (intid < 32 || intid - 32 >= nr_vspis || !s->part)
+	if (intid < 32 || intid - 32 >= nr_vspis || !s->part) {
+		arch_gicd_write(GICD_ICENABLER + off, bit); /* nobody's */
 		return;
-	__atomic_fetch_or(&held[intid / 32], bit, __ATOMIC_SEQ_CST);
-	t = partition_vcpu(&partitions[s->part - 1],
-			   __atomic_load_n(&s->vcpu, __ATOMIC_SEQ_CST));
-	if (__atomic_load_n(&t->state, __ATOMIC_SEQ_CST) == VCPU_ON)
-		spi_let_go(intid, true); /* it was routed or started meanwhile
-					  */
+	}
+	p = &partitions[s->part - 1];
+	spin_lock(hold_lock(p->index));
+	/* Not active any more: its partition restarted meanwhile and the
+	 * interrupt belongs to a boot that is gone. Disabled: its guest
+	 * turned it off meanwhile; it stays pending, as on a real GIC. */
+	if (gicd_bit(GICD_ISACTIVER, intid)) {
+		arch_gicd_write(GICD_ISPENDR + off, bit);
+		if (gicd_bit(GICD_ISENABLER, intid)) {
+			arch_gicd_write(GICD_ICENABLER + off, bit);
+			held[intid / 32] |= bit;
+			/* Routed to a running vCPU, or its vCPU started, while
+			 * this CPU was taking it: let go at once. */
+			if (atomic_load(&partition_vcpu(p, s->vcpu)->state) ==
+			    VCPU_ON)
+				spi_let_go(intid, true);
+		}
+	}
+	spin_unlock(hold_lock(p->index));
 }
 
-/* Call after @v's state is ON (see vgic_hold_spi). */
+/* Call after @v's state is ON (see held[]). */
 void vgic_release_held(const struct vcpu *v)
 {
+	u32 part = v->part->index;
+
+	spin_lock(hold_lock(part));
 	for (u32 i = 0; i < nr_vspis; i++)
-		if (vspis[i].part == v->part->index + 1 &&
-		    vspis[i].vcpu == v->id)
+		if (vspis[i].part == part + 1 && vspis[i].vcpu == v->id)
 			spi_let_go(32 + i, true);
+	spin_unlock(hold_lock(part));
 }
 
 /* 1 bit per interrupt: IGROUPR .. ICACTIVER (0x080 - 0x3ff). */
@@ -290,18 +314,24 @@ static void dist_bits(u32 part, struct mmio_access *a)
 	} else if (a->write) {
 		u32 bits = (u32)a->value & mask;
 
-		/* Enabling or disabling a held SPI ends the hold. */
-		if (reg == GICD_ISENABLER || reg == GICD_ICENABLER)
-			for (u32 i = 0; i < 32; i++)
-				if (bits & BIT32(i))
-					spi_let_go(first + i, false);
-		if (bits)
+		if (!bits)
+			return;
+		if (reg != GICD_ISENABLER && reg != GICD_ICENABLER) {
 			arch_gicd_write(off, bits);
+			return;
+		}
+		/* Enabling or disabling a held SPI ends the hold. */
+		spin_lock(hold_lock(part));
+		for (u32 i = 0; i < 32; i++)
+			if (bits & BIT32(i))
+				spi_let_go(first + i, false);
+		arch_gicd_write(off, bits);
+		spin_unlock(hold_lock(part));
 	} else if (mask) {
 		a->value = arch_gicd_read(off) & mask;
 		if (reg == GICD_ISENABLER || reg == GICD_ICENABLER)
 			a->value |= __atomic_load_n(&held[first / 32],
-						    __ATOMIC_SEQ_CST) &
+						    __ATOMIC_RELAXED) &
 				    mask;
 	}
 }
@@ -357,7 +387,7 @@ static void spi_route(const struct partition *p, u32 intid)
 			     ? 0
 			     : aff0);
 
-	__atomic_store_n(&s->vcpu, to, __ATOMIC_SEQ_CST);
+	s->vcpu = to;
 	arch_gicd_route(intid, cpu_configs[p->cfg->vcpu_slot[s->vcpu]].mpidr);
 }
 
@@ -378,9 +408,11 @@ static void dist_router(const struct partition *p, struct mmio_access *a)
 	/* Aff0..Aff2 and IRM are kept; Aff3 (the upper word) is always 0. */
 	if (high)
 		return;
+	spin_lock(hold_lock(p->index));
 	s->route = (u32)(a->value & (0xffffffUL | GICD_IROUTER_IRM));
 	spi_route(p, intid);
 	spi_let_go(intid, true);
+	spin_unlock(hold_lock(p->index));
 }
 
 void vgic_dist_mmio(struct vcpu *v, struct mmio_access *a)
@@ -639,10 +671,12 @@ void vgic_partition_spis(struct partition *p, bool on)
 
 		if (vspis[i].part != p->index + 1)
 			continue;
+		spin_lock(&p->vgic.hold_lock);
 		arch_gicd_write(GICD_ICENABLER + off, bit);
 		arch_gicd_write(GICD_ICPENDR + off, bit);
 		arch_gicd_write(GICD_ICACTIVER + off, bit);
 		spi_let_go(intid, false);
+		spin_unlock(&p->vgic.hold_lock);
 		if (!on)
 			continue;
 		spin_lock(&gicd_rmw_lock);

@@ -436,6 +436,16 @@ static void park_releases_spis(void **state)
 	assert_int_equal(arch_lr_empty(), 0xf);
 }
 
+/* A parked CPU acknowledges SPI @intid (it turns active) and holds it. */
+static void parked_cpu_takes(u32 intid)
+{
+	fake_gic.gicd[(GICD_ISACTIVER + intid / 32 * 4) / 4] |= 1U
+								<< (intid % 32);
+	vgic_hold_spi(intid);
+	fake_gic.gicd[(GICD_ISACTIVER + intid / 32 * 4) / 4] &=
+		~(1U << (intid % 32)); /* and deactivates it */
+}
+
 /* An SPI that reaches a parked CPU is held pending and disabled, looks
  * enabled to its guest, and is let go when that can change. */
 static void held_spis(void **state)
@@ -446,7 +456,7 @@ static void held_spis(void **state)
 	(void)state;
 	dist(a0, r48, 8, true, 1); /* to vCPU 1, which is off */
 	dist(a0, GICD_ISENABLER + 4, 4, true, 1U << 16);
-	vgic_hold_spi(48);
+	parked_cpu_takes(48);
 	assert_int_equal(fake_gic.gicd[en], 0);
 	assert_int_equal(fake_gic.gicd[pend], 1U << 16);
 	assert_int_equal(dist(a0, GICD_ISENABLER + 4, 4, false, 0), 1U << 16);
@@ -460,13 +470,13 @@ static void held_spis(void **state)
 	assert_int_equal(fake_gic.gicd[en], 1U << 16);
 	/* Routed elsewhere: let go. */
 	a1->state = VCPU_OFF;
-	vgic_hold_spi(48);
+	parked_cpu_takes(48);
 	assert_int_equal(fake_gic.gicd[en], 0);
 	dist(a0, r48, 8, true, 0);
 	assert_int_equal(fake_gic.gicd[en], 1U << 16);
 	/* Disabled by the guest: the hold ends, the SPI stays off. */
 	dist(a0, r48, 8, true, 1);
-	vgic_hold_spi(48);
+	parked_cpu_takes(48);
 	dist(a0, GICD_ICENABLER + 4, 4, true, 1U << 16);
 	assert_int_equal(fake_gic.gicd[en], 0);
 	assert_int_equal(dist(a0, GICD_ISENABLER + 4, 4, false, 0), 0);
@@ -475,9 +485,37 @@ static void held_spis(void **state)
 	assert_int_equal(fake_gic.gicd[en], 0);
 	/* Its target came on while the parked CPU took it: let go at once. */
 	dist(a0, GICD_ISENABLER + 4, 4, true, 1U << 16);
-	vgic_hold_spi(48);
+	parked_cpu_takes(48);
 	assert_int_equal(fake_gic.gicd[en], 1U << 16);
 	assert_int_equal(dist(a0, GICD_ISENABLER + 4, 4, false, 0), 1U << 16);
+}
+
+/* What changed while the parked CPU was taking the SPI decides. */
+static void hold_sees_what_changed(void **state)
+{
+	u32 en = (GICD_ISENABLER + 4) / 4, pend = (GICD_ISPENDR + 4) / 4;
+
+	(void)state;
+	dist(a0, GICD_IROUTER + 8 * 48, 8, true, 1); /* vCPU 1: off */
+	/* The guest disabled it meanwhile: pending, not held. */
+	parked_cpu_takes(48);
+	assert_int_equal(fake_gic.gicd[pend], 1U << 16);
+	assert_int_equal(dist(a0, GICD_ISENABLER + 4, 4, false, 0), 0);
+	a1->state = VCPU_ON;
+	vgic_release_held(a1);
+	assert_int_equal(fake_gic.gicd[en], 0);
+	/* The partition restarted meanwhile (no longer active): dropped. */
+	a1->state = VCPU_OFF;
+	fake_gic.gicd[pend] = 0;
+	dist(a0, GICD_ISENABLER + 4, 4, true, 1U << 16);
+	vgic_hold_spi(48);
+	assert_int_equal(fake_gic.gicd[pend], 0);
+	assert_int_equal(fake_gic.gicd[en], 1U << 16);
+	/* Nobody's SPI: only disabled. */
+	fake_gic.gicd[en] |= 1U << 20;
+	parked_cpu_takes(52);
+	assert_int_equal(fake_gic.gicd[en] & 1U << 20, 0);
+	assert_int_equal(fake_gic.gicd[pend], 0);
 }
 
 static void partition_spis_on_and_off(void **state)
@@ -519,6 +557,7 @@ int main(void)
 		cmocka_unit_test_setup(park_quiesces, setup),
 		cmocka_unit_test_setup(park_releases_spis, setup),
 		cmocka_unit_test_setup(held_spis, setup),
+		cmocka_unit_test_setup(hold_sees_what_changed, setup),
 		cmocka_unit_test_setup(partition_spis_on_and_off, setup),
 	};
 

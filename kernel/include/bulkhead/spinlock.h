@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * A ticket spinlock for the few places CPUs share state (the console, the
- * read-modify-write of shared GICD words). Waiters are served in arrival
- * order, so a CPU waits at most for the CPUs ahead of it, each of which
- * holds the lock for a bounded time: EL2 never takes interrupts, and no
- * holder waits on a guest. Built on compiler atomics: with
+ * read-modify-write of shared GICD words, a partition's held SPIs). Waiters are
+ * served in arrival order, so a CPU waits at most for the CPUs ahead of it,
+ * each of which holds the lock for a bounded time: EL2 never takes interrupts,
+ * and no holder waits on a guest. Built on compiler atomics: with
  * -mno-outline-atomics on ARMv8.0 these are LDAXR/STXR loops, which need
  * the lock in Normal cacheable memory (the MMU is on before a second CPU
  * starts).

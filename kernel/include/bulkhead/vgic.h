@@ -52,6 +52,7 @@ struct vgic_cpu {
 /** Per-partition distributor state (GICD_CTLR); SPI state is in vspis[]. */
 struct vgic_dist {
 	u32 ctlr;
+	spinlock_t hold_lock; /* enabling, routing and holding its SPIs */
 };
 
 /** An SPI some partition owns (generated table, indexed by INTID - 32). */
