@@ -274,8 +274,10 @@ static void mode_victim(void)
 	cpu_setup();
 	rt_irq_config(own_spi, 0x80, true);
 	wait_ticks((unsigned)n);
-	printf("victim: %u ticks, %u foreign interrupts, own SPI %u seen %u times\n",
-	       ticks[0], foreign, own_spi, spi_seen);
+	/* The exact tick count depends on the host: only the floor is
+	 * printed, so the line is the same under any load. */
+	printf("victim: at least %u ticks, %u foreign interrupts, own SPI %u seen %u times\n",
+	       (unsigned)n, foreign, own_spi, spi_seen);
 	check(foreign == 0 && spi_seen == 0,
 	      "victim: no interrupt from outside its partition");
 }
