@@ -21,6 +21,24 @@ file(MAKE_DIRECTORY ${BH_IMAGES_DIR})
 add_subdirectory(kernel)
 add_subdirectory(partitions)
 
+# The guest images of partitions/ that CONFIG names (image = "NAME"), so
+# that building one system builds only its own guests; all of them if it
+# names none directly (its partitions may come from an included file).
+function(bh_config_guests config out)
+  get_property(names GLOBAL PROPERTY BH_GUEST_TARGETS)
+  file(READ ${config} text)
+  set(files)
+  foreach(n ${names})
+    if(text MATCHES "\"${n}(\\.elf)?\"")
+      list(APPEND files ${BH_IMAGES_DIR}/${n}.elf)
+    endif()
+  endforeach()
+  if(NOT files)
+    get_property(files GLOBAL PROPERTY BH_GUEST_FILES)
+  endif()
+  set(${out} ${files} PARENT_SCOPE)
+endfunction()
+
 # bulkhead_system(NAME CONFIG [PRINT]): validate CONFIG with bhconfig,
 # generate its tables, and link NAME's system image: systems/NAME/
 # bulkhead.elf, with report.txt beside it (printed by the build if PRINT).
@@ -35,7 +53,7 @@ function(bulkhead_system name config)
     set(shown ${config})
   endif()
   get_filename_component(config_dir ${config} DIRECTORY)
-  get_property(guests GLOBAL PROPERTY BH_GUEST_FILES)
+  bh_config_guests(${config} guests)
   set(image_dirs -L ${BH_IMAGES_DIR})
   if(BULKHEAD_LINUX_DIR)
     list(APPEND image_dirs -L ${BULKHEAD_LINUX_DIR})
@@ -66,8 +84,13 @@ function(bulkhead_system name config)
 endfunction()
 
 # Every shipped config is built (the tests use them); the selected one
-# (BULKHEAD_CONFIG) prints its report and is what scripts/run boots.
-file(GLOB shipped CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/config/*.dts)
+# (BULKHEAD_CONFIG) prints its report and is what scripts/run boots. With
+# BULKHEAD_SYSTEM_ONLY, only the selected one.
+if(BULKHEAD_SYSTEM_ONLY)
+  set(shipped)
+else()
+  file(GLOB shipped CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/config/*.dts)
+endif()
 set(main_name)
 foreach(cfg ${shipped})
   get_filename_component(name ${cfg} NAME_WE)
@@ -90,6 +113,9 @@ if(NOT main_name)
   bulkhead_system(${main_name} ${BULKHEAD_CONFIG} PRINT)
 endif()
 file(WRITE ${CMAKE_BINARY_DIR}/main-system.txt "${main_name}\n")
+if(BULKHEAD_SYSTEM_ONLY)
+  return()
+endif()
 
 add_subdirectory(test/integration)
 
