@@ -224,20 +224,25 @@ static u32 owned_mask(u32 part, u32 first)
 }
 
 /*
- * SPIs enabled by their guest but held back by the core, 1 bit each;
- * written under the owner's hold_lock. An SPI routed to a vCPU that is
- * off reaches a parked CPU; a real GIC would keep it pending until that
- * PE wakes. The core makes it pending and disables it physically, but to
- * the guest it stays enabled. It is let go (enabled again) when the guest
- * routes it anew, enables or disables it, or starts the vCPU. The lock
- * orders each of those against a hold: whichever comes second sees the
- * first.
+ * SPIs enabled by their guest but held back by the core, 1 bit each, in
+ * the owning partition's own bitmap (vgic_dist.held) and written only
+ * under its own hold_lock: no word is shared with another partition, so
+ * no other partition's lock would ever be needed to update it. An SPI
+ * routed to a vCPU that is off reaches a parked CPU; a real GIC would keep
+ * it pending until that PE wakes. The core makes it pending and disables
+ * it physically, but to the guest it stays enabled. It is let go (enabled
+ * again) when the guest routes it anew, enables or disables it, or starts
+ * the vCPU. The lock orders each of those against a hold: whichever comes
+ * second sees the first.
  */
-static u32 held[1024 / 32];
-
 static spinlock_t *hold_lock(u32 part)
 {
 	return &partitions[part].vgic.hold_lock;
+}
+
+static u32 *held_word(u32 part, u32 intid)
+{
+	return &partitions[part].vgic.held[intid / 32];
 }
 
 static bool gicd_bit(u32 reg, u32 intid)
@@ -245,14 +250,15 @@ static bool gicd_bit(u32 reg, u32 intid)
 	return arch_gicd_read(reg + intid / 32 * 4) & BIT32(intid % 32);
 }
 
-/* Stop holding SPI @intid back; enable it again if @enable. Locked. */
-static void spi_let_go(u32 intid, bool enable)
+/* Stop holding SPI @intid of @part back; enable it again if @enable.
+ * Under @part's hold_lock. */
+static void spi_let_go(u32 part, u32 intid, bool enable)
 {
-	u32 bit = BIT32(intid % 32);
+	u32 bit = BIT32(intid % 32), *w = held_word(part, intid);
 
-	if (!(held[intid / 32] & bit))
+	if (!(*w & bit))
 		return;
-	held[intid / 32] &= ~bit;
+	__atomic_store_n(w, *w & ~bit, __ATOMIC_RELAXED);
 	if (enable)
 		arch_gicd_write(GICD_ISENABLER + intid / 32 * 4, bit);
 }
@@ -262,12 +268,14 @@ void vgic_hold_spi(u32 intid)
 	u32 off = intid / 32 * 4, bit = BIT32(intid % 32);
 	const struct vspi *s = &vspis[intid - 32];
 	const struct partition *p;
+	u32 *w;
 
 	if (intid < 32 || intid - 32 >= nr_vspis || !s->part) {
 		arch_gicd_write(GICD_ICENABLER + off, bit); /* nobody's */
 		return;
 	}
 	p = &partitions[s->part - 1];
+	w = held_word(p->index, intid);
 	spin_lock(hold_lock(p->index));
 	/* Not active any more: its partition restarted meanwhile and the
 	 * interrupt belongs to a boot that is gone. Disabled: its guest
@@ -276,18 +284,18 @@ void vgic_hold_spi(u32 intid)
 		arch_gicd_write(GICD_ISPENDR + off, bit);
 		if (gicd_bit(GICD_ISENABLER, intid)) {
 			arch_gicd_write(GICD_ICENABLER + off, bit);
-			held[intid / 32] |= bit;
+			__atomic_store_n(w, *w | bit, __ATOMIC_RELAXED);
 			/* Routed to a running vCPU, or its vCPU started, while
 			 * this CPU was taking it: let go at once. */
 			if (atomic_load(&partition_vcpu(p, s->vcpu)->state) ==
 			    VCPU_ON)
-				spi_let_go(intid, true);
+				spi_let_go(p->index, intid, true);
 		}
 	}
 	spin_unlock(hold_lock(p->index));
 }
 
-/* Call after @v's state is ON (see held[]). */
+/* Call after @v's state is ON (see vgic_dist.held). */
 void vgic_release_held(const struct vcpu *v)
 {
 	u32 part = v->part->index;
@@ -295,7 +303,7 @@ void vgic_release_held(const struct vcpu *v)
 	spin_lock(hold_lock(part));
 	for (u32 i = 0; i < nr_vspis; i++)
 		if (vspis[i].part == part + 1 && vspis[i].vcpu == v->id)
-			spi_let_go(32 + i, true);
+			spi_let_go(part, 32 + i, true);
 	spin_unlock(hold_lock(part));
 }
 
@@ -324,13 +332,13 @@ static void dist_bits(u32 part, struct mmio_access *a)
 		spin_lock(hold_lock(part));
 		for (u32 i = 0; i < 32; i++)
 			if (bits & BIT32(i))
-				spi_let_go(first + i, false);
+				spi_let_go(part, first + i, false);
 		arch_gicd_write(off, bits);
 		spin_unlock(hold_lock(part));
 	} else if (mask) {
 		a->value = arch_gicd_read(off) & mask;
 		if (reg == GICD_ISENABLER || reg == GICD_ICENABLER)
-			a->value |= __atomic_load_n(&held[first / 32],
+			a->value |= __atomic_load_n(held_word(part, first),
 						    __ATOMIC_RELAXED) &
 				    mask;
 	}
@@ -411,7 +419,7 @@ static void dist_router(const struct partition *p, struct mmio_access *a)
 	spin_lock(hold_lock(p->index));
 	s->route = (u32)(a->value & (0xffffffUL | GICD_IROUTER_IRM));
 	spi_route(p, intid);
-	spi_let_go(intid, true);
+	spi_let_go(p->index, intid, true);
 	spin_unlock(hold_lock(p->index));
 }
 
@@ -675,7 +683,7 @@ void vgic_partition_spis(struct partition *p, bool on)
 		arch_gicd_write(GICD_ICENABLER + off, bit);
 		arch_gicd_write(GICD_ICPENDR + off, bit);
 		arch_gicd_write(GICD_ICACTIVER + off, bit);
-		spi_let_go(intid, false);
+		spi_let_go(p->index, intid, false);
 		spin_unlock(&p->vgic.hold_lock);
 		if (!on)
 			continue;

@@ -4,7 +4,9 @@
  * four list registers whose empty status follows their state (as
  * ICH_ELRSR_EL2 does), a distributor register file with the set/clear
  * register pairs behaving like the real ones, per-CPU redistributor SGI
- * frames, and a log of routing writes and vCPU requests.
+ * frames, and a log of routing writes and vCPU requests. Register
+ * accesses are atomic, as a real GIC's are, so that threaded tests
+ * (test_vgic_race.c) see races in the code under test only.
  */
 #include <string.h>
 
@@ -75,7 +77,7 @@ static u32 file_read(u32 *file, u32 off)
 	bool set;
 	u32 *p = pair(file, off, &set);
 
-	return p ? *p : file[off / 4];
+	return __atomic_load_n(p ? p : &file[off / 4], __ATOMIC_SEQ_CST);
 }
 
 static void file_write(u32 *file, u32 off, u32 val)
@@ -84,11 +86,11 @@ static void file_write(u32 *file, u32 off, u32 val)
 	u32 *p = pair(file, off, &set);
 
 	if (!p)
-		file[off / 4] = val;
+		__atomic_store_n(&file[off / 4], val, __ATOMIC_SEQ_CST);
 	else if (set)
-		*p |= val;
+		__atomic_fetch_or(p, val, __ATOMIC_SEQ_CST);
 	else
-		*p &= ~val;
+		__atomic_fetch_and(p, ~val, __ATOMIC_SEQ_CST);
 }
 
 u32 arch_gicd_read(u32 off)
@@ -98,7 +100,7 @@ u32 arch_gicd_read(u32 off)
 
 void arch_gicd_write(u32 off, u32 val)
 {
-	fake_gic.gicd_writes++;
+	__atomic_fetch_add(&fake_gic.gicd_writes, 1, __ATOMIC_SEQ_CST);
 	file_write(fake_gic.gicd, off, val);
 }
 

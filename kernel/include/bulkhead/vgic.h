@@ -49,10 +49,17 @@ struct vgic_cpu {
 	u32 nqueue;
 };
 
-/** Per-partition distributor state (GICD_CTLR); SPI state is in vspis[]. */
+/**
+ * Per-partition distributor state (GICD_CTLR, held SPIs); the rest of its
+ * SPIs' state is in vspis[]. Only this partition's own SPIs have bits in
+ * held[], and only under its own hold_lock are they written: nothing here
+ * is shared with another partition (a shared word would need a lock every
+ * writer takes, which no per-partition lock is).
+ */
 struct vgic_dist {
 	u32 ctlr;
 	spinlock_t hold_lock; /* enabling, routing and holding its SPIs */
+	u32 held[1024 / 32];  /* SPIs held back for an off vCPU (vgic.c) */
 };
 
 /** An SPI some partition owns (generated table, indexed by INTID - 32). */
