@@ -4,7 +4,11 @@
  * written under one lock, so a line is never interleaved with another
  * CPU's. Guest output is collected per vCPU until a newline (or a full
  * line) and then printed as "[partition] text". Carriage returns from
- * guests are dropped; every line ends in CR LF for raw terminals.
+ * guests are dropped; every line ends in CR LF for raw terminals. Any
+ * other byte outside printable ASCII (and tab) is shown as \xNN: a guest
+ * must not be able to move the cursor, erase its own tag, forge another
+ * partition's or the core's lines, or reset the operator's terminal
+ * (ESC, backspace, C1 controls such as the 8-bit CSI 0x9b).
  *
  * Lines are never dropped. What one partition's printing can cost another
  * is bounded instead: the lock is fair (a line waits for at most one line
@@ -74,16 +78,31 @@ void console_guest_flush(struct vcpu *v)
 		line_out(v);
 }
 
+/* Append @c to @v's line as it will be shown: itself or \xNN. */
+static void line_put(struct vcpu *v, u8 c)
+{
+	static const char hex[] = "0123456789abcdef";
+	bool plain = (c >= 0x20 && c < 0x7f) || c == '\t';
+
+	if (v->line_len + (plain ? 1U : 4U) > CON_LINE)
+		line_out(v);
+	if (plain) {
+		v->line[v->line_len++] = (char)c;
+		return;
+	}
+	v->line[v->line_len++] = '\\';
+	v->line[v->line_len++] = 'x';
+	v->line[v->line_len++] = hex[c >> 4];
+	v->line[v->line_len++] = hex[c & 15];
+}
+
 void console_guest_write(struct vcpu *v, const char *s, u32 n)
 {
 	for (; n; n--, s++) {
-		if (*s == '\n') {
+		if (*s == '\n')
 			line_out(v);
-		} else if (*s != '\r') {
-			v->line[v->line_len++] = *s;
-			if (v->line_len == CON_LINE)
-				line_out(v);
-		}
+		else if (*s != '\r')
+			line_put(v, (u8)*s);
 	}
 }
 

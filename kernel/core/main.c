@@ -14,6 +14,7 @@
 #include <bulkhead/console.h>
 #include <bulkhead/lib.h>
 #include <bulkhead/partition.h>
+#include <bulkhead/rng.h>
 
 extern char __core_start[], __text_end[], __rodata_end[], __core_end[];
 extern char __images_start[], __images_end[];
@@ -117,6 +118,7 @@ noreturn void boot_main(void)
 	hyp_map_all();
 	arch_mmu_enable(pt_roots[0], plat.addr_bits, true);
 	partitions_init();
+	rng_init();
 	print_map();
 	gic_init();
 	console_smp_on();

@@ -13,6 +13,7 @@
 #include <bulkhead/console.h>
 #include <bulkhead/lib.h>
 #include <bulkhead/partition.h>
+#include <bulkhead/rng.h>
 
 static const char *const state_names[] = {
 	[PART_RUNNING] = "running",
@@ -29,22 +30,17 @@ struct vcpu *partition_vcpu(const struct partition *p, u32 id)
 }
 
 /*
- * The guest DT's /chosen/rng-seed holds 32 bytes of build-time entropy;
- * each (re)start mixes in the counter and the boot count, so that two
- * boots of one image do not hand Linux the same seed.
+ * A restart is a clean start: the memory of the boot that is gone is
+ * cleared before the images are copied in again (the first boot finds it
+ * as the machine's loader left it).
  */
-static void reseed(const struct partition *p, u64 now)
+static void clear_memory(const struct partition *p)
 {
-	u64 *seed = (u64 *)p->cfg->rng_seed;
-
-	if (!seed)
-		return;
-	seed[2] ^= now;
-	seed[3] ^= p->boots;
-	arch_dcache_clean(seed, 32);
+	for (u32 i = 0; i < p->cfg->nmem; i++)
+		arch_mem_zero((void *)p->cfg->mem[i].pa, p->cfg->mem[i].size);
 }
 
-static void load_images(const struct partition *p)
+static void load_images(struct partition *p)
 {
 	u32 i;
 
@@ -53,6 +49,10 @@ static void load_images(const struct partition *p)
 
 		memcpy((void *)img->pa, img->src, img->size);
 		arch_dcache_clean((void *)img->pa, img->size);
+	}
+	if (p->cfg->rng_seed) {
+		rng_seed_partition(p, (u8 *)p->cfg->rng_seed);
+		arch_dcache_clean((void *)p->cfg->rng_seed, 32);
 	}
 	arch_icache_invalidate();
 }
@@ -76,13 +76,22 @@ noreturn void partition_start(struct partition *p)
 	for (u32 i = 0; i < p->cfg->nvcpus; i++)
 		atomic_store(&partition_vcpu(p, i)->on_ready, 0);
 
+	u64 hz = arch_counter_hz(), cleared = arch_counter();
+
+	if (p->boots)
+		clear_memory(p);
+	cleared = arch_counter() - cleared;
+	p->boots++;
 	load_images(p);
 	vgic_partition_spis(p, true);
-	p->boots++;
 	p->cntvoff = arch_counter();
-	reseed(p, p->cntvoff);
-	pr("partition %s: started (boot %u) at %lu us\n", p->cfg->name,
-	   p->boots, p->cntvoff * 1000000 / arch_counter_hz());
+	if (p->boots > 1)
+		pr("partition %s: started (boot %u) at %lu us, memory cleared in %lu us\n",
+		   p->cfg->name, p->boots, p->cntvoff * 1000000 / hz,
+		   cleared * 1000000 / hz);
+	else
+		pr("partition %s: started (boot %u) at %lu us\n", p->cfg->name,
+		   p->boots, p->cntvoff * 1000000 / hz);
 	atomic_store(&p->state, PART_RUNNING);
 	vcpu_start(v0, p->cfg->entry, p->cfg->dtb);
 }

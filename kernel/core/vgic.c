@@ -258,7 +258,7 @@ static void spi_let_go(u32 part, u32 intid, bool enable)
 
 	if (!(*w & bit))
 		return;
-	__atomic_store_n(w, *w & ~bit, __ATOMIC_RELAXED);
+	*w &= ~bit;
 	if (enable)
 		arch_gicd_write(GICD_ISENABLER + intid / 32 * 4, bit);
 }
@@ -284,7 +284,7 @@ void vgic_hold_spi(u32 intid)
 		arch_gicd_write(GICD_ISPENDR + off, bit);
 		if (gicd_bit(GICD_ISENABLER, intid)) {
 			arch_gicd_write(GICD_ICENABLER + off, bit);
-			__atomic_store_n(w, *w | bit, __ATOMIC_RELAXED);
+			*w |= bit;
 			/* Routed to a running vCPU, or its vCPU started, while
 			 * this CPU was taking it: let go at once. */
 			if (atomic_load(&partition_vcpu(p, s->vcpu)->state) ==
@@ -335,12 +335,16 @@ static void dist_bits(u32 part, struct mmio_access *a)
 				spi_let_go(part, first + i, false);
 		arch_gicd_write(off, bits);
 		spin_unlock(hold_lock(part));
-	} else if (mask) {
+	} else if (mask && reg != GICD_ISENABLER && reg != GICD_ICENABLER) {
 		a->value = arch_gicd_read(off) & mask;
-		if (reg == GICD_ISENABLER || reg == GICD_ICENABLER)
-			a->value |= __atomic_load_n(held_word(part, first),
-						    __ATOMIC_RELAXED) &
-				    mask;
+	} else if (mask) {
+		/* Enabled = on physically, or held. A hold or a let-go moves
+		 * an SPI between the two under the lock: outside it, a read
+		 * could fall between and see neither. */
+		spin_lock(hold_lock(part));
+		a->value = (arch_gicd_read(off) | *held_word(part, first)) &
+			   mask;
+		spin_unlock(hold_lock(part));
 	}
 }
 

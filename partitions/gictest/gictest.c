@@ -12,6 +12,17 @@
  *                must stop it.
  *   mode=2 (victim) owns an SPI (spi=INTID), ticks with its timer and counts
  *                every interrupt that is neither its timer nor expected.
+ *   mode=3 (hold attacker, 2 vCPUs) routes its own SPI to its vCPU 1,
+ *                which stays off, and pends and re-enables it forever: the
+ *                core holds it for the off vCPU and lets it go, again and
+ *                again.
+ *   mode=4 (hold victim, 2 vCPUs) for seconds=N: routes its own SPI to
+ *                its off vCPU 1 and pends it (the core holds it), enables
+ *                it again (the hold ends, it is taken and held again) 5
+ *                times, then starts vCPU 1, which must take it; counts
+ *                the times it was lost or its enable bit read disabled.
+ *                Run beside mode 3 with SPIs in one 32-bit GICD word,
+ *                without -icount.
  */
 #include <stdint.h>
 
@@ -282,6 +293,90 @@ static void mode_victim(void)
 	      "victim: no interrupt from outside its partition");
 }
 
+/* --- the hold path under a neighbour's churn -------------------------- */
+
+static volatile uint32_t hold_cpu1_done;
+
+static void hold_secondary(uint64_t arg)
+{
+	(void)arg;
+	rt_gic_cpu_init();
+	rt_irq_unmask();
+	for (int i = 0; i < 100000 && !spi_seen; i++)
+		rt_delay_us(1);
+	rt_irq_mask();
+	hold_cpu1_done = 1;
+	rt_cpu_off();
+}
+
+static void pend_own(void)
+{
+	mmio_write32(GICD + GICD_ISPENDR + own_spi / 32 * 4,
+		     1U << (own_spi % 32));
+}
+
+static void mode_hold_attacker(void)
+{
+	rt_gic_init();
+	rt_irq_config(own_spi, 0x80, true);
+	mmio_write64(GICD + GICD_IROUTER + 8UL * own_spi, 1); /* vCPU 1: off */
+	printf("hold attacker: churning SPI %u for its off vCPU 1\n", own_spi);
+	for (;;) {
+		pend_own();
+		mmio_write32(GICD + GICD_ISENABLER + own_spi / 32 * 4,
+			     1U << (own_spi % 32));
+	}
+}
+
+/* One round: @holds times the core holds the SPI for the off vCPU 1 and
+ * the guest's enable lets it go, then vCPU 1 starts and must take it.
+ * Counts the times it read as disabled and whether it was lost. */
+static void hold_round(uint32_t holds, uint32_t *lost, uint32_t *off)
+{
+	spi_seen = 0;
+	hold_cpu1_done = 0;
+	mmio_write64(GICD + GICD_IROUTER + 8UL * own_spi, 1);
+	pend_own();
+	for (uint32_t k = 0; k < holds; k++) {
+		rt_delay_us(20); /* its parked CPU takes it: held */
+		*off += !enabled(own_spi);
+		/* Enabling ends the hold; still pending, it is taken again. */
+		mmio_write32(GICD + GICD_ISENABLER + own_spi / 32 * 4,
+			     1U << (own_spi % 32));
+	}
+	rt_delay_us(20);
+	*off += !enabled(own_spi);
+	if (rt_cpu_on(1, hold_secondary, 0) != 0) {
+		printf("FAIL hold victim: CPU_ON of vCPU 1 refused\n");
+		return;
+	}
+	while (!hold_cpu1_done)
+		rt_relax();
+	while (rt_psci(PSCI_AFFINITY_INFO_64, 1, 0, 0) != 1)
+		rt_relax();
+	*lost += !spi_seen;
+	*off += !enabled(own_spi);
+}
+
+static void mode_hold_victim(void)
+{
+	uint64_t end = rt_counter() + rt_arg("seconds", 10) * rt_frequency();
+	uint32_t rounds = 0, lost = 0, off = 0;
+
+	rt_gic_init();
+	rt_gic_cpu_init();
+	rt_irq_config(own_spi, 0x80, true);
+	while (rt_counter() < end || rounds < 10) {
+		hold_round(5, &lost, &off);
+		rounds++;
+	}
+	printf("hold victim: %u rounds of 5 holds\n", rounds);
+	printf("hold victim: %u interrupts lost, %u times read disabled\n",
+	       lost, off);
+	check(lost == 0 && off == 0,
+	      "hold victim: its SPI survived the neighbour's churn");
+}
+
 void guest_main(void)
 {
 	uint64_t mode = rt_arg("mode", 0);
@@ -292,6 +387,10 @@ void guest_main(void)
 		mode_smp();
 	else if (mode == 1)
 		mode_attack();
+	else if (mode == 3)
+		mode_hold_attacker();
+	else if (mode == 4)
+		mode_hold_victim();
 	else
 		mode_victim();
 	rt_system_off();

@@ -5,12 +5,16 @@
  * Trap configuration (HCR_EL2, Arm ARM D19.2.48): stage 2 on (VM), EL1 is
  * AArch64 (RW), physical IRQ/FIQ/SError go to EL2 and virtual ones are
  * enabled (IMO/FMO/AMO), SMC traps (TSC), IMPLEMENTATION DEFINED registers
- * and ACTLR_EL1 trap (TIDCP, TACR). WFI/WFE do not trap: one vCPU owns its
- * core. Set/way cache maintenance need not trap either: with HCR_EL2.VM set,
- * DC ISW from EL1 is performed as DC CISW, so a guest cannot discard another
- * partition's dirty lines.
+ * and ACTLR_EL1 trap (TIDCP, TACR), and so does set/way cache maintenance
+ * (TSW): with HCR_EL2.VM set a DC ISW would already be performed as DC
+ * CISW, so it could not discard another partition's dirty lines, but it
+ * would still clean and evict their lines from the shared caches, an
+ * interference channel; traps.c turns it into maintenance by address of
+ * the partition's own memory. WFI/WFE do not trap: one vCPU owns its core.
+ * PMU registers trap (MDCR_EL2.TPM, see pmu.c).
  */
 #include <arch/gicv3.h>
+#include <arch/guest_state.h>
 #include <arch/pt_bits.h>
 #include <arch/sysreg.h>
 #include <bulkhead/arch.h>
@@ -19,7 +23,7 @@
 
 #define HCR_GUEST                                                              \
 	(HCR_VM | HCR_RW | HCR_IMO | HCR_FMO | HCR_AMO | HCR_TSC | HCR_TIDCP | \
-	 HCR_TACR)
+	 HCR_TACR | HCR_TSW)
 
 /* TCR_EL2/VTCR_EL2: WB-cacheable, inner-shareable walks, 4 KiB granule. */
 #define TCR_WALK_ATTRS ((1UL << 8) | (1UL << 10) | (3UL << 12))
@@ -116,6 +120,23 @@ static u64 cpu_features(void)
 	return hcr;
 }
 
+/*
+ * MDCR_EL2 (D19.2.84): every PMU counter belongs to the guest (HPMN =
+ * PMCR_EL0.N), its registers trap (TPM, pmu.c keeps EL2 out of what it
+ * counts), and where the CPU has ARMv8.1's PMU (ID_AA64DFR0_EL1.PMUVer
+ * [11:8] >= 4, 0xf is IMPLEMENTATION DEFINED) EL2 does not count at all
+ * (HPMD).
+ */
+static u64 mdcr(void)
+{
+	u64 pmuver = sysreg_read(id_aa64dfr0_el1) >> 8 & 0xf;
+	u64 v = (sysreg_read(pmcr_el0) >> 11 & 0x1f) | MDCR_TPM;
+
+	if (pmuver >= 4 && pmuver != 0xf)
+		v |= MDCR_HPMD;
+	return v;
+}
+
 void arch_cpu_init(struct cpu *c)
 {
 	u64 vtcr = (64UL - plat.addr_bits) | VTCR_SL0_LEVEL1 | TCR_WALK_ATTRS |
@@ -124,9 +145,7 @@ void arch_cpu_init(struct cpu *c)
 	sysreg_write(vtcr_el2, vtcr);
 	sysreg_write(hcr_el2, cpu_features());
 	sysreg_write(hstr_el2, 0);
-	/* All PMU counters belong to the guest (PMCR_EL0.N -> MDCR_EL2.HPMN).
-	 */
-	sysreg_write(mdcr_el2, (sysreg_read(pmcr_el0) >> 11) & 0x1f);
+	sysreg_write(mdcr_el2, mdcr());
 	/* EL1 may read the physical counter; the physical timer traps. */
 	sysreg_write(cnthctl_el2, CNTHCTL_EL1PCTEN);
 	sysreg_write(vpidr_el2, sysreg_read(midr_el1));
@@ -134,9 +153,23 @@ void arch_cpu_init(struct cpu *c)
 	gic_cpu_init(c);
 }
 
-/* EL1 system registers a (re)started guest must not inherit. */
+/*
+ * EL1 and EL0 state a (re)started guest must not inherit: what a first
+ * boot sees, every boot. The same writes run at the first boot, so a
+ * restart cannot be told from it: system registers, FP/SIMD, the PMU,
+ * breakpoints and watchpoints (ID_AA64DFR0_EL1.BRPs [15:12], WRPs [23:20],
+ * each "number - 1").
+ */
 static void el1_reset(void)
 {
+	u64 dfr0 = sysreg_read(id_aa64dfr0_el1);
+
+	arch_fpsimd_reset();
+	arch_pmu_reset();
+	arch_debug_reset((u32)(dfr0 >> 12 & 0xf) + 1,
+			 (u32)(dfr0 >> 20 & 0xf) + 1);
+	sysreg_write(csselr_el1, 0);
+	sysreg_write(mdccint_el1, 0);
 	sysreg_write(sctlr_el1, SCTLR_EL1_RESET);
 	sysreg_write(tcr_el1, 0);
 	sysreg_write(ttbr0_el1, 0);
@@ -237,6 +270,33 @@ void arch_dcache_clean(const void *p, u64 len)
 	dsb(ish);
 }
 
+void arch_dcache_clean_inval(const void *p, u64 len)
+{
+	u64 line = 4UL << ((sysreg_read(ctr_el0) >> 16) & 0xf);
+	u64 a = ROUND_DOWN((u64)p, line);
+
+	for (; a < (u64)p + len; a += line)
+		__asm__ volatile("dc civac, %0" : : "r"(a) : "memory");
+	dsb(ish);
+}
+
+/*
+ * Zero [p, p+len) with DC ZVA (block size DCZID_EL0.BS [3:0], D19.2.34)
+ * and push it to the point of coherency: the guest starts with its MMU
+ * and caches off. @p and @len are 4 KiB aligned (partition memory).
+ */
+void arch_mem_zero(void *p, u64 len)
+{
+	u64 dczid = sysreg_read(dczid_el0), bs = 4UL << (dczid & 0xf);
+
+	if (dczid & BIT(4)) /* DZP: DC ZVA prohibited */
+		memset(p, 0, len);
+	else
+		for (u64 a = (u64)p; a < (u64)p + len; a += bs)
+			__asm__ volatile("dc zva, %0" : : "r"(a) : "memory");
+	arch_dcache_clean_inval(p, len);
+}
+
 void arch_icache_invalidate(void)
 {
 	__asm__ volatile("ic ialluis" : : : "memory");
@@ -248,6 +308,21 @@ u64 arch_counter(void)
 {
 	isb();
 	return sysreg_read(cntpct_el0);
+}
+
+/* RNDR (S3_3_C2_C4_0) where ID_AA64ISAR0_EL1.RNDR [63:60] says it exists;
+ * NZCV.Z set means no value could be had (D19.2.x "RNDR"). */
+u64 arch_random(void)
+{
+	u64 v, z;
+
+	if (!(sysreg_read(id_aa64isar0_el1) >> 60))
+		return 0;
+	__asm__ volatile("mrs %0, S3_3_C2_C4_0\n\tcset %1, eq"
+			 : "=r"(v), "=r"(z)
+			 :
+			 : "cc");
+	return z ? 0 : v;
 }
 
 u64 arch_counter_hz(void)

@@ -7,6 +7,7 @@
  * classes fault the partition; they never spin the core.
  */
 #include <arch/esr.h>
+#include <arch/guest_state.h>
 #include <arch/sysreg.h>
 #include <bulkhead/arch.h>
 #include <bulkhead/console.h>
@@ -103,7 +104,32 @@ static enum trap_result trap_dabt(struct vcpu *v, u64 esr)
 	return TRAP_RESUME;
 }
 
-/* Trapped MSR/MRS: only the GIC's SGI registers are expected. */
+/*
+ * Set/way cache maintenance (HCR_EL2.TSW): DC ISW, DC CSW, DC CISW (SYS
+ * #0, C7, C6/C10/C14, #2). A guest issues them in a loop over every set and
+ * way of a cache level to write back its dirty lines (before turning its
+ * caches off, say); performed as they are, they would clean and evict the
+ * neighbours' lines in shared caches. Each loop passes set 0, way 0 of each
+ * level exactly once (Xt = level << 1, whatever the cache's geometry):
+ * there the core cleans and invalidates the partition's own memory by
+ * address, which is all the loop could have meant for this guest, and
+ * ignores every other set/way operation.
+ */
+static bool set_way(struct vcpu *v, const struct esr_sysreg *s, u64 val)
+{
+	const struct part_config *c = v->part->cfg;
+
+	if (s->op0 != 1 || s->op1 != 0 || s->crn != 7 || s->op2 != 2 ||
+	    (s->crm != 6 && s->crm != 10 && s->crm != 14))
+		return false;
+	if ((val & ~0xeUL) == 0)
+		for (u32 i = 0; i < c->nmem; i++)
+			arch_dcache_clean_inval((const void *)c->mem[i].pa,
+						c->mem[i].size);
+	return true;
+}
+
+/* Trapped MSR/MRS/SYS: the GIC's SGI registers, the PMU, set/way. */
 static enum trap_result trap_sysreg(struct vcpu *v, u64 esr)
 {
 	struct esr_sysreg s = esr_decode_sysreg(esr);
@@ -113,15 +139,19 @@ static enum trap_result trap_sysreg(struct vcpu *v, u64 esr)
 	case SYSREG_ID(3, 0, 12, 11, 5): /* ICC_SGI1R_EL1 */
 		if (!s.read)
 			vgic_sgi(v, val);
+		val = 0;
 		break;
 	case SYSREG_ID(3, 0, 12, 11, 6): /* ICC_ASGI1R_EL1 */
 	case SYSREG_ID(3, 0, 12, 11, 7): /* ICC_SGI0R_EL1 */
+		val = 0;
 		break; /* no group 0 or secure SGIs in a partition: ignored */
 	default:
-		return TRAP_FAULT;
+		if (!arch_pmu_access(&s, &val) && !set_way(v, &s, val))
+			return TRAP_FAULT;
+		break;
 	}
 	if (s.read && s.reg != 31)
-		v->regs.x[s.reg] = 0;
+		v->regs.x[s.reg] = val;
 	v->regs.elr += 4;
 	return TRAP_RESUME;
 }

@@ -57,11 +57,20 @@ noreturn void arch_vcpu_enter(struct vcpu *v);
 /** Clean [p, p+len) to the point of coherency. */
 void arch_dcache_clean(const void *p, u64 len);
 
+/** Clean and invalidate [p, p+len) to the point of coherency. */
+void arch_dcache_clean_inval(const void *p, u64 len);
+
+/** Zero page-aligned [p, p+len) and push it to the point of coherency. */
+void arch_mem_zero(void *p, u64 len);
+
 /** Invalidate all instruction caches (inner shareable). */
 void arch_icache_invalidate(void);
 
 /** Read the physical counter. */
 u64 arch_counter(void);
+
+/** 64 random bits from the CPU (RNDR) where it has FEAT_RNG, else 0. */
+u64 arch_random(void);
 
 /** Frequency of the counter, in Hz. */
 u64 arch_counter_hz(void);

@@ -24,9 +24,10 @@ struct partition {
 	struct pt s2;
 	u64 vttbr;
 	u32 index;
-	u32 state;   /* enum part_state, atomic */
-	u32 boots;   /* 1 on the first boot, +1 on every restart */
-	u64 cntvoff; /* CNTVOFF_EL2 of its vCPUs: virtual time starts at 0 */
+	u32 state;	/* enum part_state, atomic */
+	u32 boots;	/* 1 on the first boot, +1 on every restart */
+	u64 cntvoff;	/* CNTVOFF_EL2 of its vCPUs: virtual time starts at 0 */
+	u32 rng_key[8]; /* its rng-seed generator's key (rng.c) */
 	struct vgic_dist vgic;
 };
 

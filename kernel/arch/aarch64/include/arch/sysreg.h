@@ -52,6 +52,10 @@
 #define ICH_AP1R2_EL2 S3_4_C12_C9_2
 #define ICH_AP1R3_EL2 S3_4_C12_C9_3
 
+/* MDCR_EL2 (D19.2.84) */
+#define MDCR_TPM BIT(6)	  /* trap PMU accesses from EL0 and EL1 */
+#define MDCR_HPMD BIT(17) /* no event counting at EL2 (ARMv8.1 PMU) */
+
 /* HCR_EL2 (D19.2.48) */
 #define HCR_VM BIT(0)  /* stage 2 on */
 #define HCR_FMO BIT(3) /* physical FIQ to EL2, virtual FIQ on */
