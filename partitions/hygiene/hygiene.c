@@ -12,6 +12,9 @@
  *        well (the NSH filter bits) and makes 100 hypercalls: what the core
  *        runs on its behalf must not be counted. Run under -icount (QEMU
  *        counts instructions only there).
+ *   mode=3 (setway) cleans and invalidates its level-1 data cache by set
+ *        and way, as a guest about to turn its caches off does: the loop
+ *        traps (HCR_EL2.TSW) and must run to the end, data intact.
  */
 #include <stdint.h>
 
@@ -190,6 +193,37 @@ static void mode_pmu(void)
 	      "pmu: the core's instructions are not counted");
 }
 
+/* DC CISW over every set and way of the level-1 data cache (CCSIDR_EL1
+ * through CSSELR_EL1 = 0: log2(line bytes) - 4 in [2:0], ways - 1 in
+ * [12:3], sets - 1 in [27:13]). */
+static void mode_setway(void)
+{
+	static volatile uint64_t data[512];
+	uint64_t ccsidr, ops = 0, sum = 0;
+	uint32_t line, ways, sets, wshift;
+
+	for (unsigned i = 0; i < 512; i++)
+		data[i] = MARK ^ i;
+	wr_csselr_el1(0);
+	__asm__ volatile("mrs %0, ccsidr_el1" : "=r"(ccsidr));
+	line = (uint32_t)(ccsidr & 7) + 4;
+	ways = (uint32_t)(ccsidr >> 3 & 0x3ff) + 1;
+	sets = (uint32_t)(ccsidr >> 13 & 0x7fff) + 1;
+	wshift = ways > 1 ? (uint32_t)__builtin_clz(ways - 1) : 0;
+	for (uint32_t w = 0; w < ways; w++)
+		for (uint32_t st = 0; st < sets; st++, ops++)
+			__asm__ volatile("dc cisw, %0"
+					 :
+					 : "r"((uint64_t)w << wshift |
+					       (uint64_t)st << line)
+					 : "memory");
+	for (unsigned i = 0; i < 512; i++)
+		sum += data[i] != (MARK ^ i);
+	printf("setway: %lu set/way operations (%u ways, %u sets)\n", ops, ways,
+	       sets);
+	check(sum == 0, "setway: a full set/way loop runs, data intact");
+}
+
 void guest_main(void)
 {
 	uint64_t mode = rt_arg("mode", 0);
@@ -198,7 +232,9 @@ void guest_main(void)
 		mode_restart();
 	else if (mode == 1)
 		mode_console();
-	else
+	else if (mode == 2)
 		mode_pmu();
+	else
+		mode_setway();
 	rt_system_off();
 }
