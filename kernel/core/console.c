@@ -106,6 +106,16 @@ void console_guest_write(struct vcpu *v, const char *s, u32 n)
 	}
 }
 
+static void line_reset(struct vcpu *v)
+{
+	v->line_len = 0;
+}
+
+const struct part_hooks console_hooks = {
+	.vcpu_start = line_reset,
+	.vcpu_park = console_guest_flush,
+};
+
 noreturn void panic(const char *fmt, ...)
 {
 	char buf[160];

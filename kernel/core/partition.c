@@ -15,6 +15,36 @@
 #include <bulkhead/partition.h>
 #include <bulkhead/rng.h>
 
+/*
+ * The lifecycle in one place. Each module keeps its own state and says in
+ * its struct part_hooks what it does at each step; this file runs the
+ * steps, in the order of the table below, and touches none of that state
+ * itself.
+ *
+ *   start       partition (re)starts, on vCPU 0's CPU; none of its vCPUs
+ *               runs: memory cleared (restart) and images loaded (here),
+ *               SPIs configured (vgic)
+ *   stop        it left RUNNING (for STOPPED, OFF or RESET), on the CPU
+ *               that won the transition; its vCPUs may still be running:
+ *               SPIs silenced (vgic)
+ *   vcpu_start  a vCPU is about to enter the guest, on its CPU, not yet
+ *               ON: virtual interface reset (vgic), empty line (console)
+ *   vcpu_on     it is ON now: SPIs held for it let go (vgic)
+ *   vcpu_park   a vCPU parks, on its CPU, before it is OFF: its line
+ *               printed (console), LRs released and timer stopped (vgic)
+ */
+static const struct part_hooks *const hooks[] = {
+	&vgic_hooks,
+	&console_hooks,
+};
+
+#define RUN_HOOKS(step, ...)                                   \
+	do {                                                   \
+		for (u32 h_ = 0; h_ < ARRAY_SIZE(hooks); h_++) \
+			if (hooks[h_]->step)                   \
+				hooks[h_]->step(__VA_ARGS__);  \
+	} while (0)
+
 static const char *const state_names[] = {
 	[PART_RUNNING] = "running",
 	[PART_STOPPED] = "stopped",
@@ -60,10 +90,9 @@ static void load_images(struct partition *p)
 static noreturn void vcpu_start(struct vcpu *v, u64 entry, u64 arg)
 {
 	arch_vcpu_reset(v, v->part, entry, arg);
-	vgic_vcpu_reset(v);
-	v->line_len = 0;
+	RUN_HOOKS(vcpu_start, v);
 	__atomic_store_n(&v->state, VCPU_ON, __ATOMIC_SEQ_CST);
-	vgic_release_held(v);
+	RUN_HOOKS(vcpu_on, v);
 	arch_vcpu_enter(v);
 }
 
@@ -83,7 +112,7 @@ noreturn void partition_start(struct partition *p)
 	cleared = arch_counter() - cleared;
 	p->boots++;
 	load_images(p);
-	vgic_partition_spis(p, true);
+	RUN_HOOKS(start, p);
 	p->cntvoff = arch_counter();
 	if (p->boots > 1)
 		pr("partition %s: started (boot %u) at %lu us, memory cleared in %lu us\n",
@@ -146,7 +175,7 @@ static bool vcpu_go_off(struct vcpu *v)
 
 	if (atomic_load(&v->state) == VCPU_OFF)
 		return false;
-	vgic_vcpu_park(v);
+	RUN_HOOKS(vcpu_park, v);
 	/* Sequentially consistent: of two vCPUs going off at once, at least
 	 * one must see the other's store. */
 	__atomic_store_n(&v->state, VCPU_OFF, __ATOMIC_SEQ_CST);
@@ -181,7 +210,6 @@ static void serve_stop(struct cpu *c)
 {
 	struct vcpu *v = &c->vcpu;
 
-	console_guest_flush(v);
 	vcpu_go_off(v);
 	if (v->id == 0 && atomic_load(&v->part->state) == PART_RESET)
 		restart_here(v->part);
@@ -238,7 +266,7 @@ static bool transition(struct vcpu *v, u32 to)
 {
 	if (!atomic_cas(&v->part->state, PART_RUNNING, to))
 		return false;
-	vgic_partition_spis(v->part, false);
+	RUN_HOOKS(stop, v->part, to);
 	stop_others(v);
 	return true;
 }
@@ -246,7 +274,6 @@ static bool transition(struct vcpu *v, u32 to)
 /* The running vCPU @v stops here; its CPU waits for requests. */
 static noreturn void park_running(struct vcpu *v)
 {
-	console_guest_flush(v);
 	vcpu_go_off(v);
 	cpu_park(this_cpu());
 }
@@ -261,7 +288,6 @@ static noreturn void halt(struct vcpu *v, u32 to)
 static noreturn void restart(struct vcpu *v)
 {
 	if (transition(v, PART_RESET) && v->id == 0) {
-		console_guest_flush(v);
 		vcpu_go_off(v);
 		restart_here(v->part);
 	}
@@ -323,9 +349,8 @@ noreturn void partition_cpu_off(struct vcpu *v)
 {
 	struct partition *p = v->part;
 
-	console_guest_flush(v);
 	if (vcpu_go_off(v) && atomic_cas(&p->state, PART_RUNNING, PART_OFF)) {
-		vgic_partition_spis(p, false);
+		RUN_HOOKS(stop, p, PART_OFF);
 		pr("partition %s: off (last vCPU called PSCI CPU_OFF)\n",
 		   p->cfg->name);
 		system_check();

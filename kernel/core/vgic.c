@@ -296,7 +296,7 @@ void vgic_hold_spi(u32 intid)
 }
 
 /* Call after @v's state is ON (see vgic_dist.held). */
-void vgic_release_held(const struct vcpu *v)
+void vgic_release_held(struct vcpu *v)
 {
 	u32 part = v->part->index;
 
@@ -703,3 +703,22 @@ void vgic_partition_spis(struct partition *p, bool on)
 		spi_route(p, intid);
 	}
 }
+
+static void spis_on(struct partition *p)
+{
+	vgic_partition_spis(p, true);
+}
+
+static void spis_off(struct partition *p, u32 to)
+{
+	(void)to;
+	vgic_partition_spis(p, false);
+}
+
+const struct part_hooks vgic_hooks = {
+	.start = spis_on,
+	.stop = spis_off,
+	.vcpu_start = vgic_vcpu_reset,
+	.vcpu_on = vgic_release_held,
+	.vcpu_park = vgic_vcpu_park,
+};

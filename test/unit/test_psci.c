@@ -166,6 +166,8 @@ void console_guest_write(struct vcpu *v, const char *s, u32 n)
 	(void)n;
 }
 
+const struct part_hooks console_hooks = { .vcpu_park = console_guest_flush };
+
 /* --- running code "on" a CPU ------------------------------------------ */
 
 static struct partition *p = &partitions[0];

@@ -31,6 +31,21 @@ struct partition {
 	struct vgic_dist vgic;
 };
 
+/**
+ * What a module does at each step of a partition's lifecycle (any of them
+ * may be NULL). partition.c runs them in one fixed order; see the table
+ * there for where and when each step runs.
+ */
+struct part_hooks {
+	void (*start)(struct partition *p);	   /* before vCPU 0 enters */
+	void (*stop)(struct partition *p, u32 to); /* left RUNNING for @to */
+	void (*vcpu_start)(struct vcpu *v);	   /* about to enter, not ON */
+	void (*vcpu_on)(struct vcpu *v);	   /* ON published */
+	void (*vcpu_park)(struct vcpu *v);	   /* parking, before OFF */
+};
+
+extern const struct part_hooks vgic_hooks, console_hooks;
+
 extern struct partition partitions[];
 extern struct pt_pool pt_pool;
 

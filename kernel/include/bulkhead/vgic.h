@@ -133,7 +133,7 @@ void vgic_vcpu_park(struct vcpu *v);
 void vgic_hold_spi(u32 intid);
 
 /** Let go of the held SPIs routed to @v, which is starting. */
-void vgic_release_held(const struct vcpu *v);
+void vgic_release_held(struct vcpu *v);
 
 /** Configure (or, with @on false, silence) the SPIs @p owns. */
 void vgic_partition_spis(struct partition *p, bool on);
