@@ -27,6 +27,10 @@
 
 static spinlock_t gicd_rmw_lock; /* read-modify-write of shared GICD words */
 
+static void flush_virtual(struct vcpu *v);
+static bool virtual_waiting(const struct vcpu *v);
+static bool is_virtual(u32 intid);
+
 static u8 prio_of(const struct vcpu *v, u32 intid)
 {
 	return intid < 32 ? v->vgic.prio[intid] : vspis[intid - 32].prio;
@@ -98,7 +102,8 @@ static bool lr_place(struct vcpu *v, u32 intid, bool evict)
 	}
 	if (n < 0)
 		return false;
-	arch_lr_write((u32)n, lr_make(intid, prio, intid >= 16));
+	arch_lr_write((u32)n,
+		      lr_make(intid, prio, intid >= 16 && !is_virtual(intid)));
 	return true;
 }
 
@@ -106,8 +111,10 @@ static void update_underflow(struct vcpu *v)
 {
 	struct vgic_cpu *g = &v->vgic;
 
-	arch_vgic_underflow(g->nqueue || (atomic_load(&g->sgi_pending) &
-					  atomic_load(&g->enabled)));
+	arch_vgic_underflow(
+		g->nqueue ||
+		(atomic_load(&g->sgi_pending) & atomic_load(&g->enabled)) ||
+		virtual_waiting(v));
 }
 
 void vgic_inject_hw(struct vcpu *v, u32 intid)
@@ -169,6 +176,7 @@ void vgic_flush(struct vcpu *v)
 {
 	refill(v);
 	flush_sgis(v);
+	flush_virtual(v);
 	update_underflow(v);
 }
 
@@ -307,19 +315,156 @@ void vgic_release_held(struct vcpu *v)
 	spin_unlock(hold_lock(part));
 }
 
-/* 1 bit per interrupt: IGROUPR .. ICACTIVER (0x080 - 0x3ff). */
-static void dist_bits(u32 part, struct mmio_access *a)
+/* --- virtual SPIs ---------------------------------------------------- */
+
+/*
+ * Purely virtual SPIs (vspi.edge == VSPI_VIRTUAL): a virtio device's
+ * interrupt, a driver partition's doorbell. No physical interrupt backs
+ * them; their enable and pending state is kept here, one bit per INTID.
+ * Different partitions' SPIs share words and the core raises one
+ * partition's interrupt on behalf of another (a driver raising its
+ * frontend's), so every update is an atomic read-modify-write: no lock,
+ * per-partition or other, is involved. Delivery is edge-like: a pending
+ * bit goes into an LR of its target vCPU (HW = 0), merged with an LR that
+ * already holds it.
+ */
+static u32 virt_enabled[1024 / 32], virt_pending[1024 / 32];
+
+static bool is_virtual(u32 intid)
 {
+	return intid >= 32 && intid - 32 < nr_vspis &&
+	       vspis[intid - 32].edge == VSPI_VIRTUAL;
+}
+
+/* Which of the 32 INTIDs from @first are @part's virtual SPIs? */
+static u32 virtual_mask(u32 part, u32 first)
+{
+	u32 m = 0;
+
+	for (u32 i = 0; first >= 32 && i < 32; i++)
+		if (vgic_owns(first + i, part) && is_virtual(first + i))
+			m |= BIT32(i);
+	return m;
+}
+
+/* Deliver virtual SPI @intid if it is pending and enabled: to its target
+ * vCPU's LRs (a request to that vCPU's CPU, unless it is @v itself). */
+static void virt_kick(struct vcpu *v, const struct partition *p, u32 intid)
+{
+	u32 w = intid / 32, bit = BIT32(intid % 32);
+	struct vcpu *t;
+
+	if (!(atomic_load(&virt_pending[w]) & atomic_load(&virt_enabled[w]) &
+	      bit))
+		return;
+	t = partition_vcpu(p, vspis[intid - 32].vcpu);
+	if (t == v)
+		vgic_flush(v);
+	else if (t && atomic_load(&t->state) == VCPU_ON)
+		vcpu_request(t, REQ_VIRQ);
+}
+
+void vgic_raise_virtual(struct vcpu *v, const struct partition *p, u32 intid)
+{
+	if (!is_virtual(intid) || vspis[intid - 32].part != p->index + 1)
+		return;
+	atomic_or(&virt_pending[intid / 32], BIT32(intid % 32));
+	virt_kick(v, p, intid);
+}
+
+/* Enable, disable, pend or unpend @bits of @part's virtual SPIs. */
+static void virt_write(struct vcpu *v, u32 reg, u32 first, u32 bits)
+{
+	u32 *w = reg == GICD_ISENABLER || reg == GICD_ICENABLER
+			 ? &virt_enabled[first / 32]
+			 : &virt_pending[first / 32];
+
+	if (reg == GICD_ISENABLER || reg == GICD_ISPENDR)
+		atomic_or(w, bits);
+	else if (reg == GICD_ICENABLER || reg == GICD_ICPENDR)
+		__atomic_fetch_and(w, ~bits, __ATOMIC_ACQ_REL);
+	for (u32 i = 0; i < 32; i++)
+		if (bits & BIT32(i))
+			virt_kick(v, v->part, first + i);
+}
+
+static u32 virt_read(u32 reg, u32 first)
+{
+	if (reg == GICD_ISENABLER || reg == GICD_ICENABLER)
+		return atomic_load(&virt_enabled[first / 32]);
+	if (reg == GICD_ISPENDR || reg == GICD_ICPENDR)
+		return atomic_load(&virt_pending[first / 32]);
+	return 0; /* active state lives in the LRs */
+}
+
+/* Move @v's pending, enabled virtual SPIs into its LRs. */
+static void flush_virtual(struct vcpu *v)
+{
+	u32 part = v->part->index;
+
+	for (u32 w = 1; w <= (nr_vspis + 31) / 32; w++) {
+		u32 take = atomic_load(&virt_pending[w]) &
+			   atomic_load(&virt_enabled[w]);
+
+		for (int b; (b = lowest_bit(take)) >= 0; take &= ~BIT32(b)) {
+			u32 intid = w * 32 + (u32)b;
+			int n;
+
+			if (!vgic_owns(intid, part) ||
+			    vspis[intid - 32].vcpu != v->id ||
+			    !(__atomic_fetch_and(&virt_pending[w], ~BIT32(b),
+						 __ATOMIC_ACQ_REL) &
+			      BIT32(b)))
+				continue;
+			n = lr_find(intid);
+			if (n >= 0)
+				arch_lr_write((u32)n, arch_lr_read((u32)n) |
+							      LR_PENDING);
+			else if (!lr_place(v, intid, true))
+				atomic_or(&virt_pending[w], BIT32(b));
+		}
+	}
+}
+
+/* Anything of @v's still waiting for an LR? (Keeps UIE on.) */
+static bool virtual_waiting(const struct vcpu *v)
+{
+	u32 part = v->part->index;
+
+	for (u32 w = 1; w <= (nr_vspis + 31) / 32; w++) {
+		u32 bits = atomic_load(&virt_pending[w]) &
+			   atomic_load(&virt_enabled[w]);
+
+		for (int b; (b = lowest_bit(bits)) >= 0; bits &= ~BIT32(b))
+			if (vgic_owns(w * 32 + (u32)b, part) &&
+			    vspis[w * 32 + (u32)b - 32].vcpu == v->id)
+				return true;
+	}
+	return false;
+}
+
+/* 1 bit per interrupt: IGROUPR .. ICACTIVER (0x080 - 0x3ff). */
+static void dist_bits(struct vcpu *v, struct mmio_access *a)
+{
+	u32 part = v->part->index;
 	u32 off = (u32)a->offset & ~3U;
 	u32 reg = off & ~0x7fU;
 	u32 first = (off & 0x7f) * 8;
 	u32 mask = owned_mask(part, first);
+	u32 vmask = mask ? virtual_mask(part, first) : 0;
 
 	if (a->size != 4)
 		return;
 	if (reg == GICD_IGROUPR) {
 		a->value = a->write ? 0 : mask; /* all group 1, fixed */
-	} else if (a->write) {
+		return;
+	}
+	if (vmask) {
+		if (a->write)
+			virt_write(v, reg, first, (u32)a->value & vmask);
+		mask &= ~vmask;
+	}
+	if (a->write) {
 		u32 bits = (u32)a->value & mask;
 
 		if (!bits)
@@ -346,6 +491,8 @@ static void dist_bits(u32 part, struct mmio_access *a)
 			   mask;
 		spin_unlock(hold_lock(part));
 	}
+	if (!a->write && vmask)
+		a->value |= virt_read(reg, first) & vmask;
 }
 
 static void dist_priority(u32 part, struct mmio_access *a)
@@ -372,15 +519,17 @@ static void dist_config(u32 part, struct mmio_access *a)
 
 	if (a->size != 4)
 		return;
+	u32 vmask = 0;
+
 	for (u32 i = 0; i < 16; i++)
 		if (first + i >= 32 && vgic_owns(first + i, part))
-			mask |= 3U << (2 * i);
-	if (!mask)
+			*(is_virtual(first + i) ? &vmask : &mask) |= 3U
+								     << (2 * i);
+	if (!a->write)
+		a->value = (mask ? arch_gicd_read(off) & mask : 0) |
+			   (0xaaaaaaaaU & vmask); /* virtual: edge */
+	if (!mask || !a->write)
 		return;
-	if (!a->write) {
-		a->value = arch_gicd_read(off) & mask;
-		return;
-	}
 	spin_lock(&gicd_rmw_lock);
 	arch_gicd_write(off,
 			(arch_gicd_read(off) & ~mask) | ((u32)a->value & mask));
@@ -400,11 +549,14 @@ static void spi_route(const struct partition *p, u32 intid)
 			     : aff0);
 
 	s->vcpu = to;
-	arch_gicd_route(intid, cpu_configs[p->cfg->vcpu_slot[s->vcpu]].mpidr);
+	if (s->edge != VSPI_VIRTUAL)
+		arch_gicd_route(intid,
+				cpu_configs[p->cfg->vcpu_slot[s->vcpu]].mpidr);
 }
 
-static void dist_router(const struct partition *p, struct mmio_access *a)
+static void dist_router(struct vcpu *v, struct mmio_access *a)
 {
+	const struct partition *p = v->part;
 	u32 intid = ((u32)a->offset - GICD_IROUTER) / 8;
 	bool high = a->offset & 4;
 	struct vspi *s;
@@ -425,6 +577,8 @@ static void dist_router(const struct partition *p, struct mmio_access *a)
 	spi_route(p, intid);
 	spi_let_go(p->index, intid, true);
 	spin_unlock(hold_lock(p->index));
+	if (s->edge == VSPI_VIRTUAL)
+		virt_kick(v, p, intid);
 }
 
 void vgic_dist_mmio(struct vcpu *v, struct mmio_access *a)
@@ -435,9 +589,9 @@ void vgic_dist_mmio(struct vcpu *v, struct mmio_access *a)
 	if (!a->write)
 		a->value = 0;
 	if (off >= GICD_IROUTER && off < GICD_IROUTER + 8 * 1020) {
-		dist_router(p, a);
+		dist_router(v, a);
 	} else if (off >= GICD_IGROUPR && off < GICD_IPRIORITYR) {
-		dist_bits(p->index, a);
+		dist_bits(v, a);
 	} else if (off >= GICD_IPRIORITYR && off < GICD_IPRIORITYR + 1020) {
 		dist_priority(p->index, a);
 	} else if (off >= GICD_ICFGR && off < GICD_IGRPMODR) {
@@ -665,12 +819,20 @@ void vgic_vcpu_park(struct vcpu *v)
 	for (u32 n = 0; n < arch_lr_count(); n++) {
 		u64 lr = arch_lr_read(n);
 
-		if ((busy & BIT32(n)) && (lr & LR_HW) && LR_VINTID(lr) >= 32)
+		if (!(busy & BIT32(n)) || LR_VINTID(lr) < 32)
+			continue;
+		if (lr & LR_HW)
 			spi_release(LR_VINTID(lr),
 				    (lr & LR_STATE_MASK) == LR_PENDING);
+		else if (lr & LR_PENDING) /* virtual: stays pending */
+			atomic_or(&virt_pending[LR_VINTID(lr) / 32],
+				  BIT32(LR_VINTID(lr) % 32));
 	}
 	for (u32 i = 0; i < g->nqueue; i++)
-		if (g->queue[i] >= 32)
+		if (is_virtual(g->queue[i]))
+			atomic_or(&virt_pending[g->queue[i] / 32],
+				  BIT32(g->queue[i] % 32));
+		else if (g->queue[i] >= 32)
 			spi_release(g->queue[i], true);
 	vgic_vcpu_reset(v);
 }
@@ -683,6 +845,16 @@ void vgic_partition_spis(struct partition *p, bool on)
 
 		if (vspis[i].part != p->index + 1)
 			continue;
+		if (vspis[i].edge == VSPI_VIRTUAL) {
+			__atomic_fetch_and(&virt_enabled[intid / 32], ~bit,
+					   __ATOMIC_ACQ_REL);
+			__atomic_fetch_and(&virt_pending[intid / 32], ~bit,
+					   __ATOMIC_ACQ_REL);
+			vspis[i].prio = 0;
+			vspis[i].route = 0;
+			vspis[i].vcpu = 0;
+			continue;
+		}
 		spin_lock(&p->vgic.hold_lock);
 		arch_gicd_write(GICD_ICENABLER + off, bit);
 		arch_gicd_write(GICD_ICPENDR + off, bit);

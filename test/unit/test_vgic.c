@@ -536,6 +536,49 @@ static void partition_spis_on_and_off(void **state)
 	assert_int_equal(fake_gic.gicd[en], 1U << 24);
 }
 
+/* Virtual SPIs: their state lives in the core, they are delivered with
+ * HW = 0, any CPU may raise one for its owner, nobody else can see or
+ * touch it, and nothing reaches the physical distributor. */
+static void virtual_spis(void **state)
+{
+	u32 bit = 1U << 28, writes;
+
+	(void)state;
+	vspis[60 - 32] = (struct vspi){ .part = 2, .edge = VSPI_VIRTUAL };
+	b0->state = VCPU_ON;
+	writes = fake_gic.gicd_writes;
+	/* Raised while disabled: pending, not delivered. */
+	vgic_raise_virtual(a0, &partitions[1], 60);
+	assert_int_equal(requests.n, 0);
+	assert_int_equal(dist(b0, GICD_ISPENDR + 4, 4, false, 0), bit);
+	/* Partition a neither sees nor enables it, nor raises it for itself. */
+	dist(a0, GICD_ISENABLER + 4, 4, true, bit);
+	assert_int_equal(dist(b0, GICD_ISENABLER + 4, 4, false, 0), 0);
+	assert_int_equal(dist(a0, GICD_ISPENDR + 4, 4, false, 0), 0);
+	vgic_raise_virtual(a0, &partitions[0], 60);
+	/* b enables it: delivered to b0 (this CPU) with HW = 0, edge. */
+	dist(b0, GICD_ISENABLER + 4, 4, true, bit);
+	assert_int_equal(fake_gic.lr[0], lr_of(60, 0, false));
+	assert_int_equal(dist(b0, GICD_ISPENDR + 4, 4, false, 0), 0);
+	assert_int_equal(dist(b0, GICD_ICFGR + 12, 4, false, 0), 2U << 24);
+	/* Raised from another CPU: a request to b0's, merged into its LR. */
+	fake_gic.lr[0] = (fake_gic.lr[0] & ~LR_STATE_MASK) | LR_ACTIVE;
+	vgic_raise_virtual(a0, &partitions[1], 60);
+	assert_ptr_equal(requests.v, b0);
+	assert_int_equal(requests.req, REQ_VIRQ);
+	vgic_flush(b0);
+	assert_int_equal(fake_gic.lr[0] & LR_STATE_MASK,
+			 LR_ACTIVE | LR_PENDING);
+	assert_int_equal(fake_gic.gicd_writes, writes);
+	/* Parking b0 keeps it pending; silencing the partition clears it
+	 * (and b's physical SPI 56, which is what writes the GICD). */
+	vgic_vcpu_park(b0);
+	assert_int_equal(dist(b0, GICD_ISPENDR + 4, 4, false, 0), bit);
+	vgic_partition_spis(&partitions[1], false);
+	assert_int_equal(dist(b0, GICD_ISPENDR + 4, 4, false, 0), 0);
+	assert_int_equal(dist(b0, GICD_ISENABLER + 4, 4, false, 0), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -559,6 +602,7 @@ int main(void)
 		cmocka_unit_test_setup(held_spis, setup),
 		cmocka_unit_test_setup(hold_sees_what_changed, setup),
 		cmocka_unit_test_setup(partition_spis_on_and_off, setup),
+		cmocka_unit_test_setup(virtual_spis, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -67,9 +67,12 @@ struct vspi {
 	u8 part;   /* owner's index + 1; 0: nobody's */
 	u8 prio;   /* the guest's GICD_IPRIORITYR byte */
 	u8 vcpu;   /* target vCPU (from GICD_IROUTER) */
-	u8 edge;   /* from the config, as the platform DT describes it */
+	u8 edge;   /* 1 edge, 0 level (platform DT), or VSPI_VIRTUAL */
 	u32 route; /* GICD_IROUTER as the guest wrote it (Aff0 and IRM) */
 };
+
+/* vspi.edge of a purely virtual SPI (edge-like; no physical interrupt). */
+#define VSPI_VIRTUAL 2
 
 extern struct vspi vspis[];
 extern const u32 nr_vspis;
@@ -134,6 +137,14 @@ void vgic_hold_spi(u32 intid);
 
 /** Let go of the held SPIs routed to @v, which is starting. */
 void vgic_release_held(struct vcpu *v);
+
+/**
+ * Make virtual SPI @intid of partition @p pending (a virtio device's
+ * interrupt, a driver's doorbell), from vCPU @v (of any partition): it
+ * reaches its target vCPU once enabled. Ignored unless @intid is one of
+ * @p's virtual SPIs.
+ */
+void vgic_raise_virtual(struct vcpu *v, const struct partition *p, u32 intid);
 
 /** Configure (or, with @on false, silence) the SPIs @p owns. */
 void vgic_partition_spis(struct partition *p, bool on);
