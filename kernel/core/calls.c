@@ -46,6 +46,10 @@ void call_invoke(struct vcpu *v, const struct call_req *r)
 	case CALL_HC_WHOAMI:
 		whoami(v);
 		break;
+	case CALL_HC_EXITS:
+		exits_read(partition_vcpu(v->part, r->exits_vcpu), &x[1]);
+		x[0] = SMCCC_SUCCESS;
+		break;
 	case CALL_PSCI_VERSION:
 		x[0] = PSCI_VERSION_1_1;
 		break;

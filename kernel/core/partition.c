@@ -28,14 +28,17 @@
  *               that won the transition; its vCPUs may still be running:
  *               SPIs silenced (vgic)
  *   vcpu_start  a vCPU is about to enter the guest, on its CPU, not yet
- *               ON: virtual interface reset (vgic), empty line (console)
+ *               ON: virtual interface reset (vgic), empty line (console),
+ *               exit counters zeroed (exits)
  *   vcpu_on     it is ON now: SPIs held for it let go (vgic)
  *   vcpu_park   a vCPU parks, on its CPU, before it is OFF: its line
- *               printed (console), LRs released and timer stopped (vgic)
+ *               printed (console), LRs released and timer stopped (vgic),
+ *               exit counters printed if its partition stops (exits)
  */
 static const struct part_hooks *const hooks[] = {
 	&vgic_hooks,
 	&console_hooks,
+	&exits_hooks,
 };
 
 #define RUN_HOOKS(step, ...)                                   \

@@ -28,7 +28,16 @@ static struct call_req decode_console(const u64 x[8])
 	return r;
 }
 
-static struct call_req decode_hypercall(u32 fid, const u64 x[8])
+static struct call_req decode_exits(const u64 x[8], const struct call_env *env)
+{
+	if (x[1] >= env->nvcpus)
+		return invalid(SMCCC_INVALID_PARAMETER);
+	return (struct call_req){ .op = CALL_HC_EXITS,
+				  .exits_vcpu = (u32)x[1] };
+}
+
+static struct call_req decode_hypercall(u32 fid, const u64 x[8],
+					const struct call_env *env)
 {
 	switch (fid) {
 	case BH_HC_VERSION:
@@ -37,6 +46,8 @@ static struct call_req decode_hypercall(u32 fid, const u64 x[8])
 		return decode_console(x);
 	case BH_HC_WHOAMI:
 		return (struct call_req){ .op = CALL_HC_WHOAMI };
+	case BH_HC_EXITS:
+		return decode_exits(x, env);
 	default:
 		return (struct call_req){ .op = CALL_UNSUPPORTED };
 	}
@@ -176,7 +187,7 @@ struct call_req call_decode(const u64 x[8], bool hvc, u32 imm,
 	if (owner == 4 && psci_known(fid))
 		return decode_psci(fid, a, env);
 	if (owner == 6 && hvc && (fid & BIT(31)) && (fid & BIT(30)))
-		return decode_hypercall(fid, x);
+		return decode_hypercall(fid, x, env);
 	return (struct call_req){ .op = CALL_UNSUPPORTED };
 }
 

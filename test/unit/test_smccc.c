@@ -87,6 +87,22 @@ static void hypercalls_only_by_hvc_0(void **state)
 			 CALL_HC_WHOAMI);
 }
 
+/* BH_HC_EXITS names a vCPU of the caller's own partition, nothing else. */
+static void exits_counters(void **state)
+{
+	struct call_req r;
+
+	(void)state;
+	r = hvc(BH_HC_EXITS, 1, 0, 0);
+	assert_int_equal(r.op, CALL_HC_EXITS);
+	assert_int_equal(r.exits_vcpu, 1);
+	r = hvc(BH_HC_EXITS, 2, 0, 0);
+	assert_int_equal(r.op, CALL_INVALID);
+	assert_int_equal(r.error, SMCCC_INVALID_PARAMETER);
+	assert_int_equal(hvc(BH_HC_EXITS, 1UL << 32, 0, 0).op, CALL_INVALID);
+	assert_int_equal(smc(BH_HC_EXITS, 0, 0, 0).op, CALL_UNSUPPORTED);
+}
+
 static void psci_basics(void **state)
 {
 	(void)state;
@@ -214,6 +230,7 @@ int main(void)
 		cmocka_unit_test(console_write),
 		cmocka_unit_test(console_limits),
 		cmocka_unit_test(hypercalls_only_by_hvc_0),
+		cmocka_unit_test(exits_counters),
 		cmocka_unit_test(psci_basics),
 		cmocka_unit_test(psci_features),
 		cmocka_unit_test(cpu_suspend_checks),

@@ -246,6 +246,7 @@ u64 trap_irq(struct regs *r, u64 iar)
 	struct vcpu *v = container_of(r, struct vcpu, regs);
 	u32 intid = (u32)(iar & 0xffffff);
 
+	v->exits[EXIT_IRQ]++;
 	if (intid >= 1020)
 		return 0;
 	sysreg_write(ICC_EOIR1_EL1, iar);

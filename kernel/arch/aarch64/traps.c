@@ -88,6 +88,7 @@ static enum trap_result trap_dabt(struct vcpu *v, u64 esr)
 	u64 *reg = d.reg == 31 ? NULL : &v->regs.x[d.reg];
 	int level;
 
+	v->exits[EXIT_ABORT]++; /* until it proves to be an emulated access */
 	if (esr_fsc_kind(d.fsc, &level) != FSC_TRANSLATION || !d.isv || d.s1ptw)
 		return TRAP_FAULT;
 	if (a.write && reg)
@@ -95,6 +96,8 @@ static enum trap_result trap_dabt(struct vcpu *v, u64 esr)
 				      : *reg & ((1UL << (8 * d.size)) - 1);
 	if (!vgic_mmio(v, fault_ipa(), &a))
 		return TRAP_FAULT;
+	v->exits[EXIT_ABORT]--;
+	v->exits[EXIT_GIC]++;
 	if (!a.write && reg)
 		*reg = load_extend(a.value, &d);
 	/* ESR_EL2.IL (D19.2.40): 32-bit instruction, or a 16-bit T32 one
@@ -180,12 +183,33 @@ static noreturn void fault(struct vcpu *v, u64 esr)
 	partition_fault(v, &f);
 }
 
+/* The counter of an exit by its class (data aborts count themselves). */
+static enum exit_kind exit_kind(unsigned ec)
+{
+	switch (ec) {
+	case EC_HVC64:
+		return EXIT_HVC;
+	case EC_SMC64:
+		return EXIT_SMC;
+	case EC_SYS64:
+		return EXIT_SYSREG;
+	case EC_DABT_LOW:
+	case EC_IABT_LOW:
+		return EXIT_ABORT;
+	default:
+		return EXIT_OTHER;
+	}
+}
+
 /** Synchronous exit from a guest (vectors.S). */
 void trap_sync(struct regs *r);
 void trap_sync(struct regs *r)
 {
 	struct vcpu *v = container_of(r, struct vcpu, regs);
 	u64 esr = sysreg_read(esr_el2);
+
+	if (ESR_EC(esr) != EC_DABT_LOW)
+		v->exits[exit_kind(ESR_EC(esr))]++;
 
 	if (trap_table[ESR_EC(esr)](v, esr) == TRAP_FAULT)
 		fault(v, esr);

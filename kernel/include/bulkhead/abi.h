@@ -32,6 +32,14 @@
  */
 #define BH_HC_WHOAMI BH_HC(2)
 
+/**
+ * Exit counters of vCPU x1 of the calling partition (debug): x1..x4 hold
+ * two 32-bit counts each, low half first, in the order hvc, smc, sysreg,
+ * gic, virtio, abort, other, irq (docs/abi.md). INVALID_PARAMETER if the
+ * partition has no such vCPU.
+ */
+#define BH_HC_EXITS BH_HC(3)
+
 /* SMCCC return codes. */
 #define SMCCC_SUCCESS 0
 #define SMCCC_NOT_SUPPORTED (-1)

@@ -44,7 +44,10 @@ struct part_hooks {
 	void (*vcpu_park)(struct vcpu *v);	   /* parking, before OFF */
 };
 
-extern const struct part_hooks vgic_hooks, console_hooks;
+extern const struct part_hooks vgic_hooks, console_hooks, exits_hooks;
+
+/** @v's exit counters, two per word: kind 2i in the low half of out[i]. */
+void exits_read(const struct vcpu *v, u64 out[4]);
 
 extern struct partition partitions[];
 extern struct pt_pool pt_pool;

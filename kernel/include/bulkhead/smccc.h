@@ -18,6 +18,7 @@ enum call_op {
 	CALL_HC_VERSION,
 	CALL_HC_CONSOLE,
 	CALL_HC_WHOAMI,
+	CALL_HC_EXITS,
 	CALL_PSCI_VERSION,
 	CALL_PSCI_FEATURES,
 	CALL_PSCI_CPU_ON,
@@ -42,8 +43,9 @@ struct call_req {
 			u64 entry;
 			u64 ctx;
 		} cpu_on;
-		u32 feature; /* PSCI_FEATURES: queried function ID */
-		u32 target;  /* AFFINITY_INFO: vCPU index */
+		u32 feature;	/* PSCI_FEATURES: queried function ID */
+		u32 exits_vcpu; /* BH_HC_EXITS: vCPU index */
+		u32 target;	/* AFFINITY_INFO: vCPU index */
 	};
 };
 

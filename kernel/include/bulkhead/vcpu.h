@@ -26,6 +26,19 @@ enum vcpu_state {
 
 #define CON_LINE 240 /* characters of one tagged console line */
 
+/** What brought a vCPU into the core, counted per vCPU (exits.c). */
+enum exit_kind {
+	EXIT_HVC,    /* hypercalls and PSCI through HVC */
+	EXIT_SMC,    /* PSCI through SMC, unknown SMCs */
+	EXIT_SYSREG, /* trapped system registers (SGIs, PMU, set/way) */
+	EXIT_GIC,    /* emulated distributor and redistributor accesses */
+	EXIT_VIRTIO, /* forwarded virtio-mmio register writes */
+	EXIT_ABORT,  /* other aborts: faults */
+	EXIT_OTHER,  /* any other exception class */
+	EXIT_IRQ,    /* physical interrupts not taken on the fast path */
+	EXIT_KINDS,
+};
+
 struct partition;
 
 struct vcpu {
@@ -39,6 +52,7 @@ struct vcpu {
 	u32 on_ready; /* on_entry and on_ctx are written, atomic */
 	u32 line_len;
 	char line[CON_LINE];
+	u32 exits[EXIT_KINDS]; /* since this vCPU last started */
 	struct vgic_cpu vgic;
 };
 
