@@ -78,8 +78,34 @@ static void print_map(void)
 	}
 }
 
+/* Paint this CPU's stack below the frames in use, for stack_report(). */
+static void stack_paint(struct cpu *c)
+{
+	u64 *w = (u64 *)c->stack;
+	u64 *sp = (u64 *)__builtin_frame_address(0) - 32;
+
+	for (; w < sp; w++)
+		*w = STACK_PAINT;
+}
+
+void stack_report(void)
+{
+	u32 most = 0;
+
+	for (u32 i = 0; i < nr_cpus; i++) {
+		u32 n = 0;
+
+		while (n < CPU_STACK_SIZE / 8 &&
+		       ((u64 *)percpu[i].stack)[n] == STACK_PAINT)
+			n++;
+		most = MAX(most, CPU_STACK_SIZE - 8 * n);
+	}
+	pr("stack: at most %u of %u bytes used\n", most, CPU_STACK_SIZE);
+}
+
 static noreturn void cpu_main(struct cpu *c)
 {
+	stack_paint(c);
 	arch_cpu_init(c);
 	if (c->cfg->part >= 0 && c->cfg->vcpu == 0)
 		partition_start(c->vcpu.part);

@@ -160,6 +160,7 @@ static void system_check(void)
 		if (s == PART_RUNNING || s == PART_RESET)
 			return;
 	}
+	stack_report();
 	pr("no partition is running: system off\n");
 	arch_system_off();
 }

@@ -168,6 +168,10 @@ void console_guest_write(struct vcpu *v, const char *s, u32 n)
 
 const struct part_hooks console_hooks = { .vcpu_park = console_guest_flush };
 
+void stack_report(void)
+{
+}
+
 /* --- running code "on" a CPU ------------------------------------------ */
 
 static struct partition *p = &partitions[0];

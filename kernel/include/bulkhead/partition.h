@@ -102,5 +102,8 @@ noreturn void partition_cpu_off(struct vcpu *v);
 /** PSCI AFFINITY_INFO of vCPU @id: 0 on, 1 off, 2 on pending. */
 u32 partition_affinity(const struct partition *p, u32 id);
 
+/** Print the most stack any CPU has used (main.c). */
+void stack_report(void);
+
 /** "running", "stopped", ... for messages. */
 const char *partition_state_name(u32 state);
