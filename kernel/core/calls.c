@@ -9,6 +9,7 @@
 #include <bulkhead/lib.h>
 #include <bulkhead/partition.h>
 #include <bulkhead/smccc.h>
+#include <bulkhead/vdev.h>
 
 static void whoami(struct vcpu *v)
 {
@@ -45,6 +46,10 @@ void call_invoke(struct vcpu *v, const struct call_req *r)
 		break;
 	case CALL_HC_WHOAMI:
 		whoami(v);
+		break;
+	case CALL_HC_VDEV:
+		x[0] = (u64)vdev_raise(v, r->vdev.dev, r->vdev.bits,
+				       r->vdev.needs_reset);
 		break;
 	case CALL_HC_EXITS:
 		exits_read(partition_vcpu(v->part, r->exits_vcpu), &x[1]);

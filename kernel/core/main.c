@@ -15,6 +15,7 @@
 #include <bulkhead/lib.h>
 #include <bulkhead/partition.h>
 #include <bulkhead/rng.h>
+#include <bulkhead/vdev.h>
 
 extern char __core_start[], __text_end[], __rodata_end[], __core_end[];
 extern char __images_start[], __images_end[];
@@ -53,6 +54,8 @@ static void hyp_map_all(void)
 	for (i = 0; i < plat.ndev; i++)
 		hyp_map(plat.dev[i].pa, plat.dev[i].pa + plat.dev[i].size,
 			PT_R | PT_W | PT_DEVICE);
+	hyp_map(plat.shared_base, plat.shared_base + plat.shared_size,
+		PT_R | PT_W | PT_NC);
 }
 
 static void print_map(void)
@@ -145,6 +148,7 @@ noreturn void boot_main(void)
 	arch_mmu_enable(pt_roots[0], plat.addr_bits, true);
 	partitions_init();
 	rng_init();
+	vdev_init();
 	print_map();
 	gic_init();
 	console_smp_on();

@@ -26,7 +26,9 @@
  *               SPIs configured (vgic)
  *   stop        it left RUNNING (for STOPPED, OFF or RESET), on the CPU
  *               that won the transition; its vCPUs may still be running:
- *               SPIs silenced (vgic)
+ *               SPIs silenced (vgic); its virtio devices reset, or, for
+ *               a driver stopping for good, the devices it serves left
+ *               needing a reset (vdev)
  *   vcpu_start  a vCPU is about to enter the guest, on its CPU, not yet
  *               ON: virtual interface reset (vgic), empty line (console),
  *               exit counters zeroed (exits)
@@ -39,6 +41,7 @@ static const struct part_hooks *const hooks[] = {
 	&vgic_hooks,
 	&console_hooks,
 	&exits_hooks,
+	&vdev_hooks,
 };
 
 #define RUN_HOOKS(step, ...)                                   \

@@ -4,15 +4,14 @@
  * no entropy source of its own, so it keeps a secret: a ChaCha20 key
  * (RFC 8439) made at boot from every partition's build-time seed (which no
  * partition ever sees: each boot's seed overwrites it before the guest
- * runs), the counter and, where the CPU has it, RNDR (FEAT_RNG). A
- * partition's first boot draws a block from it, every later boot from the
- * partition's own key; with the partition, the boot count, the counter and
- * RNDR in the nonce, 32 bytes of the block become the partition's next key
- * (fast key erasure: an earlier seed cannot be recomputed from a later
- * state) and 32 the seed. A guest that saw all its earlier seeds cannot
- * derive the next one without the key. Whoever holds the system image
- * knows the build-time seeds, so this is no substitute for a hardware
- * entropy source: the counter and RNDR are the only fresh input.
+ * runs). A partition's first boot draws a block from it, every later boot
+ * from the partition's own key; with the partition, the boot count, the
+ * counter and, where the CPU has it, RNDR (FEAT_RNG) in the nonce, 32 bytes of
+ * the block become the partition's next key (fast key erasure: an earlier seed
+ * cannot be recomputed from a later state) and 32 the seed. A guest that saw
+ * all its earlier seeds cannot derive the next one without the key. Whoever
+ * holds the system image knows the build-time seeds, so this is no substitute
+ * for a hardware entropy source: the counter and RNDR are the only fresh input.
  *
  * Each partition's key is touched only by its own start, which its
  * lifecycle serialises; the core's key is written only by rng_init(),
@@ -24,19 +23,22 @@
 #include <bulkhead/rng.h>
 
 #define ROTL(x, n) (((x) << (n)) | ((x) >> (32 - (n))))
-#define QR(a, b, c, d)               \
-	do {                         \
-		a += b;              \
-		d = ROTL(d ^ a, 16); \
-		c += d;              \
-		b = ROTL(b ^ c, 12); \
-		a += b;              \
-		d = ROTL(d ^ a, 8);  \
-		c += d;              \
-		b = ROTL(b ^ c, 7);  \
-	} while (0)
 
 static u32 core_key[8];
+
+/* A ChaCha quarter round on x[a], x[b], x[c], x[d] (RFC 8439 2.1). */
+static __attribute__((noinline)) void quarter(u32 *x, u32 a, u32 b, u32 c,
+					      u32 d)
+{
+	x[a] += x[b];
+	x[d] = ROTL(x[d] ^ x[a], 16);
+	x[c] += x[d];
+	x[b] = ROTL(x[b] ^ x[c], 12);
+	x[a] += x[b];
+	x[d] = ROTL(x[d] ^ x[a], 8);
+	x[c] += x[d];
+	x[b] = ROTL(x[b] ^ x[c], 7);
+}
 
 /* One ChaCha20 block (RFC 8439 2.3): @key 8 words, @nonce 4 words
  * (block counter and nonce together), 16 words out in @x. */
@@ -48,14 +50,14 @@ static void chacha20(const u32 key[8], const u32 nonce[4], u32 x[16])
 	memcpy(&s[12], nonce, 16);
 	memcpy(x, s, sizeof(s));
 	for (u32 i = 0; i < 10; i++) {
-		QR(x[0], x[4], x[8], x[12]);
-		QR(x[1], x[5], x[9], x[13]);
-		QR(x[2], x[6], x[10], x[14]);
-		QR(x[3], x[7], x[11], x[15]);
-		QR(x[0], x[5], x[10], x[15]);
-		QR(x[1], x[6], x[11], x[12]);
-		QR(x[2], x[7], x[8], x[13]);
-		QR(x[3], x[4], x[9], x[14]);
+		quarter(x, 0, 4, 8, 12);
+		quarter(x, 1, 5, 9, 13);
+		quarter(x, 2, 6, 10, 14);
+		quarter(x, 3, 7, 11, 15);
+		quarter(x, 0, 5, 10, 15);
+		quarter(x, 1, 6, 11, 12);
+		quarter(x, 2, 7, 8, 13);
+		quarter(x, 3, 4, 9, 14);
 	}
 	for (u32 i = 0; i < 16; i++)
 		x[i] += s[i];
@@ -72,19 +74,13 @@ static const u8 *build_seed(const struct part_config *c)
 
 void rng_init(void)
 {
-	u64 fresh[2] = { arch_counter(), arch_random() };
-	u32 nonce[4], out[16];
-
+	memset(core_key, 0, sizeof(core_key));
 	for (u32 i = 0; i < nr_partitions; i++) {
 		const u8 *seed = build_seed(&part_configs[i]);
 
 		for (u32 k = 0; seed && k < 32; k++)
 			((u8 *)core_key)[k] ^= seed[k];
 	}
-	memcpy(nonce, fresh, sizeof(nonce));
-	chacha20(core_key, nonce, out);
-	memcpy(core_key, out, 32);
-	memset(out, 0, sizeof(out));
 }
 
 void rng_seed_partition(struct partition *p, u8 *seed)

@@ -36,6 +36,18 @@ static struct call_req decode_exits(const u64 x[8], const struct call_env *env)
 				  .exits_vcpu = (u32)x[1] };
 }
 
+/* VDEV_RAISE / VDEV_NEEDS_RESET: only their form is checked here; whether
+ * the caller serves that device is call_invoke()'s (vdev.c) to decide. */
+static struct call_req decode_vdev(const u64 x[8], bool needs_reset)
+{
+	if (x[1] > 0xffff || (!needs_reset && (x[2] == 0 || x[2] > 3)))
+		return invalid(SMCCC_INVALID_PARAMETER);
+	return (struct call_req){
+		.op = CALL_HC_VDEV,
+		.vdev = { (u32)x[1], needs_reset ? 0 : (u32)x[2], needs_reset }
+	};
+}
+
 static struct call_req decode_hypercall(u32 fid, const u64 x[8],
 					const struct call_env *env)
 {
@@ -48,6 +60,10 @@ static struct call_req decode_hypercall(u32 fid, const u64 x[8],
 		return (struct call_req){ .op = CALL_HC_WHOAMI };
 	case BH_HC_EXITS:
 		return decode_exits(x, env);
+	case BH_HC_VDEV_RAISE:
+		return decode_vdev(x, false);
+	case BH_HC_VDEV_NEEDS_RESET:
+		return decode_vdev(x, true);
 	default:
 		return (struct call_req){ .op = CALL_UNSUPPORTED };
 	}

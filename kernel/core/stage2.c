@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
  * Every partition's stage-2 map, built once at boot from the config: its
- * memory (Normal write-back, RWX) and its granted device pages
- * (Device-nGnRE, RW, execute-never), nothing else; VMID = index + 1. The
+ * memory (Normal write-back, RWX), its granted device pages (Device-nGnRE,
+ * RW, execute-never) and the pages and grants of its virtio devices (as
+ * the config says: the register pages the core shares read-only and
+ * Normal Non-cacheable, a frontend's memory granted to its driver), nothing
+ * else; VMID = index + 1. The
  * table pool was sized by bhconfig with this same builder, so a failure
  * here is a bug in the core or the tool, not in the config.
  */
@@ -30,6 +33,9 @@ void partitions_init(void)
 		for (j = 0; j < c->ndev && !err; j++)
 			err = pt_map(&p->s2, c->dev[j].ipa, PA(c->dev[j].pa),
 				     c->dev[j].size, PT_R | PT_W | PT_DEVICE);
+		for (j = 0; j < c->nmaps && !err; j++)
+			err = pt_map(&p->s2, c->maps[j].ipa, PA(c->maps[j].pa),
+				     c->maps[j].size, c->maps[j].attr);
 		if (err)
 			panic("partition %s: stage-2 map failed (%d)", c->name,
 			      err);

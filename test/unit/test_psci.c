@@ -17,6 +17,7 @@
 
 #include <bulkhead/arch.h>
 #include <bulkhead/console.h>
+#include <bulkhead/vdev.h>
 #include <bulkhead/partition.h>
 #include <bulkhead/smccc.h>
 
@@ -171,6 +172,10 @@ const struct part_hooks console_hooks = { .vcpu_park = console_guest_flush };
 void stack_report(void)
 {
 }
+
+const struct vdev_config vdev_configs[1];
+const u32 nr_vdevs = 0;
+struct vdev vdevs[1];
 
 /* --- running code "on" a CPU ------------------------------------------ */
 

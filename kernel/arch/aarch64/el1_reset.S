@@ -7,7 +7,8 @@
  * a restarted partition sees what a first boot sees (Arm ARM D13.3.2 for
  * DBGBCR/DBGWCR: E = 0 disables the point).
  *   void arch_fpsimd_reset(void);
- *   void arch_debug_reset(u32 breakpoints, u32 watchpoints);   (<= 16 each)
+ *   void arch_debug_reset(u32 breakpoints, u32 watchpoints);   (1..16 each,
+ *   as ID_AA64DFR0_EL1 can say)
  */
 	.arch_extension fp
 	.arch_extension simd
@@ -22,20 +23,30 @@ arch_fpsimd_reset:
 	msr	fpsr, xzr
 	ret
 
+/*
+ * Each run of sixteen MSR pairs (8 bytes each) goes from point 15 down to
+ * point 0; jumping in (16 - n) pairs from its start runs exactly points
+ * n-1 .. 0.
+ */
 	.global arch_debug_reset
 arch_debug_reset:
-	.irp	n, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15
-	cmp	w0, #\n
-	b.ls	1f
-	msr	dbgbcr\n\()_el1, xzr
-	msr	dbgbvr\n\()_el1, xzr
+	mov	w2, #16
+	sub	w2, w2, w0
+	adr	x3, 1f
+	add	x3, x3, x2, lsl #3
+	br	x3
+1:	.irp	i, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0
+	msr	dbgbcr\i\()_el1, xzr
+	msr	dbgbvr\i\()_el1, xzr
 	.endr
-1:
-	.irp	n, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15
-	cmp	w1, #\n
-	b.ls	2f
-	msr	dbgwcr\n\()_el1, xzr
-	msr	dbgwvr\n\()_el1, xzr
+	mov	w2, #16
+	sub	w2, w2, w1
+	adr	x3, 2f
+	add	x3, x3, x2, lsl #3
+	br	x3
+2:	.irp	i, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0
+	msr	dbgwcr\i\()_el1, xzr
+	msr	dbgwvr\i\()_el1, xzr
 	.endr
-2:	isb
+	isb
 	ret

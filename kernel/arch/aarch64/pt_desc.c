@@ -32,7 +32,9 @@ static u64 hyp_leaf(paddr_t pa, unsigned level, unsigned attr)
 {
 	u64 d = common_leaf(pa, level, attr) | S1_AP1_RES1;
 
-	d |= attr & PT_DEVICE ? S1_ATTR_DEVICE : S1_ATTR_NORMAL;
+	d |= attr & PT_DEVICE ? S1_ATTR_DEVICE
+	     : attr & PT_NC   ? S1_ATTR_NC
+			      : S1_ATTR_NORMAL;
 	if (!(attr & PT_W))
 		d |= S1_AP_RO;
 	return d;
@@ -42,7 +44,9 @@ static u64 s2_leaf(paddr_t pa, unsigned level, unsigned attr)
 {
 	u64 d = common_leaf(pa, level, attr);
 
-	d |= attr & PT_DEVICE ? S2_MEMATTR_DEVICE_nGnRE : S2_MEMATTR_NORMAL_WB;
+	d |= attr & PT_DEVICE ? S2_MEMATTR_DEVICE_nGnRE
+	     : attr & PT_NC   ? S2_MEMATTR_NORMAL_NC
+			      : S2_MEMATTR_NORMAL_WB;
 	d |= attr & PT_W ? S2_AP_RW : S2_AP_RO;
 	return d;
 }

@@ -14,6 +14,7 @@
 #include <bulkhead/lib.h>
 #include <bulkhead/partition.h>
 #include <bulkhead/smccc.h>
+#include <bulkhead/vdev.h>
 #include <bulkhead/vgic.h>
 
 enum trap_result {
@@ -86,18 +87,25 @@ static enum trap_result trap_dabt(struct vcpu *v, u64 esr)
 	struct esr_dabt d = esr_decode_dabt(esr);
 	struct mmio_access a = { .size = d.size, .write = d.write };
 	u64 *reg = d.reg == 31 ? NULL : &v->regs.x[d.reg];
+	enum esr_fsc_kind kind;
 	int level;
 
 	v->exits[EXIT_ABORT]++; /* until it proves to be an emulated access */
-	if (esr_fsc_kind(d.fsc, &level) != FSC_TRANSLATION || !d.isv || d.s1ptw)
+	kind = esr_fsc_kind(d.fsc, &level);
+	if ((kind != FSC_TRANSLATION && kind != FSC_PERMISSION) || !d.isv ||
+	    d.s1ptw)
 		return TRAP_FAULT;
 	if (a.write && reg)
 		a.value = d.size == 8 ? *reg
 				      : *reg & ((1UL << (8 * d.size)) - 1);
-	if (!vgic_mmio(v, fault_ipa(), &a))
+	/* Unmapped: the emulated GIC. Mapped read-only: a virtio-mmio
+	 * register page, whose writes vdev_mmio() applies. */
+	if (kind == FSC_TRANSLATION ? !vgic_mmio(v, fault_ipa(), &a)
+				    : !vdev_mmio(v, fault_ipa(), &a))
 		return TRAP_FAULT;
 	v->exits[EXIT_ABORT]--;
-	v->exits[EXIT_GIC]++;
+	if (kind == FSC_TRANSLATION)
+		v->exits[EXIT_GIC]++;
 	if (!a.write && reg)
 		*reg = load_extend(a.value, &d);
 	/* ESR_EL2.IL (D19.2.40): 32-bit instruction, or a 16-bit T32 one

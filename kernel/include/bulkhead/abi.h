@@ -40,10 +40,26 @@
  */
 #define BH_HC_EXITS BH_HC(3)
 
+/**
+ * A driver partition raises the interrupt of a virtio device it serves:
+ * x1 = the device's index (in its device tree), x2 = interrupt status bits
+ * to set (1 used buffer, 2 configuration change). INVALID_PARAMETER if it
+ * does not serve that device or x2 has other bits.
+ */
+#define BH_HC_VDEV_RAISE BH_HC(4)
+
+/**
+ * A driver partition gives up on a device until its frontend resets it:
+ * x1 = the device's index. The device shows DEVICE_NEEDS_RESET and its
+ * frontend gets a configuration-change interrupt.
+ */
+#define BH_HC_VDEV_NEEDS_RESET BH_HC(5)
+
 /* SMCCC return codes. */
 #define SMCCC_SUCCESS 0
 #define SMCCC_NOT_SUPPORTED (-1)
 #define SMCCC_INVALID_PARAMETER (-3)
+#define BH_BUSY (-4) /* nothing was taken: try again (CONSOLE_WRITE) */
 
 /* PSCI (Arm DEN0022) function IDs and return codes. */
 #define PSCI_VERSION 0x84000000U

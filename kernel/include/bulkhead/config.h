@@ -36,6 +36,32 @@ struct irq_grant {
 	u8 pad;
 };
 
+/** An extra stage-2 mapping: shared pages, grants (virtio, console). */
+struct s2_map {
+	u64 ipa;
+	u64 pa;
+	u64 size;
+	u32 attr; /* enum pt_attr */
+	u32 pad;
+};
+
+/** A virtio-mmio device a driver partition serves to a frontend. */
+struct vdev_config {
+	u8 frontend; /* partition indexes */
+	u8 driver;
+	u8 nqueues;    /* <= BH_VDEV_QUEUES */
+	u8 config_len; /* bytes of device config space */
+	u16 queue_max; /* QueueNumMax */
+	u16 fe_irq;    /* the frontend's virtual SPI */
+	u32 device_id; /* VIRTIO 1.2 §5 */
+	u32 pad;
+	u64 features;	  /* offered: VERSION_1 | ACCESS_PLATFORM | ... */
+	u64 window;	  /* frontend IPA of the register page */
+	u64 regs;	  /* PA of the register page (frontend, read-only) */
+	u64 state;	  /* PA of the state page (driver, read-only) */
+	const u8 *config; /* device config space as built */
+};
+
 struct part_config {
 	const char *name;
 	u32 nvcpus;
@@ -49,6 +75,10 @@ struct part_config {
 	u64 entry;    /* IPA of vCPU 0's first instruction */
 	u64 dtb;      /* IPA of the guest device tree, 0 if none */
 	u64 rng_seed; /* PA of its 32-byte /chosen/rng-seed, 0 if none */
+	u32 nmaps;
+	const struct s2_map *maps; /* shared pages and grants */
+	u64 drv_page; /* PA of its struct bh_driver_page, 0 if no driver */
+	u16 doorbell; /* a driver's doorbell: its virtual SPI, 0 if none */
 	u16 vmid;
 	u8 on_fault;
 	u8 uart_granted; /* the physical console UART is mapped into it */
@@ -73,6 +103,10 @@ struct plat_config {
 	const struct mem_region *dev; /* device windows the core maps */
 	u64 hyp_base;		      /* the core's own memory region */
 	u64 hyp_size;
+	u64 shared_base; /* pages shared with partitions (Normal NC) */
+	u64 shared_size;
+	u64 con_rings;	/* PA of the console rings, 0 if none drains them */
+	s32 con_driver; /* partition that drains them, -1 if none */
 };
 
 extern const struct plat_config plat;
@@ -80,6 +114,8 @@ extern const struct part_config part_configs[];
 extern const u32 nr_partitions;
 extern const struct cpu_config cpu_configs[];
 extern const u32 nr_cpus;
+extern const struct vdev_config vdev_configs[];
+extern const u32 nr_vdevs;
 
 /* Storage sized by the config (defined in the generated config.c). */
 extern u64 (*const pt_pool_pages)[512];

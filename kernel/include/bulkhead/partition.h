@@ -28,6 +28,7 @@ struct partition {
 	u32 boots;	/* 1 on the first boot, +1 on every restart */
 	u64 cntvoff;	/* CNTVOFF_EL2 of its vCPUs: virtual time starts at 0 */
 	u32 rng_key[8]; /* its rng-seed generator's key (rng.c) */
+	u32 doorbell_rung; /* a driver: the armed value last rung (vdev.c) */
 	struct vgic_dist vgic;
 };
 
@@ -44,7 +45,8 @@ struct part_hooks {
 	void (*vcpu_park)(struct vcpu *v);	   /* parking, before OFF */
 };
 
-extern const struct part_hooks vgic_hooks, console_hooks, exits_hooks;
+extern const struct part_hooks vgic_hooks, console_hooks, exits_hooks,
+	vdev_hooks;
 
 /** @v's exit counters, two per word: kind 2i in the low half of out[i]. */
 void exits_read(const struct vcpu *v, u64 out[4]);

@@ -24,6 +24,7 @@ enum pt_attr {
 	PT_W = 1U << 1,
 	PT_X = 1U << 2,
 	PT_DEVICE = 1U << 3, /* Device-nGnRE; without it, Normal write-back */
+	PT_NC = 1U << 4,     /* Normal Non-cacheable (pages the core shares) */
 };
 
 /** How descriptors are encoded: the architecture's (or a fake) encoding. */

@@ -19,6 +19,7 @@ enum call_op {
 	CALL_HC_CONSOLE,
 	CALL_HC_WHOAMI,
 	CALL_HC_EXITS,
+	CALL_HC_VDEV,
 	CALL_PSCI_VERSION,
 	CALL_PSCI_FEATURES,
 	CALL_PSCI_CPU_ON,
@@ -45,7 +46,12 @@ struct call_req {
 		} cpu_on;
 		u32 feature;	/* PSCI_FEATURES: queried function ID */
 		u32 exits_vcpu; /* BH_HC_EXITS: vCPU index */
-		u32 target;	/* AFFINITY_INFO: vCPU index */
+		struct {
+			u32 dev;  /* device index */
+			u32 bits; /* InterruptStatus bits */
+			bool needs_reset;
+		} vdev;
+		u32 target; /* AFFINITY_INFO: vCPU index */
 	};
 };
 

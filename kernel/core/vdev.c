@@ -1,0 +1,308 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Virtio-mmio devices served by driver partitions (VIRTIO 1.2 §4.2, the
+ * version 2 registers). The core holds each device's register file and
+ * negotiated state in pages it shares (bulkhead/vdev_abi.h): the frontend
+ * reads its registers without an exit, and every write it makes faults
+ * once and is applied here at once, selects, features, queue set-up,
+ * status and reset included. Nothing on this path waits for the driver
+ * partition: a driver that is slow, dead or restarting cannot hold a
+ * frontend vCPU. Features and the device's config space are fixed at
+ * build time by the config tool, so a device answers its frontend's probe
+ * even before its driver runs.
+ *
+ * Data-path cost: a QueueNotify is one exit and posts a count the driver
+ * reads from its state page; the driver is interrupted (its doorbell
+ * SPI) only if it armed its doorbell since the core last rang it. The
+ * driver raises the frontend's interrupt with one hypercall; the frontend
+ * reads InterruptStatus from its page and writes InterruptACK (one exit).
+ *
+ * Each device's state is written under its own lock, which both sides'
+ * paths take (the frontend's register writes, the driver's hypercalls):
+ * no per-partition lock guards it. Critical sections are a few stores.
+ */
+#include <bulkhead/abi.h>
+#include <bulkhead/atomic.h>
+#include <bulkhead/console.h>
+#include <bulkhead/lib.h>
+#include <bulkhead/partition.h>
+#include <bulkhead/vdev.h>
+
+#define STATUS_BITS 0xffU
+
+static volatile u32 *reg(const struct vdev_config *c, u32 off)
+{
+	return (volatile u32 *)(c->regs + off);
+}
+
+static volatile struct bh_vdev_state *state(const struct vdev_config *c)
+{
+	return (volatile struct bh_vdev_state *)c->state;
+}
+
+static u32 feature_word(u64 f, u32 sel)
+{
+	return sel < 2 ? (u32)(f >> (32 * sel)) : 0;
+}
+
+/* The banked registers as the current selects show them. */
+static void show_selected(const struct vdev_config *c, const struct vdev *d)
+{
+	volatile struct bh_vdev_state *st = state(c);
+	u32 q = d->queue_sel;
+
+	*reg(c, VMMIO_DEVICE_FEATURES) = feature_word(c->features, d->dev_sel);
+	*reg(c, VMMIO_QUEUE_NUM_MAX) = q < c->nqueues ? c->queue_max : 0;
+	*reg(c, VMMIO_QUEUE_READY) = q < c->nqueues ? st->queue[q].ready : 0;
+	*reg(c, VMMIO_QUEUE_NUM) = q < c->nqueues ? st->queue[q].num : 0;
+}
+
+/* Device reset (§2.4): Status 0, or its frontend (re)starting. */
+static void reset(const struct vdev_config *c, struct vdev *d)
+{
+	volatile struct bh_vdev_state *st = state(c);
+
+	d->dev_sel = d->drv_sel = d->queue_sel = 0;
+	d->isr = 0;
+	d->drv_features = 0;
+	st->status = 0;
+	st->driver_features = 0;
+	for (u32 q = 0; q < BH_VDEV_QUEUES; q++)
+		st->queue[q] = (struct bh_vq){ 0 };
+	*reg(c, VMMIO_STATUS) = 0;
+	*reg(c, VMMIO_INTERRUPT_STATUS) = 0;
+	show_selected(c, d);
+}
+
+/* Ring @c's driver if it armed its doorbell since the last ring. */
+static void ring_driver(struct vcpu *v, const struct vdev_config *c)
+{
+	struct partition *drv = &partitions[c->driver];
+	const volatile struct bh_driver_page *pg =
+		(const volatile struct bh_driver_page *)drv->cfg->drv_page;
+	u32 armed = pg->armed, seen = atomic_load(&drv->doorbell_rung);
+
+	if (armed != seen && atomic_cas(&drv->doorbell_rung, seen, armed))
+		vgic_raise_virtual(v, drv, drv->cfg->doorbell);
+}
+
+/* Raise the frontend's interrupt with @bits of InterruptStatus. Locked. */
+static void raise(struct vcpu *v, const struct vdev_config *c, struct vdev *d,
+		  u32 bits)
+{
+	d->isr |= bits;
+	*reg(c, VMMIO_INTERRUPT_STATUS) = d->isr;
+	vgic_raise_virtual(v, &partitions[c->frontend], c->fe_irq);
+}
+
+static void set_status(const struct vdev_config *c, struct vdev *d, u32 val)
+{
+	volatile struct bh_vdev_state *st = state(c);
+	u32 old = st->status;
+
+	if (!val) {
+		reset(c, d);
+		return;
+	}
+	/* FEATURES_OK holds only for a subset of what is offered, with
+	 * VERSION_1 (§3.1.1): the device refuses anything else. */
+	if ((val & ~old & VIRTIO_STATUS_FEATURES_OK) &&
+	    ((d->drv_features & ~c->features) ||
+	     !(d->drv_features & BIT(VIRTIO_F_VERSION_1))))
+		val &= ~VIRTIO_STATUS_FEATURES_OK;
+	if (val & ~old & VIRTIO_STATUS_FEATURES_OK)
+		st->driver_features = d->drv_features;
+	st->status = (val & STATUS_BITS) | (old & VIRTIO_STATUS_NEEDS_RESET);
+	*reg(c, VMMIO_STATUS) = st->status;
+}
+
+/* A queue register of the selected queue; set-up only while not ready.
+ * The address registers (0x080 + 16 n, low word then high word) fill
+ * desc, driver and device as two little-endian words each. */
+static void queue_write(const struct vdev_config *c, struct vdev *d, u32 off,
+			u32 val)
+{
+	volatile struct bh_vq *q;
+	u32 n = d->queue_sel;
+
+	if (n >= c->nqueues)
+		return;
+	q = &state(c)->queue[n];
+	if (off == VMMIO_QUEUE_READY)
+		q->ready = val & 1;
+	else if (q->ready)
+		return; /* §4.2.2.3: set up a queue before it is ready */
+	else if (off == VMMIO_QUEUE_NUM)
+		q->num = val;
+	else
+		((volatile u32 *)&q->desc)[(off - VMMIO_QUEUE_DESC_LOW) / 16 * 2 +
+					   (off & 4) / 4] = val;
+	show_selected(c, d);
+}
+
+/* Apply a 32-bit write to register @off. True if the driver should look. */
+static bool reg_write(const struct vdev_config *c, struct vdev *d, u32 off,
+		      u32 val)
+{
+	switch (off) {
+	case VMMIO_DEVICE_FEATURES_SEL:
+		d->dev_sel = val;
+		show_selected(c, d);
+		return false;
+	case VMMIO_DRIVER_FEATURES_SEL:
+		d->drv_sel = val;
+		return false;
+	case VMMIO_DRIVER_FEATURES:
+		if (d->drv_sel < 2 &&
+		    !(state(c)->status & VIRTIO_STATUS_FEATURES_OK))
+			d->drv_features =
+				(d->drv_features &
+				 ~(0xffffffffUL << (32 * d->drv_sel))) |
+				(u64)val << (32 * d->drv_sel);
+		return false;
+	case VMMIO_QUEUE_SEL:
+		d->queue_sel = val;
+		show_selected(c, d);
+		return false;
+	case VMMIO_INTERRUPT_ACK:
+		d->isr &= ~val;
+		*reg(c, VMMIO_INTERRUPT_STATUS) = d->isr;
+		return false;
+	case VMMIO_STATUS:
+		set_status(c, d, val);
+		return true;
+	case VMMIO_QUEUE_NUM:
+	case VMMIO_QUEUE_READY:
+	case VMMIO_QUEUE_DESC_LOW:
+	case VMMIO_QUEUE_DESC_HIGH:
+	case VMMIO_QUEUE_DRIVER_LOW:
+	case VMMIO_QUEUE_DRIVER_HIGH:
+	case VMMIO_QUEUE_DEVICE_LOW:
+	case VMMIO_QUEUE_DEVICE_HIGH:
+		queue_write(c, d, off, val);
+		return off == VMMIO_QUEUE_READY;
+	default:
+		return false; /* read-only, or config space: ignored */
+	}
+}
+
+static void notify(struct vcpu *v, const struct vdev_config *c, u32 q)
+{
+	if (q >= c->nqueues)
+		return;
+	__atomic_add_fetch(&state(c)->notify[q], 1, __ATOMIC_RELEASE);
+	ring_driver(v, c);
+}
+
+bool vdev_mmio(struct vcpu *v, u64 ipa, struct mmio_access *a)
+{
+	for (u32 i = 0; i < nr_vdevs; i++) {
+		const struct vdev_config *c = &vdev_configs[i];
+		struct vdev *d = &vdevs[i];
+		u32 off = (u32)(ipa - c->window);
+		bool look;
+
+		if (c->frontend != v->part->index || ipa - c->window >= 4096)
+			continue;
+		/* Reads never fault here; control registers are written 32
+		 * bits at a time, aligned (§4.2.2.2); anything else is
+		 * ignored, as writes to config space are. */
+		if (!a->write || a->size != 4 || off >= VMMIO_CONFIG)
+			return a->write;
+		v->exits[EXIT_VIRTIO]++;
+		if (off == VMMIO_QUEUE_NOTIFY) {
+			notify(v, c, (u32)a->value);
+			return true;
+		}
+		spin_lock(&d->lock);
+		look = reg_write(c, d, off, (u32)a->value);
+		if (look)
+			__atomic_add_fetch(&state(c)->generation, 1,
+					   __ATOMIC_RELEASE);
+		spin_unlock(&d->lock);
+		if (look)
+			ring_driver(v, c);
+		return true;
+	}
+	return false;
+}
+
+static void raise_locked(struct vcpu *v, u32 dev, u32 bits, bool needs_reset)
+{
+	const struct vdev_config *c = &vdev_configs[dev];
+	struct vdev *d = &vdevs[dev];
+
+	spin_lock(&d->lock);
+	if (needs_reset) {
+		state(c)->status |= VIRTIO_STATUS_NEEDS_RESET;
+		*reg(c, VMMIO_STATUS) = state(c)->status;
+		bits = VIRTIO_INT_CONFIG;
+	}
+	if (bits)
+		raise(v, c, d, bits);
+	spin_unlock(&d->lock);
+}
+
+s64 vdev_raise(struct vcpu *v, u32 dev, u32 bits, bool needs_reset)
+{
+	if (dev >= nr_vdevs || vdev_configs[dev].driver != v->part->index ||
+	    (bits & ~(VIRTIO_INT_VRING | VIRTIO_INT_CONFIG)))
+		return SMCCC_INVALID_PARAMETER;
+	raise_locked(v, dev, bits, needs_reset);
+	return SMCCC_SUCCESS;
+}
+
+void vdev_init(void)
+{
+	for (u32 i = 0; i < nr_vdevs; i++) {
+		const struct vdev_config *c = &vdev_configs[i];
+		volatile struct bh_vdev_state *st = state(c);
+
+		*reg(c, VMMIO_MAGIC) = VMMIO_MAGIC_VALUE;
+		*reg(c, VMMIO_VERSION) = 2;
+		*reg(c, VMMIO_DEVICE_ID) = c->device_id;
+		*reg(c, VMMIO_VENDOR_ID) = VMMIO_VENDOR_BULKHEAD;
+		for (u32 k = 0; k < c->config_len; k++)
+			((volatile u8 *)c->regs)[VMMIO_CONFIG + k] =
+				c->config[k];
+		st->magic = BH_VDEV_MAGIC;
+		st->device_id = c->device_id;
+		st->device_features = c->features;
+		st->nqueues = c->nqueues;
+		st->queue_max = c->queue_max;
+		memcpy((void *)st->frontend, partitions[c->frontend].cfg->name,
+		       MIN(strlen(partitions[c->frontend].cfg->name), 15UL));
+		reset(c, &vdevs[i]);
+	}
+}
+
+/*
+ * A frontend that stops or restarts resets its devices, and its driver
+ * hears of it; a driver that stops for good (not a restart) leaves its
+ * devices needing a reset, and their frontends hear of that. A driver's
+ * restart is invisible to its frontends: the state is all here.
+ */
+static void part_stop(struct partition *p, u32 to)
+{
+	struct vcpu *v = &this_cpu()->vcpu;
+
+	for (u32 i = 0; i < nr_vdevs; i++) {
+		const struct vdev_config *c = &vdev_configs[i];
+		struct vdev *d = &vdevs[i];
+
+		if (c->frontend == p->index) {
+			spin_lock(&d->lock);
+			reset(c, d);
+			__atomic_add_fetch(&state(c)->generation, 1,
+					   __ATOMIC_RELEASE);
+			spin_unlock(&d->lock);
+			ring_driver(v, c);
+		} else if (c->driver == p->index && to != PART_RESET) {
+			raise_locked(v, i, 0, true);
+		}
+	}
+}
+
+const struct part_hooks vdev_hooks = {
+	.stop = part_stop,
+};
