@@ -41,8 +41,8 @@ void call_invoke(struct vcpu *v, const struct call_req *r)
 		x[0] = BH_ABI_VERSION;
 		break;
 	case CALL_HC_CONSOLE:
-		console_guest_write(v, r->console.buf, r->console.len);
-		x[0] = SMCCC_SUCCESS;
+		x[0] = (u64)console_guest_write(v, r->console.buf,
+						r->console.len);
 		break;
 	case CALL_HC_WHOAMI:
 		whoami(v);

@@ -74,16 +74,19 @@ static void reset(const struct vdev_config *c, struct vdev *d)
 	show_selected(c, d);
 }
 
-/* Ring @c's driver if it armed its doorbell since the last ring. */
-static void ring_driver(struct vcpu *v, const struct vdev_config *c)
+void vdev_ring_driver(struct vcpu *v, struct partition *drv)
 {
-	struct partition *drv = &partitions[c->driver];
 	const volatile struct bh_driver_page *pg =
 		(const volatile struct bh_driver_page *)drv->cfg->drv_page;
 	u32 armed = pg->armed, seen = atomic_load(&drv->doorbell_rung);
 
 	if (armed != seen && atomic_cas(&drv->doorbell_rung, seen, armed))
 		vgic_raise_virtual(v, drv, drv->cfg->doorbell);
+}
+
+static void ring_driver(struct vcpu *v, const struct vdev_config *c)
+{
+	vdev_ring_driver(v, &partitions[c->driver]);
 }
 
 /* Raise the frontend's interrupt with @bits of InterruptStatus. Locked. */

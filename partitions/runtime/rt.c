@@ -88,7 +88,9 @@ static void hc_out(const char *s, size_t n)
 
 		a[0] = k;
 		memcpy(&a[1], s, k);
-		rt_hvc(BH_HC_CONSOLE_WRITE, a, NULL);
+		/* BUSY: the console had no room; nothing was taken. */
+		while ((int64_t)rt_hvc(BH_HC_CONSOLE_WRITE, a, NULL) == BH_BUSY)
+			rt_relax();
 		s += k;
 		n -= k;
 	}

@@ -19,8 +19,11 @@ void printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /** Report a bug in the core itself and halt this CPU. */
 noreturn void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/** Append guest output; complete lines are printed with the tag. */
-void console_guest_write(struct vcpu *v, const char *s, u32 n);
+/**
+ * Append guest output; complete lines are printed with the tag. BH_BUSY
+ * (nothing taken) when the output has nowhere to go without waiting.
+ */
+s64 console_guest_write(struct vcpu *v, const char *s, u32 n);
 
 /** Print what is left of @v's current line (before it stops). */
 void console_guest_flush(struct vcpu *v);

@@ -29,6 +29,16 @@ static inline void spin_lock(spinlock_t *l)
 		arch_relax();
 }
 
+/** Take @l only if nobody holds it or waits for it; true if taken. */
+static inline bool spin_trylock(spinlock_t *l)
+{
+	u32 owner = __atomic_load_n(&l->owner, __ATOMIC_ACQUIRE);
+	u32 next = owner;
+
+	return __atomic_compare_exchange_n(&l->next, &next, owner + 1, false,
+					   __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
+}
+
 static inline void spin_unlock(spinlock_t *l)
 {
 	__atomic_store_n(&l->owner, l->owner + 1, __ATOMIC_RELEASE);

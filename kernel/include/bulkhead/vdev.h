@@ -10,6 +10,7 @@
 #include <bulkhead/vdev_abi.h>
 #include <bulkhead/vgic.h>
 
+struct partition;
 struct vcpu;
 
 /** The core's private state of one device (storage in config.c). */
@@ -21,6 +22,13 @@ struct vdev {
 };
 
 extern struct vdev vdevs[];
+
+/**
+ * Raise driver partition @drv's doorbell if it armed it since the last
+ * time (struct bh_driver_page): a frontend kicked, or the console has
+ * lines for it.
+ */
+void vdev_ring_driver(struct vcpu *v, struct partition *drv);
 
 /** Set up every device's register and state page (boot CPU, once). */
 void vdev_init(void);
