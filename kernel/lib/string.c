@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * memcpy/memset/memcmp/strlen for the freestanding core. GCC may emit calls
+ * memcpy/memset/memcmp/strlen/strcmp for the freestanding core (and the
+ * guests, which link it too). GCC may emit calls
  * to memcpy and memset for struct copies, so these must exist. memcpy and
  * memset move 16 bytes a step when both ends allow it: image loading at
  * boot copies whole guest images and is on the boot-cost path.
@@ -60,4 +61,11 @@ size_t strlen(const char *s)
 	while (s[n])
 		n++;
 	return n;
+}
+
+int strcmp(const char *a, const char *b)
+{
+	for (; *a && *a == *b; a++, b++)
+		;
+	return (int)(u8)*a - (int)(u8)*b;
 }

@@ -25,6 +25,8 @@ struct line {
 };
 
 static struct line lines[RT_MAX_CPUS];
+static const void *boot_dtb;
+static void (*output)(const char *s, size_t n);
 static void (*secondary_fn[RT_MAX_CPUS])(uint64_t);
 
 bool rt_is_native(void)
@@ -104,7 +106,9 @@ void rt_write(const char *s, size_t n)
 	for (; n; n--, s++) {
 		l->buf[l->len++] = *s;
 		if (*s == '\n' || l->len == LINE) {
-			if (rt_native)
+			if (output)
+				output(l->buf, l->len);
+			else if (rt_native)
 				uart_out(l->buf, l->len);
 			else
 				hc_out(l->buf, l->len);
@@ -228,6 +232,16 @@ const char *rt_bootargs(void)
 	return bootargs;
 }
 
+const void *rt_dtb(void)
+{
+	return boot_dtb;
+}
+
+void rt_set_output(void (*out)(const char *s, size_t n))
+{
+	output = out;
+}
+
 uint64_t rt_arg(const char *key, uint64_t dflt)
 {
 	size_t k = strlen(key);
@@ -304,7 +318,10 @@ void rt_start(uint64_t dtb, uint64_t stamp);
 void rt_start(uint64_t dtb, uint64_t stamp)
 {
 	rt_boot_stamp = stamp;
-	read_fdt((const uint8_t *)(rt_native ? NATIVE_DTB : dtb));
+	boot_dtb = (const void *)(rt_native ? NATIVE_DTB : dtb);
+	read_fdt(boot_dtb);
+	if (!rt_native && rt_virtio_console_init())
+		output = rt_virtio_console_write;
 	guest_main();
 	rt_system_off();
 }

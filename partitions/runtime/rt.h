@@ -52,6 +52,15 @@ uint64_t rt_counter(void);   /* CNTVCT_EL0 */
 uint64_t rt_frequency(void); /* CNTFRQ_EL0 */
 void rt_delay_us(uint64_t us);
 
+/**
+ * The partition's virtio console (virtio.c), if its device tree has one:
+ * set it up; printf() then goes through it. False if there is none.
+ */
+bool rt_virtio_console_init(void);
+void rt_virtio_console_write(const char *s, size_t n);
+/** Lines dropped because the device did not take them in time. */
+uint32_t rt_virtio_console_dropped(void);
+
 /** Start CPU @cpu at @entry(@arg) with PSCI CPU_ON; a PSCI status. */
 int64_t rt_cpu_on(unsigned cpu, void (*entry)(uint64_t), uint64_t arg);
 __attribute__((__noreturn__)) void rt_cpu_off(void);
@@ -64,6 +73,29 @@ uint64_t rt_arg(const char *key, uint64_t dflt);
 
 /** The boot arguments (empty if none). */
 const char *rt_bootargs(void);
+
+/** The device tree this guest booted with (its partition's, or QEMU's). */
+const void *rt_dtb(void);
+
+/** Called for every property of every node, with the node's path. */
+typedef void (*rt_fdt_fn)(void *ctx, const char *path, const char *prop,
+			  const void *val, uint32_t len);
+
+/** Walk @fdt (fdt.c): @fn sees each property; a malformed blob ends it. */
+void rt_fdt_walk(const void *fdt, rt_fdt_fn fn, void *ctx);
+
+/** Value @i of a property: 64-bit (two cells each), or one 32-bit cell. */
+uint64_t rt_fdt_cells(const void *val, uint32_t len, uint32_t i);
+
+/** 32-bit cell @i of a property, 0 if it has none. */
+uint32_t rt_fdt_u32(const void *val, uint32_t len, uint32_t i);
+
+/**
+ * Send printf() output to @out instead of the console hypercall (or the
+ * PL011 natively): a console driver partition prints through itself.
+ * NULL restores the default.
+ */
+void rt_set_output(void (*out)(const char *s, size_t n));
 
 /*
  * Device register access. Plain LDR/STR without writeback, so that a trap

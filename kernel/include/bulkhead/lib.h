@@ -12,6 +12,7 @@ void *memcpy(void *dst, const void *src, size_t n);
 void *memset(void *dst, int c, size_t n);
 int memcmp(const void *a, const void *b, size_t n);
 size_t strlen(const char *s);
+int strcmp(const char *a, const char *b);
 
 /**
  * Minimal vsnprintf: %s %c %d %u %x %lx %lu %ld %llx %p and %%, with an
