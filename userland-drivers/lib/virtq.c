@@ -201,9 +201,11 @@ int virtq_init(struct virtq *q, const struct virtq_config *cfg,
 {
 	int r = setup(q, cfg, grant, ngrant);
 
-	if (!r)
-		set_kicks(q, true);
-	return r;
+	if (r)
+		return r;
+	q->signalled_valid = true; /* both sides start at 0 */
+	set_kicks(q, true);
+	return 0;
 }
 
 int virtq_resume(struct virtq *q, const struct virtq_config *cfg,
@@ -420,7 +422,8 @@ int virtq_push(struct virtq *q, u16 id, u32 len)
 /*
  * §2.7.7: with EVENT_IDX, interrupt iff used->idx passed used_event since
  * the last time (vring_need_event()); else unless the frontend set
- * VIRTQ_AVAIL_F_NO_INTERRUPT. Nothing new pushed: no interrupt.
+ * VIRTQ_AVAIL_F_NO_INTERRUPT. Nothing new pushed: no interrupt. After a
+ * resume the index the frontend last heard of is unknown: interrupt.
  */
 bool virtq_need_interrupt(struct virtq *q)
 {
@@ -428,7 +431,7 @@ bool virtq_need_interrupt(struct virtq *q)
 	bool valid = q->signalled_valid;
 	u16 event;
 
-	if (q->fault.code || (valid && old == now))
+	if (q->fault.code || old == now)
 		return false;
 	q->signalled = now;
 	q->signalled_valid = true;

@@ -145,6 +145,8 @@ int virtq_init(struct virtq *q, const struct virtq_config *cfg,
  * As virtq_init(), for a restarted driver partition taking over a running
  * queue: resumes at the used ring's idx, so chains popped but not completed
  * before the restart are popped again (this needs in-order completion).
+ * The caller should interrupt the frontend once afterwards: the previous
+ * incarnation may have completed a chain and died before interrupting.
  */
 int virtq_resume(struct virtq *q, const struct virtq_config *cfg,
 		 const struct virtq_region *grant, u32 ngrant);
