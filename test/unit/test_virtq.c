@@ -7,7 +7,8 @@
  * address space, so a buffer can try to straddle them. Well-formed chains
  * (direct, indirect, mixed, index wrap, queue sizes 1 and 32768), every
  * malformed case with its error code, notification suppression both ways
- * and resuming a running queue after a driver restart.
+ * (with a frontend thread racing the device's drain loop) and resuming a
+ * running queue after a driver restart.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,7 +16,10 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
+#include <sched.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <cmocka.h>
 
 #include "virtq.h"
@@ -805,6 +809,107 @@ static void kicks_by_event_idx(void **state)
 	fe_free(f);
 }
 
+/*
+ * Two threads: a frontend publishing chains and kicking only when the
+ * device asks (flags or avail_event, after a full barrier, as Linux
+ * does), and a device that sleeps until kicked and drains with
+ * virtq_next(). A kick lost between the device's last pop and its
+ * re-enabling would leave both waiting: the test fails on a timeout.
+ */
+#define RACE_CHAINS 100000U
+#define RACE_STUCK 10 /* seconds without progress: a lost kick */
+
+struct race {
+	struct fe *f;
+	u32 kicks;
+	u32 done;
+};
+
+/* Yield, or false once @t0 is RACE_STUCK seconds ago. */
+static bool keep_waiting(time_t t0)
+{
+	if (time(NULL) - t0 >= RACE_STUCK)
+		return false;
+	sched_yield();
+	return true;
+}
+
+static u16 load16(struct fe *f, u64 g)
+{
+	return __atomic_load_n((u16 *)(void *)loc(f, g), __ATOMIC_ACQUIRE);
+}
+
+static void *race_frontend(void *arg)
+{
+	struct race *r = arg;
+	struct fe *f = r->f;
+
+	for (u32 i = 0; i < RACE_CHAINS; i++) {
+		u16 old = f->idx, ev;
+		time_t t0 = time(NULL);
+		bool kick;
+
+		while ((u16)(i - load16(f, f->used + 2)) >= f->n)
+			if (!keep_waiting(t0))
+				return NULL;
+		set_desc(f, f->desc, i % f->n, buf(f, 0), 4, 0, 0);
+		w16(f, f->avail + 4 + 2 * (u64)(f->idx % f->n),
+		    (u16)(i % f->n));
+		__atomic_thread_fence(__ATOMIC_RELEASE);
+		f->idx++;
+		__atomic_store_n((u16 *)(void *)loc(f, f->avail + 2), f->idx,
+				 __ATOMIC_RELAXED);
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		ev = load16(f, f->used + 4 + 8 * (u64)f->n);
+		kick = f->cfg.event_idx
+			       ? (u16)(f->idx - ev - 1) < (u16)(f->idx - old)
+			       : !(load16(f, f->used) & VIRTQ_USED_F_NO_NOTIFY);
+		if (kick)
+			__atomic_fetch_add(&r->kicks, 1, __ATOMIC_SEQ_CST);
+	}
+	return NULL;
+}
+
+/* Wait for a kick after the @seen first; false if none comes. */
+static bool wait_kick(const struct race *r, u32 seen)
+{
+	time_t t0 = time(NULL);
+
+	while (__atomic_load_n(&r->kicks, __ATOMIC_SEQ_CST) == seen)
+		if (!keep_waiting(t0))
+			return false;
+	return true;
+}
+
+static void race(bool event_idx)
+{
+	struct race r = { .f = fe_up(4, event_idx, false) };
+	u32 seen = 0;
+	pthread_t t;
+	int rc;
+
+	assert_int_equal(pthread_create(&t, NULL, race_frontend, &r), 0);
+	while (r.done < RACE_CHAINS && wait_kick(&r, seen)) {
+		seen = __atomic_load_n(&r.kicks, __ATOMIC_SEQ_CST);
+		while ((rc = virtq_next(&r.f->q, &r.f->c)) > 0) {
+			assert_int_equal(virtq_push(&r.f->q, r.f->c.head, 0),
+					 0);
+			r.done++;
+		}
+		assert_int_equal(rc, 0);
+	}
+	pthread_join(t, NULL);
+	assert_int_equal(r.done, RACE_CHAINS);
+	fe_free(r.f);
+}
+
+static void no_lost_kicks(void **state)
+{
+	(void)state;
+	race(false);
+	race(true);
+}
+
 static void resume(void **state)
 {
 	struct fe *f = fe_up(8, false, false);
@@ -900,6 +1005,7 @@ int main(void)
 		cmocka_unit_test(interrupts_by_event_idx),
 		cmocka_unit_test(kicks_by_flags),
 		cmocka_unit_test(kicks_by_event_idx),
+		cmocka_unit_test(no_lost_kicks),
 		cmocka_unit_test(resume),
 		cmocka_unit_test(push_errors),
 		cmocka_unit_test(error_strings),
