@@ -223,7 +223,7 @@ static void setup(const uint8_t *h, const uint8_t *body, size_t len)
 	memset(&run.q, 0, sizeof(run.q));
 	run.broken = 0;
 	run.cfg = (struct virtq_config){
-		.size = 1U << (h[0] % 16),
+		.size = h[0] < 16 ? 1U << h[0] : h[0], /* some bad */
 		.event_idx = h[1] & 1,
 		.indirect = h[1] & 2,
 		.max_bytes = (u32)le(h + 4, 4),

@@ -70,11 +70,11 @@ for f in config/qemu-virt.dts config/qemu-virt-linux-rt.dts \
 		dtc -q -I dts -O dtb -o "$out/fuzz_config/$(basename "$f" .dts).dtb" -
 done
 
-# fuzz_virtq: a 40-byte header (log2 queue size; flags 1 EVENT_IDX,
-# 2 INDIRECT_DESC, 4 start by resuming, 8 region 1 at G1; segment capacity
-# - 1; number of steps; max bytes; G0; desc, avail and used offsets from
-# G0; sizes of regions 0 and 1; G1), 4-byte steps (kind, byte, u16), then
-# the regions' contents. Steps: 0 pop, 1 drain-pop, 2 complete the oldest
+# fuzz_virtq: a 40-byte header (queue size, as log2 if below 16; flags
+# 1 EVENT_IDX, 2 INDIRECT_DESC, 4 start by resuming, 8 region 1 at G1;
+# segment capacity - 1; number of steps; max bytes; G0; desc, avail and
+# used offsets from G0; sizes of regions 0 and 1; G1), 4-byte steps (kind,
+# byte, u16), then the regions' contents. Steps: 0 pop, 1 drain-pop, 2 complete the oldest
 # (byte: length), 3 complete id u16, 4 frontend writes byte at u16,
 # 5 kicks off, 6 kicks on, 7 interrupt?, 8 driver restart. The seeds use
 # queue size 8 at G0: descriptors at 0, avail ring at 128, used at 152,

@@ -4,8 +4,9 @@
  * cores. On aarch64 they are DMB instructions over the inner-shareable
  * domain (all cores of the SoC, where every partition's RAM is coherent):
  * loads before loads and stores, stores before stores, everything before
- * everything. Elsewhere (host unit tests and fuzzers) they are the
- * compiler's fences of the same strength. The one #if of the library.
+ * everything. Elsewhere (host tests) they are functions, chosen by link:
+ * virtq_barrier_host.c has the compiler's fences of the same strength; a
+ * test may link its own to act as the frontend at exactly these points.
  */
 #pragma once
 
@@ -28,18 +29,7 @@ static inline void virtq_mb(void)
 	__asm__ volatile("dmb ish" ::: "memory");
 }
 #else
-static inline void virtq_rmb(void)
-{
-	__atomic_thread_fence(__ATOMIC_ACQUIRE);
-}
-
-static inline void virtq_wmb(void)
-{
-	__atomic_thread_fence(__ATOMIC_RELEASE);
-}
-
-static inline void virtq_mb(void)
-{
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-}
+void virtq_rmb(void);
+void virtq_wmb(void);
+void virtq_mb(void);
 #endif
