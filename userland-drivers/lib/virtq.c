@@ -412,7 +412,7 @@ int virtq_push(struct virtq *q, u16 id, u32 len)
 	e = q->used + USED_RING + USED_ELEM * (q->used_idx & (q->size - 1));
 	wr32(e, id);
 	wr32(e + 4, len);
-	/* §2.7.8.1: the element (and the data) before the index. */
+	/* §2.7.8.2: the element (and the data) before the index. */
 	virtq_wmb();
 	q->used_idx++;
 	wr16(q->used + USED_IDX, q->used_idx);

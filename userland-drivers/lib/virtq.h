@@ -9,7 +9,8 @@
  * and any violation breaks the queue for good (a distinct error code and
  * the offending index and value in struct virtq_fault); the caller then
  * sets DEVICE_NEEDS_RESET. A broken queue touches no shared memory again.
- * Little-endian only (checked at build time); no allocation, no libc.
+ * Little-endian only (checked at build time); no allocation; of libc
+ * only memset (kernel/lib/string.c on the target).
  *
  * A driver's loop (kicks off while it drains, completes in order):
  *
@@ -90,7 +91,11 @@ struct virtq_fault {
 	u64 value;     /* the offending value (as enum virtq_err says) */
 };
 
-/** One buffer of a chain, translated; readable ones come first. */
+/**
+ * One buffer of a chain, translated; readable ones come first. Its bytes
+ * stay in the frontend's memory and can change under the driver: copy a
+ * header out once, then check and use the copy.
+ */
 struct virtq_seg {
 	void *ptr; /* local pointer, [ptr, ptr + len) inside the grant */
 	u32 len;
