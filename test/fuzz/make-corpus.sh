@@ -137,3 +137,10 @@ avail 2 0 2
 # Breaks on the straddling buffer; the frontend fixes it, the driver
 # restarts and pops it again, then breaks on the loop.
 vq fix-restart 0 "0 0 0" "4 0x40 16" "8 0 0" "0 0 0" "2 0 0" "0 0 0"
+# Indirect, but a readable buffer after a writable one (§2.7.4.2).
+desc 0 0 $((g0 + 256)) 8 $((N | W)) 1
+desc 0 1 $((g0 + 512)) 32 $I 0
+desc 512 0 $((g0 + 384)) 8 $((N | W)) 1
+desc 512 1 $((g0 + 320)) 8 0 0
+avail 1 0
+vq write-then-read 2 "1 0 0" "7 0 0"
