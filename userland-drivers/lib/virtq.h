@@ -158,7 +158,7 @@ int virtq_resume(struct virtq *q, const struct virtq_config *cfg,
 
 /**
  * Pop the next available chain into @c: 1 if one was popped, 0 if the
- * queue is empty, or an error (then and ever after).
+ * queue is empty, or an error (then and ever after; @c is then garbage).
  */
 int virtq_pop(struct virtq *q, struct virtq_chain *c);
 
