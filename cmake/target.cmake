@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: MIT
 #
 # Target side of the build (cross-compiled, freestanding): the EL2 core as
-# an object library, the guest images, and one system image per config via
+# an object library, the guest images, the driver partitions' libraries
+# (userland-drivers/), and one system image per config via
 # bulkhead_system(). BHCONFIG is the host config tool, passed in by the
 # host project.
 set(BH_TARGET_CFLAGS
@@ -20,6 +21,7 @@ file(MAKE_DIRECTORY ${BH_IMAGES_DIR})
 
 add_subdirectory(kernel)
 add_subdirectory(partitions)
+add_subdirectory(userland-drivers)
 
 # The guest images of partitions/ that CONFIG names (image = "NAME"), so
 # that building one system builds only its own guests; all of them if it

@@ -6,7 +6,8 @@
 # short access sequences for fuzz_vgic (one byte per step: kind in bits
 # 0-2, vCPU 3-4, log2 size 5-6, write 7; then the step's operands, as
 # fuzz_vgic.c reads them), and the DTBs of the shipped configs and of two
-# bad ones for fuzz_config. Files named regress-* are inputs on which
+# bad ones for fuzz_config, and a few queues for fuzz_virtq (layout
+# below). Files named regress-* are inputs on which
 # fuzzing once found a bug; they are kept by hand, not generated here.
 set -euo pipefail
 out=test/fuzz/corpus
@@ -28,7 +29,7 @@ mmio() { # KIND VCPU SIZELOG2 WRITE [FRAME] OFFSET VALUE
 	le "$6" 8
 }
 
-mkdir -p "$out"/fuzz_calls "$out"/fuzz_vgic "$out"/fuzz_config
+mkdir -p "$out"/fuzz_calls "$out"/fuzz_vgic "$out"/fuzz_config "$out"/fuzz_virtq
 hello=$((0x77202c6f6c6c6568)) # "hello, w"
 call console-write 1 0 0xc6000001 13 $hello 0x0a646c726f 0 0 0 0
 call console-write-max 1 0 0xc6000001 48 $hello $hello $hello $hello $hello $hello
@@ -68,3 +69,78 @@ for f in config/qemu-virt.dts config/qemu-virt-linux-rt.dts \
 	cpp -nostdinc -undef -x assembler-with-cpp -I dts "$f" |
 		dtc -q -I dts -O dtb -o "$out/fuzz_config/$(basename "$f" .dts).dtb" -
 done
+
+# fuzz_virtq: a 40-byte header (queue size, as log2 if below 16; flags
+# 1 EVENT_IDX, 2 INDIRECT_DESC, 4 start by resuming, 8 region 1 at G1;
+# segment capacity - 1; number of steps; max bytes; G0; desc, avail and
+# used offsets from G0; sizes of regions 0 and 1; G1), 4-byte steps (kind,
+# byte, u16), then the regions' contents. Steps: 0 pop, 1 drain-pop, 2 complete the oldest
+# (byte: length), 3 complete id u16, 4 frontend writes byte at u16,
+# 5 kicks off, 6 kicks on, 7 interrupt?, 8 driver restart. The seeds use
+# queue size 8 at G0: descriptors at 0, avail ring at 128, used at 152,
+# buffers from 256, region 1 (256 bytes) right after region 0 (1024).
+g0=$((0x40000000))
+image=$(mktemp)
+trap 'rm -f "$image"' EXIT
+put() { # OFFSET VALUE BYTES: into the region image
+	le "$2" "$3" | dd of="$image" bs=1 seek="$1" conv=notrunc status=none
+}
+desc() { # TABLE INDEX ADDR LEN FLAGS NEXT (TABLE: offset in region 0)
+	local at=$(($1 + 16 * $2))
+	put $at "$3" 8; put $((at + 8)) "$4" 4; put $((at + 12)) "$5" 2; put $((at + 14)) "$6" 2
+}
+avail() { # IDX HEAD...: ring entries from slot IDX - number of heads
+	local idx=$1 slot
+	shift
+	slot=$((idx - $#))
+	for h in "$@"; do put $((132 + 2 * (slot++ & 7))) "$h" 2; done
+	put 130 $((idx & 0xffff)) 2
+}
+vq() { # FILE FLAGS STEP...: header, steps ("KIND BYTE U16"), image
+	local f=$1 flags=$2
+	shift 2
+	{
+		le 3 1; le "$flags" 1; le 15 1; le $# 1; le 4096 4; le $g0 8
+		le 0 4; le 128 4; le 152 4; le 1024 2; le 256 2; le 0 8
+		for s in "$@"; do set -- $s; le "$1" 1; le "$2" 1; le "$3" 2; done
+		cat "$image"
+	} >"$out/fuzz_virtq/$f"
+	truncate -s 0 "$image"
+	truncate -s 1280 "$image"
+}
+N=1 W=2 I=4
+truncate -s 1280 "$image"
+desc 0 0 $((g0 + 256)) 16 $N 1
+desc 0 1 $((g0 + 320)) 32 $W 0
+desc 0 3 $((g0 + 384)) 8 0 0
+avail 2 0 3
+vq direct 0 "1 0 0" "2 16 0" "7 0 0" "1 0 0" "2 0 0" "6 0 0" "7 0 0"
+desc 0 0 $((g0 + 512)) 48 $I 0
+desc 512 0 $((g0 + 256)) 10 $N 2
+desc 512 2 $((g0 + 320)) 20 $N 1
+desc 512 1 $((g0 + 384)) 30 $W 0
+desc 0 1 $((g0 + 256)) 4 $N 2
+desc 0 2 $((g0 + 640)) 16 $I 0
+desc 640 0 $((g0 + 1024)) 256 $W 0
+avail 2 0 1
+vq indirect-mixed 2 "0 0 0" "0 0 0" "2 30 0" "2 0 0" "7 0 0"
+for i in 0 1 2; do desc 0 $i $((g0 + 256 + 64 * i)) 64 $W 0; done
+put 154 65534 2 # used->idx
+put 148 65535 2 # used_event
+avail 1 0 1 2
+vq event-idx-resume $((1 | 4)) "0 0 0" "2 64 0" "7 0 0" "5 0 0" "1 0 0" "2 1 0" \
+	"7 0 0" "6 0 0" "8 0 0" "1 0 0" "1 0 0"
+desc 0 0 $((g0 + 256)) 16 $N 1
+desc 0 1 $((g0 + 1016)) 16 $W 0 # straddles into region 1
+desc 0 2 $((g0 + 256)) 16 $N 2 # a loop
+avail 2 0 2
+# Breaks on the straddling buffer; the frontend fixes it, the driver
+# restarts and pops it again, then breaks on the loop.
+vq fix-restart 0 "0 0 0" "4 0x40 16" "8 0 0" "0 0 0" "2 0 0" "0 0 0"
+# Indirect, but a readable buffer after a writable one (§2.7.4.2).
+desc 0 0 $((g0 + 256)) 8 $((N | W)) 1
+desc 0 1 $((g0 + 512)) 32 $I 0
+desc 512 0 $((g0 + 384)) 8 $((N | W)) 1
+desc 512 1 $((g0 + 320)) 8 0 0
+avail 1 0
+vq write-then-read 2 "1 0 0" "7 0 0"
