@@ -22,6 +22,7 @@
  * no per-partition lock guards it. Critical sections are a few stores.
  */
 #include <bulkhead/abi.h>
+#include <bulkhead/arch.h>
 #include <bulkhead/atomic.h>
 #include <bulkhead/console.h>
 #include <bulkhead/lib.h>
@@ -257,6 +258,10 @@ s64 vdev_raise(struct vcpu *v, u32 dev, u32 bits, bool needs_reset)
 
 void vdev_init(void)
 {
+	/* Register and state pages, driver pages, console rings: all of it
+	 * starts zeroed, whatever the loader left there. */
+	if (plat.shared_size)
+		arch_mem_zero((void *)plat.shared_base, plat.shared_size);
 	for (u32 i = 0; i < nr_vdevs; i++) {
 		const struct vdev_config *c = &vdev_configs[i];
 		volatile struct bh_vdev_state *st = state(c);
