@@ -68,123 +68,29 @@
 	ldp	x29, x30, [sp, #8 * 29]
 .endm
 
-.macro vector target
-	.balign	128
-	b	\target
+/* Place the code that follows at vector @slot (Arm ARM D1.10.2: 16
+ * entries of 128 bytes). The assembler refuses code that overruns a slot. */
+.macro slot n
+	.org	el2_vectors + \n * 128
 .endm
-
-	.section .text.vectors, "ax"
-	.balign	2048
-	.global el2_vectors
-el2_vectors:
-	vector	el2_fault		// current EL, SP_EL0
-	vector	el2_fault
-	vector	el2_fault
-	vector	el2_fault
-	vector	el2_fault		// current EL, SP_EL2
-	vector	el2_fault
-	vector	el2_fault
-	vector	el2_fault
-	vector	lower_sync		// lower EL, AArch64
-	vector	lower_irq
-	vector	lower_fiq
-	vector	lower_serror
-	vector	lower_sync		// lower EL, AArch32
-	vector	lower_irq
-	vector	lower_fiq
-	vector	lower_serror
-
-lower_sync:
-	save_volatile
-	save_nonvolatile
-	mov	x0, sp
-	bl	trap_sync
-	b	vcpu_return
 
 #define ICC_IAR1_EL1 S3_0_C12_C12_0
 #define ICC_EOIR1_EL1 S3_0_C12_C12_1
 #define ICH_ELRSR_EL2 S3_4_C12_C11_5
 #define LR_PENDING_HW_G1 0x7000000000000000
 
-lower_irq:
-	stp	x0, x1, [sp, #16 * 0]
-	stp	x2, x3, [sp, #16 * 1]
-	mrs	x0, ICC_IAR1_EL1
-	and	w1, w0, #0xffffff		// INTID
-	cmp	w1, #27				// the virtual timer: always owned
-	b.ne	2f
-	ldrb	w3, [sp, #VCPU_PRIO_VTIMER]
-	b	3f
-2:	sub	w2, w1, #32			// an SPI this partition owns?
-	adrp	x3, nr_vspis
-	ldr	w3, [x3, :lo12:nr_vspis]
-	cmp	w2, w3
-	b.hs	irq_c
-	adrp	x3, vspis
-	add	x3, x3, :lo12:vspis
-	add	x3, x3, x2, lsl #3		// sizeof(struct vspi) == 8
-	ldrb	w2, [x3, #VSPI_PART]
-	ldrb	w3, [x3, #VSPI_PRIO]
-	ldrb	w1, [sp, #VCPU_PART_TAG]
-	cmp	w2, w1
-	and	w1, w0, #0xffffff
-	b.ne	irq_c
-3:	mrs	x2, ICH_ELRSR_EL2
-	cbz	x2, irq_c			// no free list register
-	msr	ICC_EOIR1_EL1, x0
-	rbit	x2, x2
-	clz	x2, x2
-	orr	x0, x1, x1, lsl #32		// vINTID, pINTID
-	orr	x0, x0, x3, lsl #48		// priority
-	orr	x0, x0, #LR_PENDING_HW_G1
-	adr	x3, lr_write
-	add	x3, x3, x2, lsl #3
-	br	x3
-lr_write:
-	.irp	n, 0, 1, 2, 3, 4, 5, 6, 7
-	msr	S3_4_C12_C12_\n, x0		// ICH_LR<n>_EL2
-	b	lr_done
-	.endr
-	.irp	n, 0, 1, 2, 3, 4, 5, 6, 7
-	msr	S3_4_C12_C13_\n, x0		// ICH_LR<8+n>_EL2
-	b	lr_done
-	.endr
-lr_done:
-	ldp	x2, x3, [sp, #16 * 1]
-	ldp	x0, x1, [sp, #16 * 0]
-	eret
-
-irq_c:						// x0 = IAR, x0-x3 saved
-	save_volatile_x4
-	mov	x1, x0
-	mov	x0, sp
-	bl	trap_irq
-	cbnz	x0, 1f
-	restore_volatile
-	eret
-1:	save_nonvolatile
-	mov	x0, sp
-	bl	trap_irq_slow
-	b	vcpu_return
-
-lower_fiq:
-	save_volatile
-	save_nonvolatile
-	mov	x0, sp
-	mov	x1, #1
-	bl	trap_async
-	b	vcpu_return
-
-lower_serror:
-	save_volatile
-	save_nonvolatile
-	mov	x0, sp
-	mov	x1, #2
-	bl	trap_async
-	b	vcpu_return
-
-/* An exception taken from EL2 itself is a bug in the core. */
-el2_fault:
+/*
+ * The handlers live in their vector slots, so that no slot is 124 bytes
+ * of padding and no exit pays a branch to reach its handler. Entries from
+ * EL2 itself are a bug in the core; the AArch32 lower-EL entries branch to
+ * the AArch64 ones.
+ */
+	.section .text.vectors, "ax"
+	.balign	2048
+	.global el2_vectors
+el2_vectors:
+	slot	0			// current EL, SP_EL0: synchronous
+el2_fault:				// an exception taken at EL2: a core bug
 	mrs	x0, esr_el2
 	mrs	x1, elr_el2
 	mrs	x2, far_el2
@@ -205,3 +111,122 @@ vcpu_return:
 	ldp	x25, x26, [sp, #8 * 25]
 	ldp	x27, x28, [sp, #8 * 27]
 	eret
+
+	slot	1
+	b	el2_fault
+	slot	2
+	b	el2_fault
+	slot	3
+	b	el2_fault
+	slot	4			// current EL, SP_EL2
+	b	el2_fault
+	slot	5
+	b	el2_fault
+	slot	6
+	b	el2_fault
+	slot	7
+	b	el2_fault
+
+	slot	8			// lower EL, AArch64: synchronous
+lower_sync:
+	save_volatile
+	save_nonvolatile
+	mov	x0, sp
+	bl	trap_sync
+	b	vcpu_return
+
+	slot	9			// lower EL, AArch64: IRQ
+/*
+ * The latency path. ICC_IAR1_EL1 bits [63:24] are RES0 (IHI 0069
+ * 12.2.11), so x0 is the INTID itself. An owned interrupt with a free
+ * list register is injected hardware-linked: pINTID = vINTID, priority,
+ * group 1, pending (x1), written by a computed branch into lr_write.
+ */
+lower_irq:
+	stp	x0, x1, [sp, #16 * 0]
+	stp	x2, x3, [sp, #16 * 1]
+	mrs	x0, ICC_IAR1_EL1
+	cmp	w0, #27				// the virtual timer: always owned
+	b.ne	2f
+	ldrb	w3, [sp, #VCPU_PRIO_VTIMER]
+3:	mrs	x2, ICH_ELRSR_EL2
+	cbz	x2, irq_c			// no free list register
+	msr	ICC_EOIR1_EL1, x0
+	rbit	x2, x2
+	clz	x2, x2
+	orr	x1, x0, x0, lsl #32		// vINTID, pINTID
+	orr	x1, x1, x3, lsl #48		// priority
+	orr	x1, x1, #LR_PENDING_HW_G1
+	adr	x3, lr_write
+	add	x3, x3, x2, lsl #4
+	br	x3
+2:	sub	w2, w0, #32			// an SPI this partition owns?
+	adrp	x3, nr_vspis
+	ldr	w3, [x3, :lo12:nr_vspis]
+	cmp	w2, w3
+	b.hs	irq_c
+	adrp	x3, vspis
+	add	x3, x3, :lo12:vspis
+	add	x3, x3, x2, lsl #3		// sizeof(struct vspi) == 8
+	ldrb	w2, [x3, #VSPI_PART]
+	ldrb	w1, [sp, #VCPU_PART_TAG]
+	ldrb	w3, [x3, #VSPI_PRIO]
+	cmp	w2, w1
+	b.eq	3b
+	b	irq_c
+
+	slot	10			// lower EL, AArch64: FIQ
+lower_fiq:
+	save_volatile
+	save_nonvolatile
+	mov	x0, sp
+	mov	x1, #1
+	bl	trap_async
+	b	vcpu_return
+
+	slot	11			// lower EL, AArch64: SError
+lower_serror:
+	save_volatile
+	save_nonvolatile
+	mov	x0, sp
+	mov	x1, #2
+	bl	trap_async
+	b	vcpu_return
+
+	slot	12			// lower EL, AArch32
+	b	lower_sync
+	slot	13
+	b	lower_irq
+	slot	14
+	b	lower_fiq
+	slot	15
+	b	lower_serror
+	slot	16
+
+/* ICH_LR<n>_EL2 = x1, restore and return: 16 bytes per n (lr.S has why). */
+lr_write:
+	.irp	n, 0, 1, 2, 3, 4, 5, 6, 7
+	msr	S3_4_C12_C12_\n, x1		// ICH_LR<n>_EL2
+	ldp	x2, x3, [sp, #16 * 1]
+	ldp	x0, x1, [sp, #16 * 0]
+	eret
+	.endr
+	.irp	n, 0, 1, 2, 3, 4, 5, 6, 7
+	msr	S3_4_C12_C13_\n, x1		// ICH_LR<8+n>_EL2
+	ldp	x2, x3, [sp, #16 * 1]
+	ldp	x0, x1, [sp, #16 * 0]
+	eret
+	.endr
+
+irq_c:						// x0 = IAR, x0-x3 saved
+	save_volatile_x4
+	mov	x1, x0
+	mov	x0, sp
+	bl	trap_irq
+	cbnz	x0, 1f
+	restore_volatile
+	eret
+1:	save_nonvolatile
+	mov	x0, sp
+	bl	trap_irq_slow
+	b	vcpu_return
