@@ -44,7 +44,7 @@ function(bulkhead_system name config)
     OUTPUT ${out}/config.c ${out}/images.s ${out}/layout.ld ${out}/report.in
     COMMAND ${CMAKE_COMMAND} -E make_directory ${out}
     COMMAND ${BHCONFIG} gen ${shown} --out ${out}
-            -I ${CMAKE_SOURCE_DIR}/dts -I ${config_dir}
+            -P ${CMAKE_SOURCE_DIR}/dts -I ${config_dir}
             ${image_dirs}
             --depfile ${out}/config.d --deptarget ${out}/config.c
     DEPFILE ${out}/config.d

@@ -15,7 +15,7 @@ done
 
 expected=$(sed -n 's|^// expect: ||p' "$config")
 [[ -n "$expected" ]] || { echo "$config has no '// expect:' line"; exit 1; }
-actual=$("$tool" check "$config" -I dts -I "$(dirname "$config")" "${images[@]}" 2>&1 >/dev/null)
+actual=$("$tool" check "$config" -P dts -P test/configs/platforms -I "$(dirname "$config")" "${images[@]}" 2>&1 >/dev/null)
 status=$?
 actual=$(printf '%s\n' "$actual" | sed '/^$/d') # dtc separates its errors with blank lines
 if [[ $status -ne 1 ]]; then
