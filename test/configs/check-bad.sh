@@ -4,7 +4,9 @@
 # check-bad.sh BHCONFIG CONFIG.dts IMAGEDIR...: CONFIG must be rejected, and
 # the tool's messages (stderr, in order) must be exactly the lines the file
 # lists as "// expect: ..." comments. Run from the top of the tree, so that
-# messages name the file as test/configs/bad/NAME.dts.
+# messages name the file as test/configs/bad/NAME.dts. Platforms come from
+# dts/ or test/configs/platforms/ (-P), which test platforms use to add
+# devices (a config itself may not).
 set -uo pipefail
 tool="$1" config="$2"
 shift 2

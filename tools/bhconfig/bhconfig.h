@@ -121,7 +121,7 @@ struct srcpos_at {
 
 struct srcpos {
 	char *path; /* node path, or "NODE:PROPERTY" */
-	struct srcpos_at first;
+	struct srcpos_at first, last;
 	int count; /* definitions dtc merged into this node */
 };
 
@@ -201,13 +201,25 @@ void diag_prop(struct config *c, const char *node, const char *prop,
 	       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void diag_file(struct config *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* Like diag(), at the node's last definition (a config's, after the
+ * platform's). */
+void diag_last(struct config *c, const char *node, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* @path relative to the working directory when it lies below it. */
+const char *display_path(const char *path);
 void diag_print(const struct config *c);
 void diag_free(struct config *c);
 const char *shown_file(const struct config *c, const char *file);
 
 /* dtc.c: preprocess and compile; sets c->fdt, c->platform and positions. */
 int dts_compile(struct config *c, const struct compile_opts *o);
-int run_limited(struct config *c, char *const argv[], const struct limits *l);
+/*
+ * Run argv within @l; what it prints on stderr is passed on unless a limit
+ * explains the failure (then that is the error). @out: its output file, to
+ * tell a full output. 0 if it succeeded, 1 if it failed, -1 on a limit.
+ */
+int run_limited(struct config *c, char *const argv[], const struct limits *l,
+		const char *out);
 
 /* srcpos.c: which files, which platform, where each node was written. */
 int scan_line_markers(struct config *c, const struct compile_opts *o,

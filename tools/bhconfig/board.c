@@ -270,8 +270,8 @@ static bool add_irq(struct config *c, const char *user, struct pdev *d,
 	}
 	if (type != 0 || num >= c->gic_intids - 32) {
 		diag(c, user,
-		     "device %s: interrupt <%u %u %u> is not an interrupt of the platform's GIC (SPIs <0 N flags> with N below %u)",
-		     d->path, type, num, flags, c->gic_intids - 32);
+		     "device %s: interrupt <%u %u %u> is not one of the platform's GIC: its SPIs are <0 N flags> for INTIDs 32 + N up to %u",
+		     d->path, type, num, flags, c->gic_intids - 1);
 		return false;
 	}
 	if ((flags & 0xf) != 1 && (flags & 0xf) != 4) {

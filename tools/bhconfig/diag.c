@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "bhconfig.h"
 
@@ -44,21 +45,36 @@ const char *shown_file(const struct config *c, const char *file)
 	return file;
 }
 
+const char *display_path(const char *path)
+{
+	static char cwd[4096];
+	size_t n;
+
+	if (!cwd[0] && !getcwd(cwd, sizeof(cwd) - 1))
+		return path;
+	n = strlen(cwd);
+	if (!strncmp(path, cwd, n) && path[n] == '/')
+		return path + n + 1;
+	return path;
+}
+
 /* "FILE:LINE" of @key in the source table, or the config file. */
-static char *where(const struct config *c, const char *key)
+static char *where(const struct config *c, const char *key, bool last)
 {
 	const struct srcpos *s = srcpos_find(c, key);
+	const struct srcpos_at *at = s ? (last ? &s->last : &s->first) : NULL;
 
 	if (s && s->count)
-		return xasprintf("%s:%d", shown_file(c, s->first.file),
-				 s->first.line);
+		return xasprintf("%s:%d",
+				 display_path(shown_file(c, at->file)),
+				 at->line);
 	return xstrdup(c->file);
 }
 
 static void vdiag(struct config *c, const char *key, const char *node,
-		  const char *fmt, va_list ap)
+		  bool last, const char *fmt, va_list ap)
 {
-	char *reason = vformat(fmt, ap), *at = where(c, key);
+	char *reason = vformat(fmt, ap), *at = where(c, key, last);
 
 	add(c, xasprintf("error: %s: %s: %s", at, node, reason));
 	free(reason);
@@ -70,7 +86,16 @@ void diag(struct config *c, const char *node, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vdiag(c, node, node, fmt, ap);
+	vdiag(c, node, node, false, fmt, ap);
+	va_end(ap);
+}
+
+void diag_last(struct config *c, const char *node, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vdiag(c, node, node, true, fmt, ap);
 	va_end(ap);
 }
 
@@ -85,7 +110,7 @@ void diag_prop(struct config *c, const char *node, const char *prop,
 		key = xstrdup(node);
 	}
 	va_start(ap, fmt);
-	vdiag(c, key, node, fmt, ap);
+	vdiag(c, key, node, true, fmt, ap);
 	va_end(ap);
 	free(key);
 }

@@ -39,14 +39,17 @@ static void set_limit(int what, uint64_t v)
 	setrlimit(what, &r);
 }
 
-/* In the child: the limits, then exec. */
-static _Noreturn void child(char *const argv[], const struct limits *l)
+/* In the child: the limits, stderr to @err, then exec. */
+static _Noreturn void child(char *const argv[], const struct limits *l,
+			    int err)
 {
 	set_limit(RLIMIT_CPU, l->cpu_s);
 	set_limit(RLIMIT_AS, l->mem);
 	set_limit(RLIMIT_FSIZE, l->out);
 	set_limit(RLIMIT_CORE, 0);
 	alarm(l->wall_s);
+	if (err >= 0)
+		dup2(err, 2);
 	execvp(argv[0], argv);
 	fprintf(stderr, "bhconfig: cannot run %s: %s\n", argv[0],
 		strerror(errno));
@@ -57,43 +60,69 @@ static void explain_signal(struct config *c, const char *tool, int sig,
 			   const struct limits *l)
 {
 	if (sig == SIGXCPU || sig == SIGALRM || sig == SIGKILL)
-		diag_file(
-			c,
-			"%s ran out of time (limits: %u s of CPU, %u s in all): is something in the config expanding without end?",
-			tool, l->cpu_s, l->wall_s);
+		diag_file(c,
+			  "%s ran out of time (limits: %u s of CPU, %u s in all): is something in the config expanding without end?",
+			  tool, l->cpu_s, l->wall_s);
 	else if (sig == SIGXFSZ)
-		diag_file(
-			c,
-			"%s's output grew beyond the limit of %llu MiB: is something in the config expanding without end?",
-			tool, (unsigned long long)(l->out >> 20));
+		diag_file(c,
+			  "%s's output grew beyond the limit of %llu MiB: is something in the config expanding without end?",
+			  tool, (unsigned long long)(l->out >> 20));
 	else
-		diag_file(
-			c,
-			"%s was stopped by signal %d (its memory limit is %llu MiB)",
-			tool, sig, (unsigned long long)(l->mem >> 20));
+		diag_file(c,
+			  "%s was stopped by signal %d (its memory limit is %llu MiB)",
+			  tool, sig, (unsigned long long)(l->mem >> 20));
 }
 
-int run_limited(struct config *c, char *const argv[], const struct limits *l)
+/* What the child said, passed on unless a limit explains its failure. */
+static void pass_on(FILE *err)
 {
+	char buf[4096];
+	size_t n;
+
+	rewind(err);
+	while ((n = fread(buf, 1, sizeof(buf), err)) > 0)
+		fwrite(buf, 1, n, stderr);
+}
+
+static bool hit_out_limit(const char *out, const struct limits *l)
+{
+	struct stat st;
+
+	return out && !stat(out, &st) && (uint64_t)st.st_size >= l->out;
+}
+
+int run_limited(struct config *c, char *const argv[], const struct limits *l,
+		const char *out)
+{
+	FILE *err = tmpfile();
 	pid_t pid = fork();
-	int status;
+	int status, rc = 0;
 
 	if (pid < 0) {
 		diag_file(c, "cannot start %s: %s", argv[0], strerror(errno));
+		if (err)
+			fclose(err);
 		return -1;
 	}
 	if (pid == 0)
-		child(argv, l);
+		child(argv, l, err ? fileno(err) : -1);
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR) {
 			diag_file(c, "lost track of %s", argv[0]);
-			return -1;
+			status = 0x7f00;
+			break;
 		}
-	if (WIFSIGNALED(status)) {
+	if (WIFSIGNALED(status))
 		explain_signal(c, argv[0], WTERMSIG(status), l);
-		return -1;
-	}
-	return WEXITSTATUS(status) ? 1 : 0;
+	else if (WEXITSTATUS(status) && hit_out_limit(out, l))
+		explain_signal(c, argv[0], SIGXFSZ, l);
+	else if (err)
+		pass_on(err);
+	if (WIFSIGNALED(status) || WEXITSTATUS(status))
+		rc = WIFSIGNALED(status) || hit_out_limit(out, l) ? -1 : 1;
+	if (err)
+		fclose(err);
+	return rc;
 }
 
 static int cpp(struct config *c, const struct compile_opts *o, const char *in,
@@ -114,7 +143,7 @@ static int cpp(struct config *c, const struct compile_opts *o, const char *in,
 	argv[n++] = "-o";
 	argv[n++] = (char *)out;
 	argv[n++] = (char *)in;
-	rc = run_limited(c, argv, &tool_limits);
+	rc = run_limited(c, argv, &tool_limits, out);
 	free(argv);
 	return rc;
 }
@@ -140,7 +169,7 @@ static int dtc(struct config *c, const char *in, const char *fmt,
 	argv[n++] = (char *)out;
 	argv[n++] = (char *)in;
 	argv[n] = NULL;
-	return run_limited(c, argv, &tool_limits);
+	return run_limited(c, argv, &tool_limits, out);
 }
 
 static void *read_dtb(struct config *c, const char *path)
@@ -221,6 +250,7 @@ int dts_compile(struct config *c, const struct compile_opts *o)
 		return -1;
 	}
 	if (cpp(c, o, o->dts, t.pp) || dtc(c, t.pp, "dtb", t.dtb)) {
+		fflush(stderr);
 		if (!c->nerrors)
 			diag_file(
 				c,

@@ -57,9 +57,9 @@ static void compare_props(struct config *c, int f, int p, const char *path)
 
 		if (fdt_getprop_by_offset(plat, prop, &name, NULL) &&
 		    !fdt_getprop(cfg, f, name, NULL))
-			diag(c, path,
-			     "the config deletes property '%s' of the platform description",
-			     name);
+			diag_last(c, path,
+				  "the config deletes property '%s' of the platform description",
+				  name);
 	}
 }
 
@@ -120,8 +120,34 @@ static void compare_memreserve(struct config *c)
 		same = a == pa && s == ps;
 	}
 	if (!same)
-		diag(c, "/",
-		     "the config changes the platform's /memreserve/ entries");
+		diag_last(c, "/",
+			  "the config changes the platform's /memreserve/ entries");
+}
+
+/*
+ * dtc numbers phandles in the order it meets references, so config nodes
+ * written before the platform renumber it (and every property that holds
+ * a phandle would differ): one error for the cause, not one per symptom.
+ */
+static bool renumbered(struct config *c)
+{
+	char path[4096];
+
+	for (int n = fdt_next_node(c->platform, -1, NULL); n >= 0;
+	     n = fdt_next_node(c->platform, n, NULL)) {
+		uint32_t ph = fdt_get_phandle(c->platform, n);
+		int f;
+
+		if (!ph || fdt_get_path(c->platform, n, path, sizeof(path)))
+			continue;
+		f = fdt_path_offset(c->fdt, path);
+		if (f >= 0 && fdt_get_phandle(c->fdt, f) != ph) {
+			diag_file(c,
+				  "with the config, the platform's phandles are numbered differently: #include the platform before the config's own nodes");
+			return true;
+		}
+	}
+	return false;
 }
 
 void platform_check(struct config *c)
@@ -133,6 +159,8 @@ void platform_check(struct config *c)
 		diag_file(c, "the platform DTB is not valid");
 		return;
 	}
+	if (renumbered(c))
+		return;
 	compare_memreserve(c);
 	compare_node(c, 0, 0, "/");
 }

@@ -88,7 +88,7 @@ static void entered(struct config *c, struct scan *s, const char *file)
 			diag_file(
 				c,
 				"it includes two platform descriptions, %s and %s: a system runs on one platform",
-				c->platform_file, real);
+				display_path(c->platform_file), display_path(real));
 		return;
 	}
 }
@@ -165,10 +165,13 @@ static void parse_positions(const char *comment, const char *end,
 		while (*p == ' ')
 			p++;
 		if (stop > p && parse_pos(p, (size_t)(stop - p), &at)) {
-			if (!e->count++)
+			if (e->count++)
+				free(e->last.file);
+			if (e->count == 1)
 				e->first = at;
-			else
-				free(at.file);
+			e->last = e->count == 1 ? (struct srcpos_at){ xstrdup(at.file),
+								      at.line }
+						: at;
 		}
 		p = stop + 1;
 	}
@@ -309,6 +312,7 @@ void srcpos_free(struct config *c)
 	for (int i = 0; i < c->nsrcpos; i++) {
 		free(c->srcpos[i].path);
 		free(c->srcpos[i].first.file);
+		free(c->srcpos[i].last.file);
 	}
 	free(c->srcpos);
 	c->srcpos = NULL;
