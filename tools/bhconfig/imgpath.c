@@ -119,6 +119,7 @@ static char *resolve_explicit(struct config *c, const struct part *p,
 			     : xasprintf("%s/%s",
 					 c->config_dir ? c->config_dir : ".",
 					 name);
+	char real[PATH_MAX];
 	struct stat st;
 	FILE *f;
 
@@ -135,6 +136,10 @@ static char *resolve_explicit(struct config *c, const struct part *p,
 		return NULL;
 	}
 	fclose(f);
+	if (realpath(file, real)) { /* absolute: the assembler reads it too */
+		free(file);
+		file = xstrdup(real);
+	}
 	return file;
 }
 
