@@ -67,10 +67,13 @@ function(bulkhead_system name config)
   set_target_properties(bulkhead-${name} PROPERTIES
     OUTPUT_NAME bulkhead.elf SUFFIX "" RUNTIME_OUTPUT_DIRECTORY ${out}
     LINK_DEPENDS "${CMAKE_SOURCE_DIR}/kernel/arch/aarch64/hyp.ld;${out}/layout.ld;${out}/config.dtb;${out}/platform.dtb;${BHCHECK}")
+  # The checker's arguments, also for the tests that run it again.
+  set(check_args --config ${out}/config.dtb --platform ${out}/platform.dtb
+      --name ${shown} --config-dir ${config_dir} ${image_dirs})
+  string(REPLACE ";" " " check_line "${check_args}")
+  file(WRITE ${out}/bhcheck.args "${check_line}\n")
   add_custom_command(TARGET bulkhead-${name} POST_BUILD
-    COMMAND ${BHCHECK} ${out}/bulkhead.elf --config ${out}/config.dtb
-            --platform ${out}/platform.dtb --name ${shown}
-            --config-dir ${config_dir} ${image_dirs} --remove-on-failure
+    COMMAND ${BHCHECK} ${out}/bulkhead.elf ${check_args} --remove-on-failure
     COMMAND ${BHCONFIG} report ${out}/bulkhead.elf ${out}/report.in ${out}/report.txt ${quiet}
     WORKING_DIRECTORY ${CMAKE_SOURCE_DIR}
     COMMENT "bhcheck and report: ${out}/bulkhead.elf")

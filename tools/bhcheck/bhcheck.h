@@ -176,15 +176,22 @@ struct check {
 	struct want w;
 	const struct elf *elf;
 	int failures;
+	char **msgs; /* every failure's message, for tests */
+	int nmsgs, msgs_cap;
+	bool quiet; /* record, do not print */
 };
 
 /* One failed property: "error: CONFIG: NODE: bhcheck: REASON". */
-void fail(struct check *k, const char *node, const char *f, ...)
+void check_fail(struct check *k, const char *node, const char *f, ...)
 	__attribute__((format(printf, 3, 4)));
 
 /* The physical address of guest @ipa (+@size) in @hp; false: unmapped. */
 bool ipa_to_pa(const struct have_part *hp, uint64_t ipa, uint64_t size,
 	       uint64_t *pa);
+
+/* The whole check (after elf, image dirs and names are set). */
+void check_run(struct check *k, const void *config, const void *platform);
+void check_free(struct check *k);
 
 int tables_read(struct check *k); /* tables.c */
 void tables_free(struct have *h);

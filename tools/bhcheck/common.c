@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * bhcheck's small helpers: ranges with overflow-checked ends, growable
- * arrays, formatted strings and the failure report. Written for the
+ * arrays, formatted strings, the failure report and the order in which
+ * the parts of the check run. Written for the
  * checker alone (bhconfig has its own), so a slip in one tool's
  * arithmetic cannot hide the same slip in the other.
  */
@@ -69,14 +70,47 @@ char *fmt(const char *f, ...)
 	return s;
 }
 
-void fail(struct check *k, const char *node, const char *f, ...)
+void check_fail(struct check *k, const char *node, const char *f, ...)
 {
 	va_list ap;
+	char *reason, *msg;
+	int n;
 
-	fprintf(stderr, "error: %s: %s: bhcheck: ", k->config, node);
 	va_start(ap, f);
-	vfprintf(stderr, f, ap);
+	n = vsnprintf(NULL, 0, f, ap);
 	va_end(ap);
-	fprintf(stderr, "\n");
+	reason = malloc(n > 0 ? (size_t)n + 1 : 1);
+	if (!reason)
+		exit(2);
+	va_start(ap, f);
+	vsnprintf(reason, n > 0 ? (size_t)n + 1 : 1, f, ap);
+	va_end(ap);
+	msg = fmt("error: %s: %s: bhcheck: %s", k->config, node, reason);
+	free(reason);
+	if (!k->quiet)
+		fprintf(stderr, "%s\n", msg);
+	k->msgs = grow(k->msgs, &k->msgs_cap, k->nmsgs + 1, sizeof(*k->msgs));
+	k->msgs[k->nmsgs++] = msg;
 	k->failures++;
+}
+
+void check_run(struct check *k, const void *config, const void *platform)
+{
+	if (tables_read(k) || want_read(k, config, platform))
+		return;
+	prove_all(k);
+	match_all(k);
+	for (uint32_t p = 0; p < k->h.nparts && p < (uint32_t)k->w.nparts; p++)
+		guest_check(k, (int)p);
+}
+
+void check_free(struct check *k)
+{
+	tables_free(&k->h);
+	want_free(&k->w);
+	for (int i = 0; i < k->nmsgs; i++)
+		free(k->msgs[i]);
+	free(k->msgs);
+	k->msgs = NULL;
+	k->nmsgs = k->msgs_cap = 0;
 }

@@ -187,7 +187,7 @@ static void platform_gic(struct check *k, const void *fdt)
 	const fdt32_t *v;
 
 	if (gic < 0 || reg_of(fdt, gic, &r) < 2) {
-		fail(k, "/", "the platform's GIC cannot be read");
+		check_fail(k, "/", "the platform's GIC cannot be read");
 		free(r);
 		return;
 	}
@@ -229,7 +229,7 @@ static void device_irqs(struct check *k, const void *plat, int node,
 
 	if (p &&
 	    (strcmp(ppath, k->w.gic_path ? k->w.gic_path : "") || len % 12))
-		fail(k, d->path, "its interrupts are not GIC interrupts");
+		check_fail(k, d->path, "its interrupts are not GIC interrupts");
 	free(ppath);
 	if (!p || len % 12)
 		return;
@@ -274,7 +274,8 @@ static int device(struct check *k, struct blobs *b, uint32_t ph,
 
 	pn = path ? fdt_path_offset(b->plat, path) : -1;
 	if (pn < 0) {
-		fail(k, user, "phandle 0x%x is not a node of the platform", ph);
+		check_fail(k, user,
+			   "phandle 0x%x is not a node of the platform", ph);
 		free(path);
 		return -1;
 	}
@@ -288,7 +289,7 @@ static int device(struct check *k, struct blobs *b, uint32_t ph,
 	d->path = path;
 	d->nreg = reg_of(b->plat, pn, &d->reg);
 	if (d->nreg < 0) {
-		fail(k, path, "its reg cannot be translated");
+		check_fail(k, path, "its reg cannot be translated");
 		d->nreg = 0;
 	}
 	device_irqs(k, b->plat, pn, d);
@@ -343,8 +344,9 @@ static void part_cpus(struct check *k, struct blobs *b, int node,
 			if (!strcmp(k->w.cpu[c].path, path))
 				found = c;
 		if (found < 0)
-			fail(k, p->path,
-			     "cpus: %s is not a CPU of the platform", path);
+			check_fail(k, p->path,
+				   "cpus: %s is not a CPU of the platform",
+				   path);
 		else
 			p->cpu[p->ncpus++] = found;
 		free(path);
@@ -359,7 +361,7 @@ static void part_memory(struct check *k, struct blobs *b, int node,
 	int m = root_ranges(b->cfg, node, "memory-ipa", false, &ipa);
 
 	if (n < 0 || m < 0 || (m > 0 && m != n))
-		fail(k, p->path, "memory or memory-ipa cannot be read");
+		check_fail(k, p->path, "memory or memory-ipa cannot be read");
 	p->nmem = n > 0 ? n : 0;
 	p->ipa = calloc((size_t)p->nmem + 1, sizeof(*p->ipa));
 	for (int i = 0; i < p->nmem; i++)
@@ -423,8 +425,9 @@ static void read_config(struct check *k, struct blobs *b)
 	k->w.console = -1;
 	if (hyp < 0 || parts < 0 ||
 	    root_ranges(b->cfg, hyp, "memory", true, &r) != 1) {
-		fail(k, "/",
-		     "the config's /hypervisor or /partitions cannot be read");
+		check_fail(
+			k, "/",
+			"the config's /hypervisor or /partitions cannot be read");
 		return;
 	}
 	k->w.hyp = r[0];
@@ -447,7 +450,7 @@ int want_read(struct check *k, const void *config, const void *platform)
 	    fdt_check_full(config, fdt_totalsize(config)) ||
 	    fdt_check_header(platform) ||
 	    fdt_check_full(platform, fdt_totalsize(platform))) {
-		fail(k, "/", "the config or platform DTB is not valid");
+		check_fail(k, "/", "the config or platform DTB is not valid");
 		return -1;
 	}
 	read_platform(k, platform);

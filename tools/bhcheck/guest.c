@@ -75,9 +75,10 @@ static void check_gic(struct gctx *g)
 	    be64(reg) != h->gicd || be64(reg + 2) != g->k->w.gicd_size ||
 	    be64(reg + 4) != h->gicr ||
 	    be64(reg + 6) != h->gicr_stride * g->hp->nvcpus)
-		fail(g->k, g->wp->path,
-		     "its device tree's GIC is not the distributor and its own %u redistributor frames",
-		     g->hp->nvcpus);
+		check_fail(
+			g->k, g->wp->path,
+			"its device tree's GIC is not the distributor and its own %u redistributor frames",
+			g->hp->nvcpus);
 }
 
 static void check_irqs(struct gctx *g, int node)
@@ -90,9 +91,10 @@ static void check_irqs(struct gctx *g, int node)
 	if (fdt_getprop(g->dt, node, "interrupts-extended", NULL) ||
 	    fdt_getprop(g->dt, node, "interrupt-parent", NULL) ||
 	    (v && len % 12)) {
-		fail(g->k, g->wp->path,
-		     "its device tree names interrupts it cannot have (%s)",
-		     fdt_get_name(g->dt, node, NULL));
+		check_fail(
+			g->k, g->wp->path,
+			"its device tree names interrupts it cannot have (%s)",
+			fdt_get_name(g->dt, node, NULL));
 		return;
 	}
 	for (int i = 0; v && i < len / 12; i++) {
@@ -103,9 +105,10 @@ static void check_irqs(struct gctx *g, int node)
 					      h->spi_part[n] == g->p + 1;
 
 		if (!ok)
-			fail(g->k, g->wp->path,
-			     "its device tree gives %s interrupt <%u %u>, which is not its own",
-			     fdt_get_name(g->dt, node, NULL), type, n);
+			check_fail(
+				g->k, g->wp->path,
+				"its device tree gives %s interrupt <%u %u>, which is not its own",
+				fdt_get_name(g->dt, node, NULL), type, n);
 	}
 }
 
@@ -119,21 +122,23 @@ static void check_node(struct gctx *g, int node, int depth)
 	if (depth != 1 || node == g->gic || !strcmp(name, "cpus"))
 		return;
 	if (n < 0)
-		fail(g->k, g->wp->path, "its device tree's %s has a bad reg",
-		     name);
+		check_fail(g->k, g->wp->path,
+			   "its device tree's %s has a bad reg", name);
 	for (int i = 0; i < n; i++) {
 		struct range r = { be64(reg + 4 * i), be64(reg + 4 * i + 2) };
 
 		if (is_type(g->dt, node, "memory")) {
 			if (!has_mem(g->hp, r.base, r.size))
-				fail(g->k, g->wp->path,
-				     "its device tree shows memory 0x%llx+0x%llx it does not have",
-				     X(r.base), X(r.size));
+				check_fail(
+					g->k, g->wp->path,
+					"its device tree shows memory 0x%llx+0x%llx it does not have",
+					X(r.base), X(r.size));
 			g->mem_seen++;
 		} else if (!in_dev(g->hp, r)) {
-			fail(g->k, g->wp->path,
-			     "its device tree shows %s at 0x%llx+0x%llx, outside its device pages",
-			     name, X(r.base), X(r.size));
+			check_fail(
+				g->k, g->wp->path,
+				"its device tree shows %s at 0x%llx+0x%llx, outside its device pages",
+				name, X(r.base), X(r.size));
 		}
 	}
 }
@@ -145,9 +150,9 @@ static void check_cpus(struct gctx *g)
 	fdt_for_each_subnode (node, g->dt, cpus)
 		n += is_type(g->dt, node, "cpu");
 	if (cpus < 0 || (uint32_t)n != g->hp->nvcpus)
-		fail(g->k, g->wp->path,
-		     "its device tree shows %d CPUs; it has %u vCPUs", n,
-		     g->hp->nvcpus);
+		check_fail(g->k, g->wp->path,
+			   "its device tree shows %d CPUs; it has %u vCPUs", n,
+			   g->hp->nvcpus);
 }
 
 static void check_chosen(struct gctx *g)
@@ -165,8 +170,9 @@ static void check_chosen(struct gctx *g)
 		return;
 	if (!initrd || !s || !e || l1 != 8 || l2 != 8 ||
 	    be64(s) != initrd->ipa || be64(e) != initrd->ipa + initrd->size)
-		fail(g->k, g->wp->path,
-		     "its device tree's initramfs range is not where its initramfs was copied");
+		check_fail(
+			g->k, g->wp->path,
+			"its device tree's initramfs range is not where its initramfs was copied");
 }
 
 void guest_check(struct check *k, int p)
@@ -185,7 +191,7 @@ void guest_check(struct check *k, int p)
 					 hp->img[j].size);
 	if (!g.dt || fdt_check_header(g.dt) ||
 	    fdt_check_full(g.dt, fdt_totalsize(g.dt))) {
-		fail(k, g.wp->path, "its device tree is not a valid DTB");
+		check_fail(k, g.wp->path, "its device tree is not a valid DTB");
 		return;
 	}
 	ip = fdt_getprop(g.dt, 0, "interrupt-parent", &len);
@@ -200,7 +206,7 @@ void guest_check(struct check *k, int p)
 		if (depth > 0)
 			check_node(&g, n, depth);
 	if (g.mem_seen != hp->nmem)
-		fail(k, g.wp->path,
-		     "its device tree shows %u memory ranges; it has %u",
-		     g.mem_seen, hp->nmem);
+		check_fail(k, g.wp->path,
+			   "its device tree shows %u memory ranges; it has %u",
+			   g.mem_seen, hp->nmem);
 }

@@ -48,7 +48,7 @@ static char *resolve(struct check *k, const char *who, const char *name)
 		return name[0] == '/' ? fmt("%s", name)
 				      : fmt("%s/%s", k->config_dir, name);
 	if (strstr(name, "..")) {
-		fail(k, who, "\"%s\" leaves the image directories", name);
+		check_fail(k, who, "\"%s\" leaves the image directories", name);
 		return NULL;
 	}
 	for (int d = 0; d < k->nimage_dirs; d++)
@@ -60,7 +60,7 @@ static char *resolve(struct check *k, const char *who, const char *name)
 				return f;
 			free(f);
 		}
-	fail(k, who, "\"%s\" is in no image directory", name);
+	check_fail(k, who, "\"%s\" is in no image directory", name);
 	return NULL;
 }
 
@@ -98,15 +98,16 @@ static void from_elf(struct check *k, struct want_part *p, const uint8_t *b,
 	Elf64_Ehdr eh;
 
 	if (len < sizeof(eh)) {
-		fail(k, p->path, "image \"%s\" is a truncated ELF file",
-		     p->image);
+		check_fail(k, p->path, "image \"%s\" is a truncated ELF file",
+			   p->image);
 		return;
 	}
 	memcpy(&eh, b, sizeof(eh));
 	if (eh.e_phentsize != sizeof(Elf64_Phdr) || eh.e_phoff > len ||
 	    (uint64_t)eh.e_phnum * sizeof(Elf64_Phdr) > len - eh.e_phoff) {
-		fail(k, p->path, "image \"%s\" has unreadable program headers",
-		     p->image);
+		check_fail(k, p->path,
+			   "image \"%s\" has unreadable program headers",
+			   p->image);
 		return;
 	}
 	for (unsigned i = 0; i < eh.e_phnum; i++) {
@@ -117,9 +118,9 @@ static void from_elf(struct check *k, struct want_part *p, const uint8_t *b,
 			continue;
 		if (ph.p_filesz > ph.p_memsz || ph.p_offset > len ||
 		    ph.p_filesz > len - ph.p_offset) {
-			fail(k, p->path,
-			     "image \"%s\": segment %u is malformed", p->image,
-			     i);
+			check_fail(k, p->path,
+				   "image \"%s\": segment %u is malformed",
+				   p->image, i);
 			continue;
 		}
 		want(p, "image", ph.p_paddr, ph.p_filesz, ph.p_memsz,
@@ -138,7 +139,8 @@ static void from_linux(struct check *k, struct want_part *p, const uint8_t *b,
 	if (!p->nmem || __builtin_add_overflow(p->ipa[0], 0x1fffffULL, &base) ||
 	    __builtin_add_overflow(base & ~0x1fffffULL, text_offset,
 				   &p->entry)) {
-		fail(k, p->path, "kernel \"%s\" cannot be placed", p->image);
+		check_fail(k, p->path, "kernel \"%s\" cannot be placed",
+			   p->image);
 		return;
 	}
 	want(p, "kernel", p->entry, len, image_size > len ? image_size : len, b,
@@ -155,7 +157,7 @@ void images_derive(struct check *k, int pi)
 	file = p->image ? resolve(k, p->path, p->image) : NULL;
 	b = file ? slurp(file, &len) : NULL;
 	if (file && !b)
-		fail(k, p->path, "cannot read %s", file);
+		check_fail(k, p->path, "cannot read %s", file);
 	p->file_bytes[0] = b;
 	if (b && len >= 4 && !memcmp(b, ELFMAG, SELFMAG))
 		from_elf(k, p, b, len);
@@ -171,7 +173,7 @@ void images_derive(struct check *k, int pi)
 	file = resolve(k, p->path, p->initrd);
 	b = file ? slurp(file, &len) : NULL;
 	if (file && !b)
-		fail(k, p->path, "cannot read %s", file);
+		check_fail(k, p->path, "cannot read %s", file);
 	p->file_bytes[1] = b;
 	if (b)
 		want(p, "initrd", 0, len, len, b, false);

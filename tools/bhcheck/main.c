@@ -83,16 +83,6 @@ static void *read_all(const char *path)
 	return buf;
 }
 
-static void run(struct check *k, const void *cfg, const void *plat)
-{
-	if (tables_read(k) || want_read(k, cfg, plat))
-		return;
-	prove_all(k);
-	match_all(k);
-	for (uint32_t p = 0; p < k->h.nparts && p < (uint32_t)k->w.nparts; p++)
-		guest_check(k, (int)p);
-}
-
 int main(int argc, char **argv)
 {
 	struct opts o = { 0 };
@@ -123,7 +113,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	k.elf = e;
-	run(&k, cfg, plat);
+	check_run(&k, cfg, plat);
 	if (k.failures) {
 		fprintf(stderr,
 			"error: %s: bhcheck: %d problem%s in %s: it does not do what the config says, or breaks isolation%s\n",
@@ -132,8 +122,7 @@ int main(int argc, char **argv)
 		if (o.remove)
 			unlink(o.image);
 	}
-	tables_free(&k.h);
-	want_free(&k.w);
+	check_free(&k);
 	elf_close(e);
 	free(cfg);
 	free(plat);

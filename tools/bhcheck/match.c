@@ -25,25 +25,29 @@ static void match_plat(struct check *k)
 	const struct want *w = &k->w;
 
 	if (h->hyp_base != w->hyp.base || h->hyp_size != w->hyp.size)
-		fail(k, "/hypervisor",
-		     "the core's region is 0x%llx+0x%llx, the config says 0x%llx+0x%llx",
-		     X(h->hyp_base), X(h->hyp_size), X(w->hyp.base),
-		     X(w->hyp.size));
+		check_fail(
+			k, "/hypervisor",
+			"the core's region is 0x%llx+0x%llx, the config says 0x%llx+0x%llx",
+			X(h->hyp_base), X(h->hyp_size), X(w->hyp.base),
+			X(w->hyp.size));
 	if (w->console < 0 || !w->dev[w->console].nreg ||
 	    h->uart != w->dev[w->console].reg[0].base)
-		fail(k, "/hypervisor",
-		     "the core's UART 0x%llx is not the console", X(h->uart));
+		check_fail(k, "/hypervisor",
+			   "the core's UART 0x%llx is not the console",
+			   X(h->uart));
 	if (h->gicd != w->gicd || h->gicr != w->gicr ||
 	    h->gicr_stride != w->gicr_stride)
-		fail(k, "/", "the core's GIC addresses are not the platform's");
+		check_fail(k, "/",
+			   "the core's GIC addresses are not the platform's");
 }
 
 static void match_cpus(struct check *k, const struct have_part *hp,
 		       const struct want_part *wp)
 {
 	if (hp->nvcpus != (uint32_t)wp->ncpus) {
-		fail(k, wp->path, "it has %u vCPUs, the config lists %d CPUs",
-		     hp->nvcpus, wp->ncpus);
+		check_fail(k, wp->path,
+			   "it has %u vCPUs, the config lists %d CPUs",
+			   hp->nvcpus, wp->ncpus);
 		return;
 	}
 	for (int v = 0; v < wp->ncpus; v++) {
@@ -52,8 +56,8 @@ static void match_cpus(struct check *k, const struct have_part *hp,
 
 		if (s >= k->h.ncpus || k->h.cpu[s].mpidr != c->mpidr ||
 		    k->h.cpu[s].phys != (uint32_t)wp->cpu[v])
-			fail(k, wp->path, "vCPU %d does not run on %s", v,
-			     c->path);
+			check_fail(k, wp->path, "vCPU %d does not run on %s", v,
+				   c->path);
 	}
 }
 
@@ -61,19 +65,21 @@ static void match_memory(struct check *k, const struct have_part *hp,
 			 const struct want_part *wp)
 {
 	if (hp->nmem != (uint32_t)wp->nmem) {
-		fail(k, wp->path, "it has %u memory ranges, the config %d",
-		     hp->nmem, wp->nmem);
+		check_fail(k, wp->path,
+			   "it has %u memory ranges, the config %d", hp->nmem,
+			   wp->nmem);
 		return;
 	}
 	for (int i = 0; i < wp->nmem; i++)
 		if (hp->mem[i].pa != wp->mem[i].base ||
 		    hp->mem[i].size != wp->mem[i].size ||
 		    hp->mem[i].ipa != wp->ipa[i])
-			fail(k, wp->path,
-			     "memory %d is 0x%llx+0x%llx at 0x%llx, the config says 0x%llx+0x%llx at 0x%llx",
-			     i, X(hp->mem[i].pa), X(hp->mem[i].size),
-			     X(hp->mem[i].ipa), X(wp->mem[i].base),
-			     X(wp->mem[i].size), X(wp->ipa[i]));
+			check_fail(
+				k, wp->path,
+				"memory %d is 0x%llx+0x%llx at 0x%llx, the config says 0x%llx+0x%llx at 0x%llx",
+				i, X(hp->mem[i].pa), X(hp->mem[i].size),
+				X(hp->mem[i].ipa), X(wp->mem[i].base),
+				X(wp->mem[i].size), X(wp->ipa[i]));
 }
 
 static int by_base(const void *x, const void *y)
@@ -117,9 +123,10 @@ static void match_device(struct check *k, const struct want_part *wp, int d)
 
 	if (under_gic(k, dev->path) || dev->nppi || !dev->nreg ||
 	    (dev->bus_master && !wp->dev_dma_ok[d]))
-		fail(k, wp->path,
-		     "device %s cannot be granted (the GIC, a PPI user, no registers, or a bus master not in dma-devices)",
-		     dev->path);
+		check_fail(
+			k, wp->path,
+			"device %s cannot be granted (the GIC, a PPI user, no registers, or a bus master not in dma-devices)",
+			dev->path);
 }
 
 static void match_devices(struct check *k, const struct have_part *hp,
@@ -148,8 +155,9 @@ static void match_devices(struct check *k, const struct have_part *hp,
 		have[i] = (struct range){ hp->dev[i].pa, hp->dev[i].size };
 	m = merge(have, (int)hp->ndev);
 	if (m != n || (n && memcmp(have, want, (size_t)n * sizeof(*have))))
-		fail(k, wp->path,
-		     "its device pages are not the pages of the devices it was granted");
+		check_fail(
+			k, wp->path,
+			"its device pages are not the pages of the devices it was granted");
 	free(have);
 	free(want);
 }
@@ -196,10 +204,11 @@ static void match_reserve(struct check *k, const struct have_part *hp,
 		if (i != j &&
 		    ranges_meet(res, (struct range){ hp->img[i].pa,
 						     hp->img[i].size }))
-			fail(k, wp->path,
-			     "the memory the %s reserves (0x%llx+0x%llx) is overwritten by the %s copy",
-			     w->what, X(res.base), X(res.size),
-			     hp->img[i].name);
+			check_fail(
+				k, wp->path,
+				"the memory the %s reserves (0x%llx+0x%llx) is overwritten by the %s copy",
+				w->what, X(res.base), X(res.size),
+				hp->img[i].name);
 }
 
 /* The one copy nobody asked for must be the guest DTB. */
@@ -220,12 +229,13 @@ static void match_dtb(struct check *k, const struct have_part *hp,
 		    !b || c->size > 0x10000 ||
 		    c->size < sizeof(struct fdt_header) ||
 		    fdt_check_header(b) || fdt_totalsize(b) != c->size)
-			fail(k, wp->path,
-			     "the core copies 0x%llx bytes to 0x%llx that the config does not ask for",
-			     X(c->size), X(c->pa));
+			check_fail(
+				k, wp->path,
+				"the core copies 0x%llx bytes to 0x%llx that the config does not ask for",
+				X(c->size), X(c->pa));
 	}
 	if (!extra && hp->dtb)
-		fail(k, wp->path, "its device tree is never copied");
+		check_fail(k, wp->path, "its device tree is never copied");
 }
 
 static void match_copies(struct check *k, const struct have_part *hp,
@@ -238,9 +248,14 @@ static void match_copies(struct check *k, const struct have_part *hp,
 		int j = find_copy(k, hp, w, used);
 
 		if (j < 0) {
-			fail(k, wp->path,
-			     "the %s copy the config asks for (0x%llx bytes at guest 0x%llx) is not made, or not where it fits",
-			     w->what, X(w->size), X(w->ipa));
+			char *where = w->placed ? fmt("at guest 0x%llx", X(w->ipa))
+						: fmt("anywhere in its memory");
+
+			check_fail(
+				k, wp->path,
+				"the %s copy the config asks for (0x%llx bytes %s) is not made, or not where it fits",
+				w->what, X(w->size), where);
+			free(where);
 			continue;
 		}
 		used[j] = true;
@@ -248,9 +263,9 @@ static void match_copies(struct check *k, const struct have_part *hp,
 	}
 	match_dtb(k, hp, wp, used);
 	if (wp->ncopies && hp->entry != wp->entry)
-		fail(k, wp->path,
-		     "it is entered at 0x%llx, its image at 0x%llx",
-		     X(hp->entry), X(wp->entry));
+		check_fail(k, wp->path,
+			   "it is entered at 0x%llx, its image at 0x%llx",
+			   X(hp->entry), X(wp->entry));
 	free(used);
 }
 
@@ -270,9 +285,10 @@ static void expect_spis(struct check *k, uint8_t *owner, uint8_t *edge)
 				if (s < 32 || s - 32 >= NSPIS ||
 				    s >= k->w.gic_intids ||
 				    (owner[s - 32] && owner[s - 32] != p + 1)) {
-					fail(k, wp->path,
-					     "interrupt %u of %s cannot be its own (no such INTID, or owned twice)",
-					     s, dev->path);
+					check_fail(
+						k, wp->path,
+						"interrupt %u of %s cannot be its own (no such INTID, or owned twice)",
+						s, dev->path);
 					continue;
 				}
 				owner[s - 32] = (uint8_t)(p + 1);
@@ -293,10 +309,11 @@ static void match_spis(struct check *k)
 		uint8_t wo = i < NSPIS ? owner[i] : 0;
 
 		if (ho != wo || (ho && h->spi_edge[i] != edge[i]))
-			fail(k, "/partitions",
-			     "INTID %u belongs to owner %u (edge %u) in the image, to %u (edge %u) in the config",
-			     32 + i, ho, ho ? h->spi_edge[i] : 0, wo,
-			     i < NSPIS ? edge[i] : 0);
+			check_fail(
+				k, "/partitions",
+				"INTID %u belongs to owner %u (edge %u) in the image, to %u (edge %u) in the config",
+				32 + i, ho, ho ? h->spi_edge[i] : 0, wo,
+				i < NSPIS ? edge[i] : 0);
 	}
 }
 
@@ -312,17 +329,17 @@ void match_all(struct check *k)
 {
 	match_plat(k);
 	if (k->h.nparts != (uint32_t)k->w.nparts)
-		fail(k, "/partitions",
-		     "the image has %u partitions, the config %d", k->h.nparts,
-		     k->w.nparts);
+		check_fail(k, "/partitions",
+			   "the image has %u partitions, the config %d",
+			   k->h.nparts, k->w.nparts);
 	for (int p = 0; p < k->w.nparts && (uint32_t)p < k->h.nparts; p++) {
 		const struct have_part *hp = &k->h.part[p];
 		struct want_part *wp = &k->w.part[p];
 
 		if (strcmp(hp->name, wp->name))
-			fail(k, wp->path,
-			     "partition %d is called %s in the image", p,
-			     hp->name);
+			check_fail(k, wp->path,
+				   "partition %d is called %s in the image", p,
+				   hp->name);
 		match_cpus(k, hp, wp);
 		match_memory(k, hp, wp);
 		match_devices(k, hp, wp);
@@ -330,8 +347,9 @@ void match_all(struct check *k)
 		match_copies(k, hp, wp);
 		if ((hp->on_fault == 1) != wp->restart ||
 		    hp->uart_granted != grants_console(k, wp))
-			fail(k, wp->path,
-			     "its fault policy or console sharing is not the config's");
+			check_fail(
+				k, wp->path,
+				"its fault policy or console sharing is not the config's");
 	}
 	match_spis(k);
 }

@@ -113,13 +113,15 @@ static void prove_core(struct check *k)
 
 	if (!range_end(core_region(k), &end) || h->hyp_base % 0x200000 ||
 	    h->hyp_size % 0x200000 || !in_ram(k, core_region(k)))
-		fail(k, "/hypervisor",
-		     "the core's region 0x%llx+0x%llx is not 2 MiB aligned RAM",
-		     X(h->hyp_base), X(h->hyp_size));
+		check_fail(
+			k, "/hypervisor",
+			"the core's region 0x%llx+0x%llx is not 2 MiB aligned RAM",
+			X(h->hyp_base), X(h->hyp_size));
 	else if (!layout || h->hyp_end > end ||
 		 h->core_end - h->core_start > 0x200000)
-		fail(k, "/hypervisor",
-		     "the linked core and images do not lie in its region as the core maps them");
+		check_fail(
+			k, "/hypervisor",
+			"the linked core and images do not lie in its region as the core maps them");
 }
 
 static void prove_mapping(struct check *k, const struct s2 *m)
@@ -134,25 +136,27 @@ static void prove_mapping(struct check *k, const struct s2 *m)
 	    m->ipa % PAGE || !range_end(m->pa, &pend) ||
 	    !range_end((struct range){ m->ipa, m->pa.size }, &iend) ||
 	    h->addr_bits < 32 || h->addr_bits > 39 || pend > lim || iend > lim)
-		fail(k, node,
-		     "%s 0x%llx+0x%llx at 0x%llx is not a valid mapping",
-		     m->kind, X(m->pa.base), X(m->pa.size), X(m->ipa));
+		check_fail(k, node,
+			   "%s 0x%llx+0x%llx at 0x%llx is not a valid mapping",
+			   m->kind, X(m->pa.base), X(m->pa.size), X(m->ipa));
 	else if (!strcmp(m->kind, "memory") && !in_ram(k, m->pa))
-		fail(k, node, "memory 0x%llx+0x%llx is not RAM", X(m->pa.base),
-		     X(m->pa.size));
+		check_fail(k, node, "memory 0x%llx+0x%llx is not RAM",
+			   X(m->pa.base), X(m->pa.size));
 	else if (!strcmp(m->kind, "device") &&
 		 (m->ipa != m->pa.base || touches_ram(k, m->pa) ||
 		  ranges_meet(m->pa,
 			      (struct range){ h->gicd, k->w.gicd_size }) ||
 		  ranges_meet(m->pa, gicr)))
-		fail(k, node,
-		     "device pages 0x%llx+0x%llx reach RAM or the GIC, or are not mapped where they are",
-		     X(m->pa.base), X(m->pa.size));
+		check_fail(
+			k, node,
+			"device pages 0x%llx+0x%llx reach RAM or the GIC, or are not mapped where they are",
+			X(m->pa.base), X(m->pa.size));
 	if (ranges_meet(m->pa, core_region(k)))
-		fail(k, node,
-		     "%s 0x%llx+0x%llx maps part of the core's region 0x%llx+0x%llx",
-		     m->kind, X(m->pa.base), X(m->pa.size), X(h->hyp_base),
-		     X(h->hyp_size));
+		check_fail(
+			k, node,
+			"%s 0x%llx+0x%llx maps part of the core's region 0x%llx+0x%llx",
+			m->kind, X(m->pa.base), X(m->pa.size), X(h->hyp_base),
+			X(h->hyp_size));
 	free(tmp);
 }
 
@@ -175,14 +179,17 @@ static void clash(struct check *k, const struct s2 *a, const struct s2 *b)
 	char *t1, *t2;
 
 	if (a->part != b->part && !declared_shared(k, a, b))
-		fail(k, part_path(k, b->part, &t2),
-		     "%s 0x%llx+0x%llx shares physical pages with %s 0x%llx+0x%llx of %s",
-		     b->kind, X(b->pa.base), X(b->pa.size), a->kind,
-		     X(a->pa.base), X(a->pa.size), part_path(k, a->part, &t1));
+		check_fail(
+			k, part_path(k, b->part, &t2),
+			"%s 0x%llx+0x%llx shares physical pages with %s 0x%llx+0x%llx of %s",
+			b->kind, X(b->pa.base), X(b->pa.size), a->kind,
+			X(a->pa.base), X(a->pa.size),
+			part_path(k, a->part, &t1));
 	else if (a->part == b->part && strcmp(a->kind, b->kind))
-		fail(k, part_path(k, b->part, &t2),
-		     "the same physical pages (0x%llx) are mapped as memory and as device",
-		     X(b->pa.base));
+		check_fail(
+			k, part_path(k, b->part, &t2),
+			"the same physical pages (0x%llx) are mapped as memory and as device",
+			X(b->pa.base));
 	else
 		return;
 	free(t2);
@@ -232,19 +239,21 @@ static void prove_ipa_space(struct check *k, int p)
 
 		for (int g = 0; g < 2; g++)
 			if (ranges_meet(ra, gic[g]))
-				fail(k, node,
-				     "guest 0x%llx+0x%llx covers its emulated GIC",
-				     X(ra.base), X(ra.size));
+				check_fail(
+					k, node,
+					"guest 0x%llx+0x%llx covers its emulated GIC",
+					X(ra.base), X(ra.size));
 		for (uint32_t j = i + 1; j < n; j++) {
 			const struct map *b = j < hp->nmem
 						      ? &hp->mem[j]
 						      : &hp->dev[j - hp->nmem];
 
 			if (ranges_meet(ra, (struct range){ b->ipa, b->size }))
-				fail(k, node,
-				     "guest addresses 0x%llx+0x%llx and 0x%llx+0x%llx collide",
-				     X(ra.base), X(ra.size), X(b->ipa),
-				     X(b->size));
+				check_fail(
+					k, node,
+					"guest addresses 0x%llx+0x%llx and 0x%llx+0x%llx collide",
+					X(ra.base), X(ra.size), X(b->ipa),
+					X(b->size));
 		}
 	}
 	free(tmp);
@@ -273,10 +282,11 @@ static void prove_neighbours(struct check *k, int p)
 							hp->dev[i].size },
 					k->w.regs[r].r) &&
 			    !granted_to(k, p, k->w.regs[r].path))
-				fail(k, node,
-				     "its device pages 0x%llx+0x%llx expose registers of %s, which it was not granted",
-				     X(hp->dev[i].pa), X(hp->dev[i].size),
-				     k->w.regs[r].path);
+				check_fail(
+					k, node,
+					"its device pages 0x%llx+0x%llx expose registers of %s, which it was not granted",
+					X(hp->dev[i].pa), X(hp->dev[i].size),
+					k->w.regs[r].path);
 	free(tmp);
 }
 
@@ -315,13 +325,15 @@ static void prove_copy(struct check *k, const char *node,
 
 	if (!c->size || !elf_bytes(k->elf, c->src, c->size) ||
 	    !range_within(src, images))
-		fail(k, node,
-		     "the %s copy reads 0x%llx+0x%llx, which is not among the image's embedded blobs",
-		     c->name, X(c->src), X(c->size));
+		check_fail(
+			k, node,
+			"the %s copy reads 0x%llx+0x%llx, which is not among the image's embedded blobs",
+			c->name, X(c->src), X(c->size));
 	if (dest_range(hp, c->pa, c->size) < 0)
-		fail(k, node,
-		     "the %s copy writes 0x%llx+0x%llx, which is not inside the partition's memory",
-		     c->name, X(c->pa), X(c->size));
+		check_fail(
+			k, node,
+			"the %s copy writes 0x%llx+0x%llx, which is not inside the partition's memory",
+			c->name, X(c->pa), X(c->size));
 }
 
 static void prove_copies(struct check *k, int p)
@@ -339,8 +351,9 @@ static void prove_copies(struct check *k, int p)
 							hp->img[i].size },
 					(struct range){ hp->img[j].pa,
 							hp->img[j].size }))
-				fail(k, node, "the %s and %s copies overlap",
-				     hp->img[j].name, hp->img[i].name);
+				check_fail(k, node,
+					   "the %s and %s copies overlap",
+					   hp->img[j].name, hp->img[i].name);
 		if (hp->dtb && ipa_to_pa(hp, hp->dtb, 1, &pa) &&
 		    hp->img[i].pa == pa &&
 		    range_within((struct range){ hp->rng_seed, 32 },
@@ -348,15 +361,18 @@ static void prove_copies(struct check *k, int p)
 			seed_ok = true;
 	}
 	if (!seed_ok)
-		fail(k, node,
-		     "the rng-seed the core rewrites at 0x%llx is not inside its device tree's copy",
-		     X(hp->rng_seed));
+		check_fail(
+			k, node,
+			"the rng-seed the core rewrites at 0x%llx is not inside its device tree's copy",
+			X(hp->rng_seed));
 	if (!ipa_to_pa(hp, hp->entry, 4, &pa))
-		fail(k, node, "its entry point 0x%llx is not in its memory",
-		     X(hp->entry));
+		check_fail(k, node,
+			   "its entry point 0x%llx is not in its memory",
+			   X(hp->entry));
 	if (hp->dtb && !ipa_to_pa(hp, hp->dtb, 0x10000, &pa))
-		fail(k, node, "its device tree at 0x%llx is not in its memory",
-		     X(hp->dtb));
+		check_fail(k, node,
+			   "its device tree at 0x%llx is not in its memory",
+			   X(hp->dtb));
 	free(tmp);
 }
 
@@ -365,17 +381,18 @@ static void prove_spis(struct check *k)
 	const struct have *h = &k->h;
 
 	if (h->nspis > 988)
-		fail(k, "/",
-		     "the SPI table covers %u INTIDs; GICv3 has 988 SPIs",
-		     h->nspis);
+		check_fail(k, "/",
+			   "the SPI table covers %u INTIDs; GICv3 has 988 SPIs",
+			   h->nspis);
 	for (uint32_t i = 0; i < h->nspis; i++) {
 		if (!h->spi_part[i])
 			continue;
 		if (32 + i >= k->w.gic_intids || h->spi_part[i] > h->nparts)
-			fail(k, "/",
-			     "INTID %u is given to owner %u, but the platform's GIC has INTIDs below %u and there are %u partitions",
-			     32 + i, h->spi_part[i], k->w.gic_intids,
-			     h->nparts);
+			check_fail(
+				k, "/",
+				"INTID %u is given to owner %u, but the platform's GIC has INTIDs below %u and there are %u partitions",
+				32 + i, h->spi_part[i], k->w.gic_intids,
+				h->nparts);
 	}
 }
 
@@ -385,19 +402,21 @@ static void prove_slots(struct check *k)
 	int *users = calloc(h->ncpus + 1, sizeof(int));
 
 	if (!h->ncpus)
-		fail(k, "/cpus", "no CPU slot (the boot CPU needs slot 0)");
+		check_fail(k, "/cpus",
+			   "no CPU slot (the boot CPU needs slot 0)");
 	for (uint32_t s = 0; s < h->ncpus; s++) {
 		const struct have_cpu *c = &h->cpu[s];
 
 		if (c->phys >= (uint32_t)k->w.ncpus ||
 		    c->mpidr != k->w.cpu[c->phys].mpidr)
-			fail(k, "/cpus",
-			     "CPU slot %u names physical CPU %u with MPIDR 0x%llx, which the platform does not have",
-			     s, c->phys, X(c->mpidr));
+			check_fail(
+				k, "/cpus",
+				"CPU slot %u names physical CPU %u with MPIDR 0x%llx, which the platform does not have",
+				s, c->phys, X(c->mpidr));
 		for (uint32_t t = 0; t < s; t++)
 			if (h->cpu[t].phys == c->phys)
-				fail(k, "/cpus", "slots %u and %u are one CPU",
-				     t, s);
+				check_fail(k, "/cpus",
+					   "slots %u and %u are one CPU", t, s);
 	}
 	for (uint32_t p = 0; p < h->nparts; p++)
 		for (uint32_t v = 0; v < h->part[p].nvcpus; v++) {
@@ -407,15 +426,17 @@ static void prove_slots(struct check *k)
 			    h->cpu[s].vcpu != v || users[s]++) {
 				char *tmp;
 
-				fail(k, part_path(k, (int)p, &tmp),
-				     "vCPU %u's slot %u is not its own", v, s);
+				check_fail(k, part_path(k, (int)p, &tmp),
+					   "vCPU %u's slot %u is not its own",
+					   v, s);
 				free(tmp);
 			}
 		}
 	for (uint32_t s = 0; s < h->ncpus; s++)
 		if (h->cpu[s].part >= 0 && !users[s])
-			fail(k, "/cpus",
-			     "slot %u claims a vCPU nobody runs there", s);
+			check_fail(k, "/cpus",
+				   "slot %u claims a vCPU nobody runs there",
+				   s);
 	free(users);
 }
 
@@ -431,9 +452,9 @@ static void prove_vmids(struct check *k)
 		if (dup || !h->part[p].vmid || h->part[p].vmid > 255) {
 			char *tmp;
 
-			fail(k, part_path(k, (int)p, &tmp),
-			     "VMID %u is not a unique 8-bit VMID",
-			     h->part[p].vmid);
+			check_fail(k, part_path(k, (int)p, &tmp),
+				   "VMID %u is not a unique 8-bit VMID",
+				   h->part[p].vmid);
 			free(tmp);
 		}
 	}
@@ -450,16 +471,18 @@ static void prove_core_map(struct check *k)
 
 		if (h->hyp_dev[i].ipa != r.base || touches_ram(k, r) ||
 		    ranges_meet(r, core_region(k)))
-			fail(k, "/hypervisor",
-			     "the core's device window 0x%llx+0x%llx is not identity-mapped device space",
-			     X(r.base), X(r.size));
+			check_fail(
+				k, "/hypervisor",
+				"the core's device window 0x%llx+0x%llx is not identity-mapped device space",
+				X(r.base), X(r.size));
 		uart |= range_within((struct range){ h->uart, PAGE }, r);
 		gicd |= range_within((struct range){ h->gicd, k->w.gicd_size },
 				     r);
 	}
 	if (!uart || !gicd)
-		fail(k, "/hypervisor",
-		     "the core's device windows do not cover its UART and GIC");
+		check_fail(
+			k, "/hypervisor",
+			"the core's device windows do not cover its UART and GIC");
 }
 
 void prove_all(struct check *k)

@@ -24,7 +24,7 @@ static bool sym(struct check *k, const char *name, uint64_t *addr,
 {
 	if (elf_symbol(k->elf, name, addr, size))
 		return true;
-	fail(k, "/", "the image has no symbol %s", name);
+	check_fail(k, "/", "the image has no symbol %s", name);
 	return false;
 }
 
@@ -35,16 +35,18 @@ static void *array(struct check *k, const char *what, uint64_t addr, uint64_t n,
 	void *out;
 
 	if (n > (1U << 24)) {
-		fail(k, "/", "%s: implausible length %llu", what,
-		     (unsigned long long)n);
+		check_fail(k, "/", "%s: implausible length %llu", what,
+			   (unsigned long long)n);
 		return NULL;
 	}
 	out = calloc(n ? (size_t)n : 1, size);
 	if (out && !n)
 		return out; /* nothing to read (the pointer may be NULL) */
 	if (!out || !elf_read(k->elf, addr, n * size, out)) {
-		fail(k, "/", "%s (%llu entries at 0x%llx) is not in the image",
-		     what, (unsigned long long)n, (unsigned long long)addr);
+		check_fail(k, "/",
+			   "%s (%llu entries at 0x%llx) is not in the image",
+			   what, (unsigned long long)n,
+			   (unsigned long long)addr);
 		free(out);
 		return NULL;
 	}
@@ -58,7 +60,7 @@ static bool u32_at(struct check *k, const char *name, uint32_t *v)
 	if (!sym(k, name, &a, &s))
 		return false;
 	if (!elf_read(k->elf, a, 4, v)) {
-		fail(k, "/", "%s is not readable", name);
+		check_fail(k, "/", "%s is not readable", name);
 		return false;
 	}
 	return true;
@@ -105,7 +107,8 @@ static bool read_part(struct check *k, const struct part_config *pc,
 {
 	hp->name = elf_string(k->elf, ADDR(pc->name));
 	if (!hp->name) {
-		fail(k, "/partitions", "a partition's name is not readable");
+		check_fail(k, "/partitions",
+			   "a partition's name is not readable");
 		return false;
 	}
 	hp->nvcpus = pc->nvcpus;
@@ -130,7 +133,7 @@ static bool read_plat(struct check *k)
 	uint64_t a, s;
 
 	if (!sym(k, "plat", &a, &s) || !elf_read(k->elf, a, sizeof(pl), &pl)) {
-		fail(k, "/", "plat is not readable");
+		check_fail(k, "/", "plat is not readable");
 		return false;
 	}
 	h->uart = pl.uart;
@@ -154,9 +157,9 @@ static bool read_parts(struct check *k)
 	    !sym(k, "part_configs", &a, &s))
 		return false;
 	if ((uint64_t)h->nparts * sizeof(*pc) > s) {
-		fail(k, "/partitions",
-		     "nr_partitions (%u) is more than part_configs holds",
-		     h->nparts);
+		check_fail(k, "/partitions",
+			   "nr_partitions (%u) is more than part_configs holds",
+			   h->nparts);
 		return false;
 	}
 	pc = array(k, "part_configs", a, h->nparts, sizeof(*pc));
@@ -181,8 +184,9 @@ static bool read_cpus(struct check *k)
 	if (!u32_at(k, "nr_cpus", &h->ncpus) || !sym(k, "cpu_configs", &a, &s))
 		return false;
 	if ((uint64_t)h->ncpus * sizeof(*cc) > s) {
-		fail(k, "/cpus", "nr_cpus (%u) is more than cpu_configs holds",
-		     h->ncpus);
+		check_fail(k, "/cpus",
+			   "nr_cpus (%u) is more than cpu_configs holds",
+			   h->ncpus);
 		return false;
 	}
 	cc = array(k, "cpu_configs", a, h->ncpus, sizeof(*cc));
@@ -205,8 +209,8 @@ static bool read_spis(struct check *k)
 	if (!u32_at(k, "nr_vspis", &h->nspis) || !sym(k, "vspis", &a, &s))
 		return false;
 	if ((uint64_t)h->nspis * sizeof(*v) > s) {
-		fail(k, "/", "nr_vspis (%u) is more than vspis holds",
-		     h->nspis);
+		check_fail(k, "/", "nr_vspis (%u) is more than vspis holds",
+			   h->nspis);
 		return false;
 	}
 	v = array(k, "vspis", a, h->nspis, sizeof(*v));
