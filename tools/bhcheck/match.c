@@ -248,8 +248,9 @@ static void match_copies(struct check *k, const struct have_part *hp,
 		int j = find_copy(k, hp, w, used);
 
 		if (j < 0) {
-			char *where = w->placed ? fmt("at guest 0x%llx", X(w->ipa))
-						: fmt("anywhere in its memory");
+			char *where =
+				w->placed ? fmt("at guest 0x%llx", X(w->ipa))
+					  : fmt("anywhere in its memory");
 
 			check_fail(
 				k, wp->path,

@@ -65,8 +65,7 @@ static char *where(const struct config *c, const char *key, bool last)
 	const struct srcpos_at *at = s ? (last ? &s->last : &s->first) : NULL;
 
 	if (s && s->count)
-		return xasprintf("%s:%d",
-				 display_path(shown_file(c, at->file)),
+		return xasprintf("%s:%d", display_path(shown_file(c, at->file)),
 				 at->line);
 	return xstrdup(c->file);
 }

@@ -40,9 +40,10 @@ static void set_limit(int what, uint64_t v)
 }
 
 /* In the child: the limits, stderr to @err, then exec. */
-static _Noreturn void child(char *const argv[], const struct limits *l,
-			    int err)
+static _Noreturn void child(char *const argv[], const struct limits *l, int err)
 {
+	setpgid(0, 0); /* its own group, so that nothing it starts outlives it
+			*/
 	set_limit(RLIMIT_CPU, l->cpu_s);
 	set_limit(RLIMIT_AS, l->mem);
 	set_limit(RLIMIT_FSIZE, l->out);
@@ -60,17 +61,20 @@ static void explain_signal(struct config *c, const char *tool, int sig,
 			   const struct limits *l)
 {
 	if (sig == SIGXCPU || sig == SIGALRM || sig == SIGKILL)
-		diag_file(c,
-			  "%s ran out of time (limits: %u s of CPU, %u s in all): is something in the config expanding without end?",
-			  tool, l->cpu_s, l->wall_s);
+		diag_file(
+			c,
+			"%s ran out of time (limits: %u s of CPU, %u s in all): is something in the config expanding without end?",
+			tool, l->cpu_s, l->wall_s);
 	else if (sig == SIGXFSZ)
-		diag_file(c,
-			  "%s's output grew beyond the limit of %llu MiB: is something in the config expanding without end?",
-			  tool, (unsigned long long)(l->out >> 20));
+		diag_file(
+			c,
+			"%s's output grew beyond the limit of %llu MiB: is something in the config expanding without end?",
+			tool, (unsigned long long)(l->out >> 20));
 	else
-		diag_file(c,
-			  "%s was stopped by signal %d (its memory limit is %llu MiB)",
-			  tool, sig, (unsigned long long)(l->mem >> 20));
+		diag_file(
+			c,
+			"%s was stopped by signal %d (its memory limit is %llu MiB)",
+			tool, sig, (unsigned long long)(l->mem >> 20));
 }
 
 /* What the child said, passed on unless a limit explains its failure. */
@@ -112,6 +116,7 @@ int run_limited(struct config *c, char *const argv[], const struct limits *l,
 			status = 0x7f00;
 			break;
 		}
+	kill(-pid, SIGKILL); /* whatever it started and left behind */
 	if (WIFSIGNALED(status))
 		explain_signal(c, argv[0], WTERMSIG(status), l);
 	else if (WEXITSTATUS(status) && hit_out_limit(out, l))

@@ -57,9 +57,10 @@ static void compare_props(struct config *c, int f, int p, const char *path)
 
 		if (fdt_getprop_by_offset(plat, prop, &name, NULL) &&
 		    !fdt_getprop(cfg, f, name, NULL))
-			diag_last(c, path,
-				  "the config deletes property '%s' of the platform description",
-				  name);
+			diag_last(
+				c, path,
+				"the config deletes property '%s' of the platform description",
+				name);
 	}
 }
 
@@ -120,8 +121,9 @@ static void compare_memreserve(struct config *c)
 		same = a == pa && s == ps;
 	}
 	if (!same)
-		diag_last(c, "/",
-			  "the config changes the platform's /memreserve/ entries");
+		diag_last(
+			c, "/",
+			"the config changes the platform's /memreserve/ entries");
 }
 
 /*
@@ -142,8 +144,9 @@ static bool renumbered(struct config *c)
 			continue;
 		f = fdt_path_offset(c->fdt, path);
 		if (f >= 0 && fdt_get_phandle(c->fdt, f) != ph) {
-			diag_file(c,
-				  "with the config, the platform's phandles are numbered differently: #include the platform before the config's own nodes");
+			diag_file(
+				c,
+				"with the config, the platform's phandles are numbered differently: #include the platform before the config's own nodes");
 			return true;
 		}
 	}

@@ -88,7 +88,8 @@ static void entered(struct config *c, struct scan *s, const char *file)
 			diag_file(
 				c,
 				"it includes two platform descriptions, %s and %s: a system runs on one platform",
-				display_path(c->platform_file), display_path(real));
+				display_path(c->platform_file),
+				display_path(real));
 		return;
 	}
 }
@@ -117,7 +118,11 @@ int scan_line_markers(struct config *c, const struct compile_opts *o,
 			s.depth--;
 		}
 	}
-	if (o->nplat && !c->platform_file)
+	if (!o->nplat)
+		diag_file(
+			c,
+			"no platform directory given (-P DIR): the platform cannot be told from the config");
+	else if (!c->platform_file)
 		diag_file(
 			c,
 			"it includes no platform description: #include one from a platform directory (e.g. #include \"qemu-virt.dtsi\" from dts/)");
@@ -169,9 +174,11 @@ static void parse_positions(const char *comment, const char *end,
 				free(e->last.file);
 			if (e->count == 1)
 				e->first = at;
-			e->last = e->count == 1 ? (struct srcpos_at){ xstrdup(at.file),
-								      at.line }
-						: at;
+			e->last =
+				e->count == 1
+					? (struct srcpos_at){ xstrdup(at.file),
+							      at.line }
+					: at;
 		}
 		p = stop + 1;
 	}
