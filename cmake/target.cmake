@@ -41,12 +41,18 @@ function(bh_config_guests config out)
   set(${out} ${files} PARENT_SCOPE)
 endfunction()
 
-# bulkhead_system(NAME CONFIG [PRINT]): validate CONFIG with bhconfig,
-# generate its tables, and link NAME's system image: systems/NAME/
-# bulkhead.elf, with report.txt beside it (printed by the build if PRINT).
+# bulkhead_system(NAME CONFIG [PRINT] [DEPENDS FILE...]): validate CONFIG
+# with bhconfig, generate its tables, and link NAME's system image:
+# systems/NAME/bulkhead.elf, with report.txt beside it (printed by the
+# build if PRINT). DEPENDS names files the config's images are made by
+# this build (generated files bhconfig reads). After the link, bhcheck
+# (BHCHECK) checks the image independently against the config: a
+# mismatch, or anything that breaks isolation, fails the build and
+# removes the image.
 function(bulkhead_system name config)
+  cmake_parse_arguments(arg "PRINT" "" "DEPENDS" ${ARGN})
   set(quiet --quiet)
-  if("PRINT" IN_LIST ARGN)
+  if(arg_PRINT)
     set(quiet)
   endif()
   set(out ${BH_SYSTEMS_DIR}/${name})
@@ -62,13 +68,14 @@ function(bulkhead_system name config)
   endif()
   add_custom_command(
     OUTPUT ${out}/config.c ${out}/images.s ${out}/layout.ld ${out}/report.in
+           ${out}/config.dtb ${out}/platform.dtb
     COMMAND ${CMAKE_COMMAND} -E make_directory ${out}
     COMMAND ${BHCONFIG} gen ${shown} --out ${out}
-            -I ${CMAKE_SOURCE_DIR}/dts -I ${config_dir}
+            -P ${CMAKE_SOURCE_DIR}/dts -I ${config_dir}
             ${image_dirs}
             --depfile ${out}/config.d --deptarget ${out}/config.c
     DEPFILE ${out}/config.d
-    DEPENDS ${config} ${BHCONFIG} ${guests}
+    DEPENDS ${config} ${BHCONFIG} ${guests} ${arg_DEPENDS}
     WORKING_DIRECTORY ${CMAKE_SOURCE_DIR}
     COMMENT "bhconfig: ${shown}")
   add_executable(bulkhead-${name} ${out}/config.c ${out}/images.s
@@ -79,10 +86,17 @@ function(bulkhead_system name config)
     -Wl,-L,${out} -Wl,-T,${CMAKE_SOURCE_DIR}/kernel/arch/aarch64/hyp.ld)
   set_target_properties(bulkhead-${name} PROPERTIES
     OUTPUT_NAME bulkhead.elf SUFFIX "" RUNTIME_OUTPUT_DIRECTORY ${out}
-    LINK_DEPENDS "${CMAKE_SOURCE_DIR}/kernel/arch/aarch64/hyp.ld;${out}/layout.ld")
+    LINK_DEPENDS "${CMAKE_SOURCE_DIR}/kernel/arch/aarch64/hyp.ld;${out}/layout.ld;${out}/config.dtb;${out}/platform.dtb;${BHCHECK}")
+  # The checker's arguments, also for the tests that run it again.
+  set(check_args --config ${out}/config.dtb --platform ${out}/platform.dtb
+      --name ${shown} --config-dir ${config_dir} ${image_dirs})
+  string(REPLACE ";" " " check_line "${check_args}")
+  file(WRITE ${out}/bhcheck.args "${check_line}\n")
   add_custom_command(TARGET bulkhead-${name} POST_BUILD
+    COMMAND ${BHCHECK} ${out}/bulkhead.elf ${check_args} --remove-on-failure
     COMMAND ${BHCONFIG} report ${out}/bulkhead.elf ${out}/report.in ${out}/report.txt ${quiet}
-    COMMENT "report: ${out}/report.txt")
+    WORKING_DIRECTORY ${CMAKE_SOURCE_DIR}
+    COMMENT "bhcheck and report: ${out}/bulkhead.elf")
 endfunction()
 
 # Every shipped config is built (the tests use them); the selected one

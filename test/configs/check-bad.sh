@@ -4,7 +4,9 @@
 # check-bad.sh BHCONFIG CONFIG.dts IMAGEDIR...: CONFIG must be rejected, and
 # the tool's messages (stderr, in order) must be exactly the lines the file
 # lists as "// expect: ..." comments. Run from the top of the tree, so that
-# messages name the file as test/configs/bad/NAME.dts.
+# messages name the file as test/configs/bad/NAME.dts. Platforms come from
+# dts/ or test/configs/platforms/ (-P), which test platforms use to add
+# devices (a config itself may not).
 set -uo pipefail
 tool="$1" config="$2"
 shift 2
@@ -15,7 +17,7 @@ done
 
 expected=$(sed -n 's|^// expect: ||p' "$config")
 [[ -n "$expected" ]] || { echo "$config has no '// expect:' line"; exit 1; }
-actual=$("$tool" check "$config" -I dts -I "$(dirname "$config")" "${images[@]}" 2>&1 >/dev/null)
+actual=$("$tool" check "$config" -P dts -P test/configs/platforms -I "$(dirname "$config")" "${images[@]}" 2>&1 >/dev/null)
 status=$?
 actual=$(printf '%s\n' "$actual" | sed '/^$/d') # dtc separates its errors with blank lines
 if [[ $status -ne 1 ]]; then

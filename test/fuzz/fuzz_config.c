@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: MIT
 /*
- * libFuzzer target for the config tool's front end (tools/bhconfig): the
- * input is a flattened device tree, which config_parse() turns into the
- * model and, when it reports no error, config_validate() checks.
+ * libFuzzer target for the config tool (tools/bhconfig) after dtc: the
+ * input is a flattened device tree, which goes through config_parse(),
+ * config_validate(), config_place() (image placement and the guest-DT
+ * generator, with small stand-in images: fake_images.c) and
+ * config_layout() (windows, address size, the table-pool replay), as far
+ * as each stage accepts it. The model's invariants (model_check.c) are
+ * checked after every stage.
  *
  * bhconfig only ever reads blobs that dtc has just written, and libfdt is
  * not the target (Debian's libfdt 1.6.1 dereferences NULL inside
@@ -11,10 +15,8 @@
  * property is written again with libfdt's sequential-write API. The tool
  * sees a well-formed tree of any shape, with any names and values, in a
  * buffer of exactly fdt_totalsize() bytes so that reading past it is
- * caught. The model must stay inside its fixed-size arrays (counts within
- * their maxima, indexes that resolve, strings terminated): a violation
- * traps. All diagnostics are freed after each run, so leak detection
- * stays quiet.
+ * caught. Everything is freed after each run, so leak detection stays
+ * quiet.
  */
 #include <libfdt.h>
 #include <stdio.h>
@@ -22,64 +24,10 @@
 #include <string.h>
 
 #include "bhconfig.h"
+#include "fake_images.h"
+#include "model_check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define TERMINATED(s) (memchr((s), 0, sizeof(s)) != NULL)
-
-/* A broken invariant: say which, then trap (libFuzzer keeps the input). */
-static _Noreturn void violated(const char *what, int line)
-{
-	fprintf(stderr, "%s:%d: invariant violated: %s\n", __FILE__, line,
-		what);
-	__builtin_trap();
-}
-
-#define check(ok) ((ok) ? (void)0 : violated(#ok, __LINE__))
-
-static void check_platform(const struct config *c)
-{
-	check(c->ncpus >= 0 && c->ncpus <= MAX_CPUS);
-	check(c->nram >= 0 && c->nram <= MAX_RAM);
-	check(c->ndevs >= 0 && c->ndevs <= MAX_PDEVS);
-	check(c->console >= -1 && c->console < c->ndevs);
-	check(c->nerrors >= 0 && c->nerrors <= MAX_ERRORS);
-	for (int i = 0; i < c->ncpus; i++) {
-		check(TERMINATED(c->cpu[i].path));
-		check(c->cpu[i].owner >= -1 && c->cpu[i].owner < c->nparts);
-	}
-	for (int i = 0; i < c->ndevs; i++) {
-		const struct pdev *d = &c->dev[i];
-
-		check(TERMINATED(d->path) && TERMINATED(d->compatible));
-		check(d->nreg >= 0 && d->nreg <= MAX_REG);
-		check(d->nirq >= 0 && d->nirq <= MAX_IRQ);
-		check(d->owner >= -1 && d->owner < c->nparts);
-	}
-}
-
-static void check_part(const struct config *c, const struct part *p)
-{
-	check(TERMINATED(p->name) && TERMINATED(p->path));
-	check(TERMINATED(p->image) && TERMINATED(p->initrd) &&
-	      TERMINATED(p->bootargs));
-	check(p->ncpus >= 0 && p->ncpus <= MAX_VCPUS);
-	for (int i = 0; i < p->ncpus; i++)
-		check(p->cpu[i] >= 0 && p->cpu[i] < c->ncpus);
-	check(p->nmem >= 0 && p->nmem <= MAX_MEM);
-	check(p->ndev >= 0 && p->ndev <= MAX_GRANTS);
-	for (int i = 0; i < p->ndev; i++)
-		check(p->dev[i] >= 0 && p->dev[i] < c->ndevs);
-	check(p->on_fault == ON_FAULT_STOP || p->on_fault == ON_FAULT_RESTART);
-}
-
-static void check_model(const struct config *c)
-{
-	check_platform(c);
-	check(c->nparts >= 0 && c->nparts <= MAX_PARTS);
-	for (int i = 0; i < c->nparts; i++)
-		check_part(c, &c->part[i]);
-}
 
 /* The name of the property at @off of @in, or NULL if it is not inside. */
 static const char *prop_name(const void *in, const struct fdt_property *pr)
@@ -139,9 +87,29 @@ static int rebuild(const void *in, void *out, int size)
 	return fdt_finish(out);
 }
 
+static void stages(struct config *c)
+{
+	config_parse(c, c->fdt);
+	check_model(c);
+	if (c->nerrors)
+		return;
+	config_validate(c);
+	check_model(c);
+	if (c->nerrors)
+		return;
+	config_place(c);
+	for (int p = 0; p < c->nparts; p++)
+		check_loads(c, &c->part[p], 1 << 16);
+	if (c->nerrors)
+		return;
+	config_layout(c);
+	check_layout(c);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static char scratch[1 << 17];
+	static const char *dirs[1];
 	struct config *c;
 	void *fdt;
 
@@ -154,15 +122,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!fdt || !c)
 		abort();
 	memcpy(fdt, scratch, fdt_totalsize(scratch));
+	dirs[0] = fake_images_dir();
 	c->file = "fuzz.dts";
 	c->fdt = fdt;
-	config_parse(c, fdt);
-	check_model(c);
-	if (!c->nerrors) {
-		config_validate(c);
-		check_model(c);
-	}
-	diag_free(c);
+	c->image_dirs = dirs;
+	c->nimage_dirs = 1;
+	c->config_dir = dirs[0];
+	c->out = dirs[0];
+	stages(c);
+	config_free(c);
 	free(c);
 	free(fdt);
 	return 0;

@@ -5,10 +5,12 @@
 # tree): a few guest calls for fuzz_calls (x0..x7, HVC flag, immediate),
 # short access sequences for fuzz_vgic (one byte per step: kind in bits
 # 0-2, vCPU 3-4, log2 size 5-6, write 7; then the step's operands, as
-# fuzz_vgic.c reads them), and the DTBs of the shipped configs and of two
-# bad ones for fuzz_config, and a few queues for fuzz_virtq (layout
-# below). Files named regress-* are inputs on which
-# fuzzing once found a bug; they are kept by hand, not generated here.
+# fuzz_vgic.c reads them), the DTBs of the shipped configs and of some bad
+# ones for fuzz_config, for fuzz_image the hostile images of the
+# bad-config corpus (test/configs/images) behind a memory-pick byte, and a
+# few queues for fuzz_virtq (layout below). Files named regress-* are
+# inputs on which fuzzing once found a bug; they are kept by hand, not
+# generated here.
 set -euo pipefail
 out=test/fuzz/corpus
 
@@ -29,7 +31,8 @@ mmio() { # KIND VCPU SIZELOG2 WRITE [FRAME] OFFSET VALUE
 	le "$6" 8
 }
 
-mkdir -p "$out"/fuzz_calls "$out"/fuzz_vgic "$out"/fuzz_config "$out"/fuzz_virtq
+mkdir -p "$out"/fuzz_calls "$out"/fuzz_vgic "$out"/fuzz_config "$out"/fuzz_image \
+	"$out"/fuzz_virtq
 hello=$((0x77202c6f6c6c6568)) # "hello, w"
 call console-write 1 0 0xc6000001 13 $hello 0x0a646c726f 0 0 0 0
 call console-write-max 1 0 0xc6000001 48 $hello $hello $hello $hello $hello $hello
@@ -65,9 +68,18 @@ call psci-features 1 0 0x8400000a 0x84000003 0 0 0 0 0 0
 } >"$out/fuzz_vgic/sgis-and-lrs"
 
 for f in config/qemu-virt.dts config/qemu-virt-linux-rt.dts \
-	test/configs/bad/irq-owned-twice.dts test/configs/bad/unknown-property.dts; do
-	cpp -nostdinc -undef -x assembler-with-cpp -I dts "$f" |
-		dtc -q -I dts -O dtb -o "$out/fuzz_config/$(basename "$f" .dts).dtb" -
+	test/configs/bad/irq-owned-twice.dts test/configs/bad/unknown-property.dts \
+	test/configs/bad/device-long-paths.dts test/configs/bad/device-tenth-interrupt.dts \
+	test/configs/bad/device-gpio-interrupt.dts test/configs/bad/cpu-beyond-16.dts \
+	test/integration/gic-attack/config.dts test/integration/smp/config.dts; do
+	cpp -nostdinc -undef -x assembler-with-cpp -I dts -I test/configs/platforms \
+		-I "$(dirname "$f")" "$f" |
+		dtc -q -I dts -O dtb -o "$out/fuzz_config/$(basename "${f%/config.dts}" .dts).dtb" -
+done
+pick=0
+for f in test/configs/images/*.elf test/configs/images/*.bin; do
+	[[ -L "$f" ]] && continue
+	{ le $((pick++ % 32)) 1; cat "$f"; } >"$out/fuzz_image/$(basename "$f")"
 done
 
 # fuzz_virtq: a 40-byte header (queue size, as log2 if below 16; flags

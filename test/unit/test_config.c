@@ -2,7 +2,10 @@
 /*
  * The config validator (tools/bhconfig/validate.c) on hand-made models:
  * a good system passes; each kind of conflict produces exactly its error,
- * naming the file, the partition node and the reason.
+ * naming the file, the partition node and the reason. Tables have no
+ * fixed sizes: clashes beyond what used to be the limits (4 register
+ * windows, 8 interrupts, 16 CPUs, 127-byte paths, 256 windows) are found,
+ * and a config with many thousands of ranges is checked in n log n.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,44 +14,71 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <cmocka.h>
 
 #include "bhconfig.h"
+
+static int ndev_cap;
+
+static int add_dev(struct config *c, const char *path, const char *compat,
+		   uint64_t base, uint64_t size, uint32_t irq)
+{
+	struct pdev *d;
+
+	c->dev = vec_grow(c->dev, &ndev_cap, c->ndevs + 1, sizeof(*c->dev));
+	d = &c->dev[c->ndevs];
+	memset(d, 0, sizeof(*d));
+	d->path = xstrdup(path);
+	d->compatible = xstrdup(compat);
+	d->node = -1;
+	d->owner = -1;
+	d->nreg = 1;
+	d->reg = xcalloc(1, sizeof(*d->reg));
+	d->reg[0] = (struct region){ base, size };
+	if (irq) {
+		d->nirq = 1;
+		d->irq = xcalloc(1, sizeof(uint32_t));
+		d->irq_flags = xcalloc(1, sizeof(uint32_t));
+		d->irq[0] = irq;
+		d->irq_flags[0] = 4;
+	}
+	return c->ndevs++;
+}
+
+static void add_cpus(struct config *c, int n)
+{
+	c->ncpus = n;
+	c->cpu = xcalloc((size_t)n, sizeof(*c->cpu));
+	for (int i = 0; i < n; i++) {
+		c->cpu[i].path = xasprintf("/cpus/cpu@%d", i);
+		c->cpu[i].mpidr = (uint64_t)i;
+		c->cpu[i].owner = -1;
+		c->cpu[i].node = -1;
+	}
+}
 
 static struct config *base(void)
 {
 	struct config *c = calloc(1, sizeof(*c));
 
+	ndev_cap = 0;
 	c->file = "t.dts";
-	c->ncpus = 4;
-	for (int i = 0; i < 4; i++) {
-		snprintf(c->cpu[i].path, sizeof(c->cpu[i].path), "/cpus/cpu@%d",
-			 i);
-		c->cpu[i].mpidr = (uint64_t)i;
-		c->cpu[i].owner = -1;
-	}
+	add_cpus(c, 4);
 	c->nram = 1;
+	c->ram = xcalloc(1, sizeof(*c->ram));
 	c->ram[0] = (struct region){ 0x40000000, 0x80000000 };
 	c->gicd = 0x08000000;
 	c->gicd_size = 0x10000;
 	c->gicr = 0x080a0000;
 	c->gicr_stride = 0x20000;
+	c->gic_intids = 288;
+	c->gic_node = -1;
 	c->hyp = (struct region){ 0x40200000, 0x600000 };
-	c->ndevs = 2;
-	c->dev[0] = (struct pdev){ .path = "/pl011@9000000",
-				   .compatible = "arm,pl011",
-				   .reg = { { 0x09000000, 0x1000 } },
-				   .nreg = 1,
-				   .irq = { 33 },
-				   .nirq = 1,
-				   .owner = -1 };
-	c->dev[1] = (struct pdev){ .path = "/pl031@9010000",
-				   .compatible = "arm,pl031",
-				   .reg = { { 0x09010000, 0x1000 } },
-				   .nreg = 1,
-				   .irq = { 34 },
-				   .nirq = 1,
-				   .owner = -1 };
+	c->has_hyp = true;
+	c->part = xcalloc(MAX_PARTS, sizeof(*c->part));
+	add_dev(c, "/pl011@9000000", "arm,pl011", 0x09000000, 0x1000, 33);
+	add_dev(c, "/pl031@9010000", "arm,pl031", 0x09010000, 0x1000, 34);
 	c->console = 0;
 	return c;
 }
@@ -58,22 +88,37 @@ static struct part *add_part(struct config *c, const char *name, int cpu,
 {
 	struct part *p = &c->part[c->nparts++];
 
-	snprintf(p->name, sizeof(p->name), "%s", name);
-	snprintf(p->path, sizeof(p->path), "/partitions/%s", name);
+	p->name = xstrdup(name);
+	p->path = xasprintf("/partitions/%s", name);
+	p->node = -1;
+	p->cpu = xcalloc(MAX_SLOTS, sizeof(int));
 	p->cpu[p->ncpus++] = cpu;
+	p->mem = xcalloc(1, sizeof(*p->mem));
+	p->ipa = xcalloc(1, sizeof(*p->ipa));
 	p->mem[0] = (struct region){ mem, size };
 	p->ipa[0] = 0x40000000;
 	p->nmem = 1;
+	p->has_ipa = true;
+	p->dev = xcalloc(64, sizeof(int));
+	p->dev_dma_ok = xcalloc(64, sizeof(bool));
 	return p;
+}
+
+static void grant(struct part *p, int dev, bool dma_ok)
+{
+	p->dev_dma_ok[p->ndev] = dma_ok;
+	p->dev[p->ndev++] = dev;
 }
 
 static void expect_errors(struct config *c, const char *const *want, int n)
 {
 	config_validate(c);
+	for (int i = 0; i < c->nerrors; i++)
+		printf("  got: %s\n", c->errors[i]);
 	for (int i = 0; i < c->nerrors && i < n; i++)
 		assert_string_equal(c->errors[i], want[i]);
 	assert_int_equal(c->nerrors, n);
-	diag_free(c);
+	config_free(c);
 	free(c);
 }
 
@@ -83,8 +128,7 @@ static void good_config(void **state)
 
 	(void)state;
 	add_part(c, "rt", 1, 0x42000000, 0x1000000);
-	add_part(c, "app", 2, 0x43000000, 0x1000000)->dev[0] = 1;
-	c->part[1].ndev = 1;
+	grant(add_part(c, "app", 2, 0x43000000, 0x1000000), 1, false);
 	expect_errors(c, NULL, 0);
 }
 
@@ -144,6 +188,35 @@ static void memory_misaligned_outside_hyp(void **state)
 	expect_errors(c, want, 3);
 }
 
+static void memory_empty_wrapping_ipa(void **state)
+{
+	struct config *c = base();
+	static const char *const want[] = {
+		"error: t.dts: /partitions/a: memory range 0 (at 0x42000000) is empty",
+		"error: t.dts: /partitions/b: memory 0x43000000+0x1000000 at guest 0xffffffffff800000 wraps past the end of the address space",
+		"error: t.dts: /partitions/c: memory-ipa 0x40000800 is not 4 KiB aligned",
+	};
+
+	(void)state;
+	add_part(c, "a", 1, 0x42000000, 0);
+	add_part(c, "b", 2, 0x43000000, 0x1000000)->ipa[0] = 0xffffffffff800000;
+	add_part(c, "c", 3, 0x44000000, 0x1000000)->ipa[0] = 0x40000800;
+	expect_errors(c, want, 3);
+}
+
+static void hypervisor_wraps(void **state)
+{
+	struct config *c = base();
+	static const char *const want[] = {
+		"error: t.dts: /hypervisor: memory 0xffffffffffe00000+0x400000 is empty or wraps past the end of the address space",
+	};
+
+	(void)state;
+	c->hyp = (struct region){ 0xffffffffffe00000, 0x400000 };
+	add_part(c, "a", 1, 0x42000000, 0x1000000);
+	expect_errors(c, want, 1);
+}
+
 static void device_granted_twice(void **state)
 {
 	struct config *c = base();
@@ -152,10 +225,8 @@ static void device_granted_twice(void **state)
 	};
 
 	(void)state;
-	add_part(c, "a", 1, 0x42000000, 0x1000000)->dev[0] = 1;
-	c->part[0].ndev = 1;
-	add_part(c, "b", 2, 0x43000000, 0x1000000)->dev[0] = 1;
-	c->part[1].ndev = 1;
+	grant(add_part(c, "a", 1, 0x42000000, 0x1000000), 1, false);
+	grant(add_part(c, "b", 2, 0x43000000, 0x1000000), 1, false);
 	expect_errors(c, want, 1);
 }
 
@@ -168,23 +239,10 @@ static void device_page_and_irq_sharing(void **state)
 	};
 
 	(void)state;
-	c->dev[2] = (struct pdev){ .path = "/virtio@a000000",
-				   .reg = { { 0xa000000, 0x200 } },
-				   .nreg = 1,
-				   .irq = { 48 },
-				   .nirq = 1,
-				   .owner = -1 };
-	c->dev[3] = (struct pdev){ .path = "/virtio@a000200",
-				   .reg = { { 0xa000200, 0x200 } },
-				   .nreg = 1,
-				   .irq = { 48 },
-				   .nirq = 1,
-				   .owner = -1 };
-	c->ndevs = 4;
-	add_part(c, "a", 1, 0x42000000, 0x1000000)->dev[0] = 2;
-	c->part[0].ndev = 1;
-	add_part(c, "b", 2, 0x43000000, 0x1000000)->dev[0] = 3;
-	c->part[1].ndev = 1;
+	add_dev(c, "/virtio@a000000", "virtio,mmio", 0xa000000, 0x200, 48);
+	add_dev(c, "/virtio@a000200", "virtio,mmio", 0xa000200, 0x200, 48);
+	grant(add_part(c, "a", 1, 0x42000000, 0x1000000), 2, false);
+	grant(add_part(c, "b", 2, 0x43000000, 0x1000000), 3, false);
 	expect_errors(c, want, 2);
 }
 
@@ -196,13 +254,22 @@ static void gic_not_grantable(void **state)
 	};
 
 	(void)state;
-	c->dev[2] = (struct pdev){ .path = "/intc@8000000",
-				   .reg = { { 0x8000000, 0x10000 } },
-				   .nreg = 1,
-				   .owner = -1 };
-	c->ndevs = 3;
-	add_part(c, "a", 1, 0x42000000, 0x1000000)->dev[0] = 2;
-	c->part[0].ndev = 1;
+	add_dev(c, "/intc@8000000", "arm,gic-v3", 0x8000000, 0x10000, 0);
+	grant(add_part(c, "a", 1, 0x42000000, 0x1000000), 2, false);
+	expect_errors(c, want, 1);
+}
+
+/* Registers that run from inside RAM to past its end. */
+static void device_reaching_into_ram(void **state)
+{
+	struct config *c = base();
+	static const char *const want[] = {
+		"error: t.dts: /partitions/a: device /evil@bffff000: its registers 0xbffff000+0x2000 overlap RAM",
+	};
+
+	(void)state;
+	add_dev(c, "/evil@bffff000", "acme,evil", 0xbffff000, 0x2000, 0);
+	grant(add_part(c, "a", 1, 0x42000000, 0x1000000), 2, false);
 	expect_errors(c, want, 1);
 }
 
@@ -236,27 +303,26 @@ static void too_many_interrupts(void **state)
 {
 	struct config *c = base();
 	static const char *const want[] = {
-		"error: t.dts: /partitions/a: its devices bring 48 interrupts; a partition owns at most 47",
+		"error: t.dts: /partitions/a: its devices bring 48 interrupts; a partition owns at most 47 (the core's per-vCPU queue holds 48)",
 	};
 	struct part *p;
 
 	(void)state;
 	p = add_part(c, "a", 1, 0x42000000, 0x1000000);
 	for (int d = 0; d < 6; d++) {
-		struct pdev *dev = &c->dev[2 + d];
+		char path[32];
+		int i;
 
-		snprintf(dev->path, sizeof(dev->path), "/dev@%d", d);
-		dev->reg[0] =
-			(struct region){ 0x0c000000 + 0x1000UL * (unsigned)d,
-					 0x1000 };
-		dev->nreg = 1;
-		dev->nirq = 8;
-		for (int i = 0; i < 8; i++)
-			dev->irq[i] = (uint32_t)(64 + d * 8 + i);
-		dev->owner = -1;
-		p->dev[p->ndev++] = 2 + d;
+		snprintf(path, sizeof(path), "/dev@%d", d);
+		i = add_dev(c, path, "acme,dev",
+			    0x0c000000 + 0x1000UL * (unsigned)d, 0x1000, 0);
+		c->dev[i].nirq = 8;
+		c->dev[i].irq = xcalloc(8, sizeof(uint32_t));
+		c->dev[i].irq_flags = xcalloc(8, sizeof(uint32_t));
+		for (int k = 0; k < 8; k++)
+			c->dev[i].irq[k] = (uint32_t)(64 + d * 8 + k);
+		grant(p, i, false);
 	}
-	c->ndevs = 8;
 	expect_errors(c, want, 1);
 }
 
@@ -266,30 +332,170 @@ static void dma_devices_need_consent(void **state)
 	static const char *const want[] = {
 		"error: t.dts: /partitions/a: device /fw-cfg@9020000 can master the bus (DMA) and nothing confines it to this partition's memory: list it in dma-devices to accept that",
 	};
-	struct part *p;
 
 	(void)state;
-	c->dev[2] = (struct pdev){ .path = "/fw-cfg@9020000",
-				   .reg = { { 0x09020000, 0x18 } },
-				   .nreg = 1,
-				   .dma = true,
-				   .owner = -1 };
-	c->ndevs = 3;
-	p = add_part(c, "a", 1, 0x42000000, 0x1000000);
-	p->dev[p->ndev++] = 2;
+	c->dev[add_dev(c, "/fw-cfg@9020000", "qemu,fw-cfg-mmio", 0x09020000,
+		       0x18, 0)]
+		.dma = true;
+	grant(add_part(c, "a", 1, 0x42000000, 0x1000000), 2, false);
 	expect_errors(c, want, 1);
 	/* The same grant through dma-devices is accepted. */
 	c = base();
-	c->dev[2] = (struct pdev){ .path = "/fw-cfg@9020000",
-				   .reg = { { 0x09020000, 0x18 } },
-				   .nreg = 1,
-				   .dma = true,
-				   .owner = -1 };
-	c->ndevs = 3;
-	p = add_part(c, "a", 1, 0x42000000, 0x1000000);
-	p->dev_dma_ok[p->ndev] = true;
-	p->dev[p->ndev++] = 2;
+	c->dev[add_dev(c, "/fw-cfg@9020000", "qemu,fw-cfg-mmio", 0x09020000,
+		       0x18, 0)]
+		.dma = true;
+	grant(add_part(c, "a", 1, 0x42000000, 0x1000000), 2, true);
 	expect_errors(c, NULL, 0);
+}
+
+/* The sixth register window of a device shares a page with b's device. */
+static void sixth_window_clash(void **state)
+{
+	struct config *c = base();
+	static const char *const want[] = {
+		"error: t.dts: /partitions/b: device /small@c005800 shares a 4 KiB page with /multi@c000000 of /partitions/a",
+	};
+	int d;
+
+	(void)state;
+	d = add_dev(c, "/multi@c000000", "acme,multi", 0xc000000, 0x100, 0);
+	c->dev[d].nreg = 6;
+	c->dev[d].reg = realloc(c->dev[d].reg, 6 * sizeof(struct region));
+	for (int i = 0; i < 6; i++)
+		c->dev[d].reg[i] =
+			(struct region){ 0xc000000 + 0x1000ULL * (unsigned)i,
+					 0x100 };
+	add_dev(c, "/small@c005800", "acme,small", 0xc005800, 0x100, 0);
+	grant(add_part(c, "a", 1, 0x42000000, 0x1000000), d, false);
+	grant(add_part(c, "b", 2, 0x43000000, 0x1000000), d + 1, false);
+	expect_errors(c, want, 1);
+}
+
+/* The tenth interrupt of a device is another partition's. */
+static void tenth_interrupt_clash(void **state)
+{
+	struct config *c = base();
+	static const char *const want[] = {
+		"error: t.dts: /partitions/b: interrupt 34 of /many@c000000 is already owned by /partitions/a (through /pl031@9010000)",
+	};
+	int d;
+
+	(void)state;
+	d = add_dev(c, "/many@c000000", "acme,many", 0xc000000, 0x1000, 0);
+	c->dev[d].nirq = 10;
+	c->dev[d].irq = xcalloc(10, sizeof(uint32_t));
+	c->dev[d].irq_flags = xcalloc(10, sizeof(uint32_t));
+	for (int i = 0; i < 10; i++)
+		c->dev[d].irq[i] = i == 9 ? 34 : (uint32_t)(100 + i);
+	grant(add_part(c, "a", 1, 0x42000000, 0x1000000), 1, false);
+	grant(add_part(c, "b", 2, 0x43000000, 0x1000000), d, false);
+	expect_errors(c, want, 1);
+}
+
+/* cpu@17 of a 20-CPU platform, taken twice. */
+static void seventeenth_cpu(void **state)
+{
+	struct config *c = base();
+	static const char *const want[] = {
+		"error: t.dts: /partitions/b: cpu@17 is already used by /partitions/a",
+	};
+
+	(void)state;
+	for (int i = 0; i < c->ncpus; i++)
+		free(c->cpu[i].path);
+	free(c->cpu);
+	add_cpus(c, 20);
+	add_part(c, "a", 17, 0x42000000, 0x1000000);
+	add_part(c, "b", 17, 0x43000000, 0x1000000);
+	expect_errors(c, want, 1);
+}
+
+/* Paths longer than 127 bytes stay distinct and whole in messages. */
+static void long_paths(void **state)
+{
+	struct config *c = base();
+	char a[256], b[256], msg[700];
+	const char *want[1] = { msg };
+
+	(void)state;
+	memset(a, 'x', sizeof(a));
+	memset(b, 'x', sizeof(b));
+	memcpy(a, "/bus", 4);
+	memcpy(b, "/bus", 4);
+	strcpy(a + 200, "/dev@c000000");
+	strcpy(b + 200, "/dev@c000800");
+	add_dev(c, a, "acme,dev", 0xc000000, 0x100, 0);
+	add_dev(c, b, "acme,dev", 0xc000800, 0x100, 0);
+	grant(add_part(c, "a", 1, 0x42000000, 0x1000000), 2, false);
+	grant(add_part(c, "b", 2, 0x43000000, 0x1000000), 3, false);
+	snprintf(
+		msg, sizeof(msg),
+		"error: t.dts: /partitions/b: device %s shares a 4 KiB page with %s of /partitions/a",
+		b, a);
+	expect_errors(c, want, 1);
+}
+
+/* A neighbour that is window number 300 of the platform. */
+static void neighbour_beyond_256_windows(void **state)
+{
+	struct config *c = base();
+	static const char *const want[] = {
+		"error: t.dts: /partitions/a: device /s@c12b000 shares a 4 KiB page with /t@c12b800, which granting it would expose",
+	};
+	int cap = 0, d = 0;
+
+	(void)state;
+	for (int i = 0; i < 300; i++) {
+		char path[32];
+
+		snprintf(path, sizeof(path), "/s@%x", 0xc000000 + 0x1000 * i);
+		d = add_dev(c, path, "acme,s",
+			    0xc000000 + 0x1000ULL * (unsigned)i, 0x100, 0);
+		c->node_reg = vec_grow(c->node_reg, &cap, c->nnode_regs + 1,
+				       sizeof(*c->node_reg));
+		c->node_reg[c->nnode_regs++] =
+			(struct node_reg){ -1, c->dev[d].path,
+					   c->dev[d].reg[0] };
+	}
+	c->node_reg = vec_grow(c->node_reg, &cap, c->nnode_regs + 1,
+			       sizeof(*c->node_reg));
+	c->node_reg[c->nnode_regs++] =
+		(struct node_reg){ -1, "/t@c12b800", { 0xc12b800, 0x100 } };
+	grant(add_part(c, "a", 1, 0x42000000, 0x1000000), d, false);
+	expect_errors(c, want, 1);
+}
+
+/* 200 partitions of 100 ranges each: sorted, not compared pairwise. */
+static void many_ranges_quickly(void **state)
+{
+	struct config *c = base();
+	clock_t t0 = clock();
+
+	(void)state;
+	c->hyp = (struct region){ 0x40000000, 0x200000 };
+	free(c->ram);
+	c->ram = xcalloc(1, sizeof(*c->ram));
+	c->ram[0] = (struct region){ 0x40000000, 0x100000000 };
+	for (int p = 0; p < 200; p++) {
+		char name[16];
+		struct part *pt;
+
+		snprintf(name, sizeof(name), "p%d", p);
+		pt = add_part(c, name, 0, 0, 0);
+		pt->ncpus = 0;
+		pt->nmem = 100;
+		pt->mem = realloc(pt->mem, 100 * sizeof(*pt->mem));
+		pt->ipa = realloc(pt->ipa, 100 * sizeof(*pt->ipa));
+		for (int i = 0; i < 100; i++) {
+			uint64_t a =
+				0x40200000 + ((uint64_t)(p * 100 + i) << 16);
+
+			pt->mem[i] = (struct region){ a, 0x10000 };
+			pt->ipa[i] = a;
+		}
+	}
+	expect_errors(c, NULL, 0);
+	assert_true(clock() - t0 < CLOCKS_PER_SEC);
 }
 
 int main(void)
@@ -300,13 +506,22 @@ int main(void)
 		cmocka_unit_test(cpu_listed_twice),
 		cmocka_unit_test(memory_overlap),
 		cmocka_unit_test(memory_misaligned_outside_hyp),
+		cmocka_unit_test(memory_empty_wrapping_ipa),
+		cmocka_unit_test(hypervisor_wraps),
 		cmocka_unit_test(device_granted_twice),
 		cmocka_unit_test(device_page_and_irq_sharing),
 		cmocka_unit_test(gic_not_grantable),
+		cmocka_unit_test(device_reaching_into_ram),
 		cmocka_unit_test(guest_space_collision),
 		cmocka_unit_test(names_and_hypervisor),
 		cmocka_unit_test(too_many_interrupts),
 		cmocka_unit_test(dma_devices_need_consent),
+		cmocka_unit_test(sixth_window_clash),
+		cmocka_unit_test(tenth_interrupt_clash),
+		cmocka_unit_test(seventeenth_cpu),
+		cmocka_unit_test(long_paths),
+		cmocka_unit_test(neighbour_beyond_256_windows),
+		cmocka_unit_test(many_ranges_quickly),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -4,7 +4,8 @@
  * a partition sees its CPUs renumbered from 0 with PSCI over HVC, its
  * memory at its guest addresses, a GICv3 with only its redistributor
  * frames, the timer, its devices with the clocks they name, and /chosen;
- * nothing else of the platform.
+ * nothing else of the platform. A device's reg is the translated CPU
+ * address; references that cannot be carried over stop the build.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -41,6 +42,9 @@ static void build_platform(void)
 	static const uint32_t uart_reg[] = { 0, 0x09000000, 0, 0x1000 };
 	static const uint32_t uart_irq[] = { 0, 1, 4 };
 	static const uint32_t clocks[] = { 10, 10 };
+	static const uint32_t dangling[] = { 0xdead };
+	static const uint32_t bus_ranges[] = { 0, 0xc000000, 0x1000000 };
+	static const uint32_t bus_reg[] = { 0x100, 0x100 };
 	void *o = platform;
 
 	fdt_create(o, sizeof(platform));
@@ -90,48 +94,96 @@ static void build_platform(void)
 	fdt_end_node(o);
 	fdt_begin_node(o, "rtc@9010000");
 	prop_str(o, "compatible", "arm,pl031");
+	prop_u32s(o, "clocks", dangling, 1);
+	fdt_end_node(o);
+	fdt_begin_node(o, "bus@c000000");
+	fdt_property_u32(o, "#address-cells", 1);
+	fdt_property_u32(o, "#size-cells", 1);
+	prop_u32s(o, "ranges", bus_ranges, 3);
+	fdt_begin_node(o, "dev@100");
+	prop_str(o, "compatible", "acme,dev");
+	prop_u32s(o, "reg", bus_reg, 2);
+	prop_u32s(o, "vdd-supply", clocks, 1);
+	fdt_end_node(o);
+	fdt_begin_node(o, "pl011@9000000");
+	prop_str(o, "compatible", "arm,pl011");
+	fdt_end_node(o);
 	fdt_end_node(o);
 	fdt_end_node(o);
 	fdt_finish(o);
 }
 
+static int node_of(struct config *c, const char *path)
+{
+	return tree_find(&c->tree, fdt_path_offset(platform, path));
+}
+
+static void device(struct config *c, int i, const char *path, uint64_t base,
+		   uint64_t size)
+{
+	struct pdev *d = &c->dev[i];
+
+	d->path = xstrdup(path);
+	d->compatible = xstrdup("");
+	d->node = node_of(c, path);
+	d->off = fdt_path_offset(platform, path);
+	d->nreg = 1;
+	d->reg = xcalloc(1, sizeof(*d->reg));
+	d->reg[0] = (struct region){ base, size };
+	d->owner = -1;
+}
+
 static struct config *config(void)
 {
 	struct config *c = calloc(1, sizeof(*c));
-	struct part *p = &c->part[0];
+	struct part *p;
 
 	build_platform();
 	c->file = "t.dts";
 	c->fdt = platform;
+	assert_int_equal(tree_build(&c->tree, platform), 0);
 	c->ncpus = 4;
+	c->cpu = xcalloc(4, sizeof(*c->cpu));
 	for (int i = 0; i < 4; i++) {
-		strcpy(c->cpu[i].path, "/cpus/cpu@0");
-		c->cpu[i].path[10] = (char)('0' + i);
+		c->cpu[i].path = xasprintf("/cpus/cpu@%d", i);
+		c->cpu[i].node = node_of(c, c->cpu[i].path);
 	}
 	c->gicd = 0x08000000;
+	c->gicd_size = 0x10000;
 	c->gicr = 0x080a0000;
 	c->gicr_stride = 0x20000;
-	c->ndevs = 2;
-	strcpy(c->dev[0].path, "/pl011@9000000");
-	c->dev[0].node = fdt_path_offset(platform, "/pl011@9000000");
-	strcpy(c->dev[1].path, "/pcie@10000000");
-	c->dev[1].node = fdt_path_offset(platform, "/pcie@10000000");
+	c->ndevs = 6;
+	c->dev = xcalloc(6, sizeof(*c->dev));
+	device(c, 0, "/pl011@9000000", 0x09000000, 0x1000);
+	device(c, 1, "/pcie@10000000", 0x10000000, 0x1000);
+	device(c, 2, "/rtc@9010000", 0x09010000, 0x1000);
+	device(c, 3, "/bus@c000000/dev@100", 0xc000100, 0x100);
+	device(c, 4, "/bus@c000000/pl011@9000000", 0xc001000, 0x100);
+	device(c, 5, "/intc@8000000", 0x08000000, 0x10000);
 	c->console = 0;
 	c->nparts = 1;
-	strcpy(p->name, "linux");
-	strcpy(p->path, "/partitions/linux");
+	c->part = xcalloc(1, sizeof(*c->part));
+	p = &c->part[0];
+	p->name = xstrdup("linux");
+	p->path = xstrdup("/partitions/linux");
 	p->ncpus = 2;
+	p->cpu = xcalloc(2, sizeof(int));
 	p->cpu[0] = 2;
 	p->cpu[1] = 3;
 	p->nmem = 2;
+	p->mem = xcalloc(2, sizeof(*p->mem));
+	p->ipa = xcalloc(2, sizeof(*p->ipa));
 	p->mem[0] = (struct region){ 0x48000000, 0x10000000 };
 	p->ipa[0] = 0x40000000;
 	p->mem[1] = (struct region){ 0x60000000, 0x200000 };
 	p->ipa[1] = 0x80000000;
 	p->ndev = 1;
+	p->dev = xcalloc(4, sizeof(int));
+	p->dev_dma_ok = xcalloc(4, sizeof(bool));
 	p->dev[0] = 0;
-	strcpy(p->bootargs, "console=ttyAMA0 quiet");
+	p->bootargs = xstrdup("console=ttyAMA0 quiet");
 	p->nload = 1;
+	p->load = xcalloc(1, sizeof(*p->load));
 	p->load[0] = (struct load){ .what = "initrd",
 				    .ipa = 0x4fe00000,
 				    .size = 0x1234 };
@@ -140,8 +192,7 @@ static struct config *config(void)
 
 static void done(struct config *c)
 {
-	free(c->part[0].dtb);
-	diag_free(c);
+	config_free(c);
 	free(c);
 }
 
@@ -316,17 +367,65 @@ static void nothing_else(void **state)
 	done(c);
 }
 
+static void expect_error(int dev, const char *want)
+{
+	struct config *c = config();
+
+	c->part[0].dev[0] = dev;
+	guest_dt_build(c, 0);
+	assert_int_equal(c->nerrors, 1);
+	assert_string_equal(c->errors[0], want);
+	assert_null(c->part[0].dtb);
+	done(c);
+}
+
 static void refuses_unsupported_references(void **state)
+{
+	(void)state;
+	expect_error(
+		1, /* the PCIe host, with an msi-map */
+		"error: t.dts: /partitions/linux: granted device /pcie@10000000 refers to other nodes through 'msi-map', which Bulkhead cannot grant");
+	expect_error(
+		3, /* a regulator */
+		"error: t.dts: /partitions/linux: granted device /bus@c000000/dev@100 refers to other nodes through 'vdd-supply', which Bulkhead cannot grant");
+	expect_error(
+		2, /* a clock phandle that leads nowhere */
+		"error: t.dts: /partitions/linux: device /rtc@9010000: clocks: phandle 0xdead does not refer to a node of the platform");
+}
+
+/* A device on a bus appears at the CPU address, not its bus address. */
+static void bus_address_translated(void **state)
+{
+	struct config *c = config();
+	const void *dt, *reg;
+	int len;
+
+	(void)state;
+	c->dev[3].off = fdt_path_offset(platform, "/pl011@9000000");
+	c->part[0].dev[0] = 3; /* the reg-less pl011 stands in for dev@100 */
+	guest_dt_build(c, 0);
+	assert_int_equal(c->nerrors, 0);
+	dt = c->part[0].dtb;
+	reg = prop(dt, "/pl011@9000000", "reg", &len);
+	assert_int_equal(len, 16);
+	assert_int_equal(cells64(reg, 0), 0xc000100);
+	assert_int_equal(cells64(reg, 1), 0x100);
+	done(c);
+}
+
+/* Two granted nodes named alike would be one node to the guest. */
+static void same_names_refused(void **state)
 {
 	struct config *c = config();
 
 	(void)state;
-	c->part[0].dev[0] = 1; /* the PCIe host, with an msi-map */
+	c->part[0].dev[1] = 4;
+	c->part[0].ndev = 2;
 	guest_dt_build(c, 0);
 	assert_int_equal(c->nerrors, 1);
 	assert_string_equal(
 		c->errors[0],
-		"error: t.dts: /partitions/linux: a granted device refers to other nodes through 'msi-map', which Bulkhead cannot grant");
+		"error: t.dts: /partitions/linux: two nodes named 'pl011@9000000' would meet at the root of its device tree (granted devices from different buses?)");
 	done(c);
 }
 
@@ -339,6 +438,8 @@ int main(void)
 		cmocka_unit_test(device_and_its_clock),
 		cmocka_unit_test(nothing_else),
 		cmocka_unit_test(refuses_unsupported_references),
+		cmocka_unit_test(bus_address_translated),
+		cmocka_unit_test(same_names_refused),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -3,9 +3,14 @@
  * bhconfig: the partition config tool. It turns a config .dts (which
  * includes a platform .dtsi from dts/) into the tables compiled into the
  * core, after checking that the system can work. This header holds the
- * model every stage shares: parse (DTB -> model), validate (model -> errors),
- * place (images -> load list), generate (model -> C, assembly, report).
- * Validation works on the model alone, so unit tests build models directly.
+ * model every stage shares: compile (cpp, dtc: config and platform DTBs),
+ * parse (DTB -> model, after checking the config left the platform alone),
+ * validate (model -> errors), place (images -> load list), lay out and
+ * generate (model -> C, assembly, guest DTBs, report). Validation works on
+ * the model alone, so unit tests build models directly. Every table is
+ * sized by the config (util.h's vec_grow); the only limits are those of
+ * the hardware or the core's table formats, and hitting one is an error
+ * that names it.
  */
 #pragma once
 
@@ -13,18 +18,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define MAX_CPUS 16
-#define MAX_PARTS 32
-#define MAX_VCPUS 16
-#define MAX_MEM 8
-#define MAX_PDEVS 128
-#define MAX_GRANTS 32
-#define MAX_REG 4
-#define MAX_IRQ 8
-#define MAX_LOADS 16
-#define MAX_RAM 8
-#define MAX_ERRORS 64
-#define NAME_MAX_LEN 15 /* fits the 16-byte name of the WHOAMI hypercall */
+#include "tree.h"
+#include "util.h"
+
+#define NAME_MAX_LEN 15	    /* fits the 16-byte name of the WHOAMI hypercall */
+#define MAX_PARTS 255	    /* VMID = index + 1 in 8 bits; vspi.part is a u8 */
+#define MAX_SLOTS 256	    /* per-CPU slots are u8 in part_config.vcpu_slot */
+#define MAX_PART_SPIS 47    /* VGIC_QUEUE (48) less the timer PPI */
+#define GIC_MAX_INTIDS 1020 /* SPIs end at INTID 1019 (IHI 0069 2.2.1) */
+#define DTB_RESERVE 0x10000ULL /* the guest device tree: top 64 KiB */
 
 #define PAGE 0x1000ULL
 #ifndef SZ_2M
@@ -33,14 +35,10 @@
 
 enum on_fault { ON_FAULT_STOP = 0, ON_FAULT_RESTART = 1 };
 
-struct region {
-	uint64_t base;
-	uint64_t size;
-};
-
 /** A CPU of the platform, in /cpus order. */
 struct pcpu {
-	char path[64];
+	char *path;
+	int node; /* tree index */
 	uint32_t phandle;
 	uint64_t mpidr;
 	int owner; /* partition index, -1 if unused */
@@ -49,123 +47,209 @@ struct pcpu {
 
 /** A device node a config refers to (granted, or used by the core). */
 struct pdev {
-	char path[128];
+	char *path;
+	int node; /* tree index */
+	int off;  /* blob offset, for the guest DT generator */
 	uint32_t phandle;
-	int node; /* offset in the DTB, for the guest DT generator */
-	char compatible[64];
-	struct region reg[MAX_REG];
+	char *compatible; /* first entry, "" if none */
+	struct region *reg;
 	int nreg;
-	uint32_t irq[MAX_IRQ]; /* INTIDs of its SPIs */
-	uint32_t irq_flags[MAX_IRQ];
+	uint32_t *irq; /* INTIDs of its SPIs */
+	uint32_t *irq_flags;
 	int nirq;
 	int nppi;  /* PPIs it uses (cannot be granted) */
-	bool dma;  /* can master the bus (dma-coherent, virtio, ...) */
+	bool dma;  /* can master the bus (bulkhead,bus-master, ...) */
+	bool bad;  /* unusable (reported when first referred to) */
 	int owner; /* partition index, -1 if none */
 };
 
 /** A register window of any platform node, for page-sharing checks. */
 struct node_reg {
-	char path[128];
+	int node; /* tree index (-1 in hand-made models: use path) */
+	const char *path;
 	struct region reg;
 };
 
-#define MAX_NODE_REGS 256
-
 /** One blob the core copies into partition memory at (re)boot. */
 struct load {
-	char what[32];	 /* "image", "kernel", "initrd", "dtb" */
-	char shown[256]; /* how the config names it */
-	char file[512];	 /* source file (absolute) */
-	uint64_t offset; /* bytes into the file */
-	uint64_t size;	 /* bytes copied */
-	uint64_t memsz;	 /* bytes of memory it occupies (>= size) */
+	const char *what;   /* "image", "kernel", "initrd", "dtb" */
+	char *shown;	    /* how the config names it */
+	char *file;	    /* source file */
+	bool explicit_path; /* named by path by the config's author */
+	uint64_t offset;    /* bytes into the file */
+	uint64_t size;	    /* bytes copied */
+	uint64_t memsz;	    /* bytes of memory it occupies (>= size) */
 	uint64_t ipa;
 	uint64_t pa;
 };
 
 struct part {
-	char name[64];
-	char path[128];
-	int cpu[MAX_VCPUS]; /* platform CPU index of vCPU i */
+	char *name;
+	char *path;
+	int node; /* tree index, -1 in hand-made models */
+	int *cpu; /* platform CPU index of vCPU i */
 	int ncpus;
-	struct region mem[MAX_MEM]; /* physical */
-	uint64_t ipa[MAX_MEM];	    /* guest address of mem[i] */
+	struct region *mem; /* physical */
+	uint64_t *ipa;	    /* guest address of mem[i] */
 	int nmem;
-	int dev[MAX_GRANTS];	     /* pdev index */
-	bool dev_dma_ok[MAX_GRANTS]; /* granted through dma-devices */
+	bool has_ipa;	  /* memory-ipa given */
+	int *dev;	  /* pdev index */
+	bool *dev_dma_ok; /* granted through dma-devices */
 	int ndev;
-	char image[256];
-	char initrd[256];
-	char bootargs[512];
+	char *image; /* NULL if absent */
+	char *initrd;
+	char *bootargs;
 	enum on_fault on_fault;
-	struct load load[MAX_LOADS];
-	int nload;
-	struct region devwin[MAX_GRANTS]; /* granted device pages, merged */
-	int ndevwin;
+	struct load *load;
+	int nload, load_cap;
+	struct region *devwin; /* granted device pages, merged */
+	int ndevwin, devwin_cap;
 	uint64_t entry;
 	uint64_t dtb_ipa; /* 0: no guest DT */
 	void *dtb;	  /* the generated guest device tree */
 	size_t dtb_size;
 	uint64_t seed_offset; /* of /chosen/rng-seed in the DTB, 0 if none */
-	char dtb_file[512];
+	char *dtb_file;
 	int vmid;
 };
 
+/** Where a node or property was written (first of its definitions). */
+struct srcpos_at {
+	char *file;
+	int line;
+};
+
+struct srcpos {
+	char *path; /* node path, or "NODE:PROPERTY" */
+	struct srcpos_at first, last;
+	int count; /* definitions dtc merged into this node */
+};
+
+/** A directory searched for #include; platform dirs hold platforms. */
+struct search_dir {
+	const char *path;
+	bool platform;
+};
+
+struct compile_opts {
+	const char *dts;
+	const struct search_dir *dirs;
+	int ndirs;
+	int nplat; /* how many of them are platform dirs */
+};
+
+/** Bounds on cpp and dtc, so that no config can hang or flood the build. */
+struct limits {
+	unsigned cpu_s, wall_s;
+	uint64_t mem, out;
+};
+
+extern const struct limits tool_limits;
+
 struct config {
-	const char *file; /* the config as the user named it */
-	const void *fdt;  /* the compiled config, NULL in unit tests */
+	const char *file;     /* the config as the user named it */
+	const char *source;   /* the config as given to cpp */
+	const void *fdt;      /* the compiled config, NULL in unit tests */
+	const void *platform; /* the platform alone, NULL if not compiled */
+	char *platform_file;
+	struct tree tree; /* over fdt */
+	bool *in_config;  /* per tree node: under the config's own nodes */
 	const char *out;  /* where generated files go, NULL when checking */
 	const char *const *image_dirs;
 	int nimage_dirs;
+	const char *config_dir; /* explicit image paths are relative to it */
 
-	struct pcpu cpu[MAX_CPUS];
+	struct pcpu *cpu;
 	int ncpus;
-	struct region ram[MAX_RAM];
+	struct region *ram;
 	int nram;
-	struct pdev dev[MAX_PDEVS];
-	int ndevs;
-	struct node_reg node_reg[MAX_NODE_REGS]; /* every node with reg */
-	int nnode_regs;
+	struct pdev *dev;
+	int ndevs, dev_cap;
+	struct node_reg *node_reg; /* every register window but RAM's */
+	int nnode_regs, node_reg_cap;
 
 	uint64_t gicd, gicd_size;
 	uint64_t gicr, gicr_stride;
-	int console; /* pdev index of the core's UART */
+	uint32_t gic_intids; /* INTIDs 0..gic_intids-1 exist */
+	int gic_node;	     /* tree index, -1 if none */
+	int console;	     /* pdev index of the core's UART */
 	struct region hyp;
+	bool has_hyp; /* /hypervisor gave its memory */
 	int boot_cpu;
 
-	struct part part[MAX_PARTS];
+	struct part *part;
 	int nparts;
 
 	/* Results of layout. */
 	uint32_t addr_bits;
 	uint32_t pt_pages;
-	struct region hyp_dev[8]; /* device windows the core maps */
-	int nhyp_dev;
+	struct region *hyp_dev; /* device windows the core maps */
+	int nhyp_dev, hyp_dev_cap;
 
-	char *errors[MAX_ERRORS];
-	int nerrors;
+	struct srcpos *srcpos;
+	int nsrcpos, srcpos_cap;
+	char **deps; /* files the outputs depend on */
+	int ndeps, deps_cap;
+	char **errors;
+	int nerrors, errors_cap;
 };
 
-/* diag.c: errors name the file, the node and the reason. */
+/* diag.c: errors name the file and line, the node and the reason. */
 void diag(struct config *c, const char *node, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+void diag_prop(struct config *c, const char *node, const char *prop,
+	       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void diag_file(struct config *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Like diag(), at the node's last definition (a config's, after the
+ * platform's). */
+void diag_last(struct config *c, const char *node, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* @path relative to the working directory when it lies below it. */
+const char *display_path(const char *path);
 void diag_print(const struct config *c);
 void diag_free(struct config *c);
+const char *shown_file(const struct config *c, const char *file);
 
-/* dtc.c: preprocess and compile a .dts; returns a malloc'd DTB or NULL. */
-void *dts_compile(const char *dts, const char *const *incdirs, int nincdirs,
-		  const char *depfile, const char *deptarget);
+/* dtc.c: preprocess and compile; sets c->fdt, c->platform and positions. */
+int dts_compile(struct config *c, const struct compile_opts *o);
+/*
+ * Run argv within @l; what it prints on stderr is passed on unless a limit
+ * explains the failure (then that is the error). @out: its output file, to
+ * tell a full output. 0 if it succeeded, 1 if it failed, -1 on a limit.
+ */
+int run_limited(struct config *c, char *const argv[], const struct limits *l,
+		const char *out);
+
+/* srcpos.c: which files, which platform, where each node was written. */
+int scan_line_markers(struct config *c, const struct compile_opts *o,
+		      const char *pp);
+void srcpos_read(struct config *c, const char *annotated);
+const struct srcpos *srcpos_find(const struct config *c, const char *path);
+void srcpos_free(struct config *c);
+
+/* platform.c: the config may add its own nodes, and change nothing else. */
+void platform_check(struct config *c);
 
 /* parse.c: DTB -> model. Reports structural errors through diag(). */
 void config_parse(struct config *c, const void *fdt);
+bool config_node_allowed(const char *name);
+/* Everything the model allocated (not the blobs fdt and platform). */
+void config_free(struct config *c);
 
 /* validate.c: semantic checks on the model. */
 void config_validate(struct config *c);
-bool regions_overlap(struct region a, struct region b);
 const char *cpu_name(const struct config *c, int cpu);
+struct region page_round(struct region r);
 
-/* image.c: find images and decide where each blob goes. */
+/* imgpath.c: which file an image or initrd name means. */
+char *image_resolve(struct config *c, const struct part *p, const char *prop,
+		    const char *name, bool *explicit_path);
+
+/* image.c: decide where each blob goes. */
 void config_place(struct config *c);
+bool place_image(struct config *c, struct part *p, const char *file,
+		 const unsigned char *buf, size_t len);
 uint64_t part_ipa_to_pa(const struct part *p, uint64_t ipa, uint64_t size,
 			bool *ok);
 
@@ -181,6 +265,7 @@ int gen_config_c(const struct config *c, const char *path);
 int gen_images_s(const struct config *c, const char *path);
 int gen_layout_ld(const struct config *c, const char *path);
 int gen_report(const struct config *c, const char *path);
+int gen_depfile(const struct config *c, const char *path, const char *target);
 
 /* report.c: append the linked core's sizes to the report. */
 int report_elf(const char *elf, const char *in, const char *report, bool quiet);

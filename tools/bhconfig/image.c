@@ -1,16 +1,20 @@
 // SPDX-License-Identifier: MIT
 /*
- * Guest images: where each file comes from and where its bytes go. An
- * image is found by name in the image directories (NAME, then NAME.elf).
- * Formats:
- *  - ELF64 AArch64: each PT_LOAD segment is copied to its p_paddr (an IPA),
- *    entry = e_entry; segments must lie inside the partition's memory.
- *  - arm64 Linux Image ("ARM\x64" at 0x38): loaded text_offset bytes above
- *    a 2 MiB aligned base in the first memory range, entry = load address.
+ * Guest images: where each blob's bytes go. Formats:
+ *  - ELF64 AArch64: each PT_LOAD segment's p_filesz bytes are copied to
+ *    its p_paddr (an IPA), p_memsz bytes of memory are reserved for it,
+ *    entry = e_entry; p_filesz may not exceed p_memsz;
+ *  - arm64 Linux Image ("ARM\x64" at 0x38, Documentation/arm64/booting.rst):
+ *    loaded text_offset bytes above a 2 MiB aligned base in the first
+ *    memory range; its header's image_size (which covers .bss) must hold
+ *    the whole file; entry = load address;
  *  - anything else: raw, loaded at the start of the first memory range.
- * Every destination IPA is translated to its physical address here, so
- * the core copies to physical addresses without any translation.
+ * The initramfs and the guest device tree go at the top of the first
+ * range. Every offset and address is checked for overflow, every copy
+ * for fitting its destination; each destination IPA is translated to its
+ * physical address here, so the core copies without translating.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,8 +22,10 @@
 
 #include "bhconfig.h"
 #include "elf64.h"
+#include "overlap.h"
 
-#define DTB_RESERVE 0x10000ULL /* 64 KiB for the guest device tree */
+#define X(v) ((unsigned long long)(v))
+#define IMAGE_MAX (1ULL << 32) /* the largest image file read */
 
 uint64_t part_ipa_to_pa(const struct part *p, uint64_t ipa, uint64_t size,
 			bool *ok)
@@ -34,216 +40,284 @@ uint64_t part_ipa_to_pa(const struct part *p, uint64_t ipa, uint64_t size,
 	return 0;
 }
 
-static bool find_image(const struct config *c, const char *name, char *out,
-		       size_t size)
+/* The usual mistake: a guest linked for 0x40000000 without memory-ipa. */
+static const char *ipa_hint(const struct part *p)
 {
-	static const char *const suffix[] = { "", ".elf" };
-	struct stat st;
-
-	for (int d = 0; d < c->nimage_dirs; d++)
-		for (size_t s = 0; s < 2; s++) {
-			snprintf(out, size, "%s/%s%s", c->image_dirs[d], name,
-				 suffix[s]);
-			if (!stat(out, &st) && S_ISREG(st.st_mode))
-				return true;
-		}
-	return false;
+	return p->has_ipa
+		       ? ""
+		       : "; hint: is memory-ipa missing? (the guests in partitions/ expect memory-ipa = <0x0 0x40000000>)";
 }
 
-/* @shown: how the config names the file (for messages). */
-static bool add_load(struct config *c, struct part *p, const char *what,
-		     const char *shown, const char *file, uint64_t off,
-		     uint64_t size, uint64_t memsz, uint64_t ipa)
+struct blob {
+	const char *what;  /* "image", "kernel", ... */
+	const char *shown; /* how the config names it */
+	const char *file;
+	bool explicit_path;
+};
+
+static bool add_load(struct config *c, struct part *p, const struct blob *b,
+		     uint64_t off, uint64_t size, uint64_t memsz, uint64_t ipa)
 {
 	struct load *l;
 	bool ok;
+	uint64_t pa = part_ipa_to_pa(p, ipa, memsz, &ok);
 
-	if (p->nload == MAX_LOADS) {
-		diag(c, p->path, "too many image segments (at most %d)",
-		     MAX_LOADS);
-		return false;
-	}
-	l = &p->load[p->nload];
-	l->pa = part_ipa_to_pa(p, ipa, memsz, &ok);
 	if (!ok) {
 		diag(c, p->path,
-		     "%s \"%s\" does not fit in the partition's memory: it loads at guest 0x%llx",
-		     what, shown, (unsigned long long)ipa);
+		     "%s \"%s\" does not fit in the partition's memory: it loads at guest 0x%llx (0x%llx bytes)%s",
+		     b->what, b->shown, X(ipa), X(memsz),
+		     strcmp(b->what, "image") ? "" : ipa_hint(p));
 		return false;
 	}
-	snprintf(l->what, sizeof(l->what), "%s", what);
-	snprintf(l->shown, sizeof(l->shown), "%s", shown);
-	snprintf(l->file, sizeof(l->file), "%s", file);
+	p->load =
+		vec_grow(p->load, &p->load_cap, p->nload + 1, sizeof(*p->load));
+	l = &p->load[p->nload++];
+	l->what = b->what;
+	l->shown = xstrdup(b->shown);
+	l->file = xstrdup(b->file);
+	l->explicit_path = b->explicit_path;
 	l->offset = off;
 	l->size = size;
 	l->memsz = memsz;
 	l->ipa = ipa;
-	p->nload++;
+	l->pa = pa;
 	return true;
 }
 
-static bool place_elf(struct config *c, struct part *p, const char *file,
-		      const unsigned char *buf, size_t len)
+static bool elf_header(struct config *c, struct part *p, const char *shown,
+		       const unsigned char *buf, size_t len,
+		       struct elf64_ehdr *eh)
 {
-	const struct elf64_ehdr *eh = (const void *)buf;
-	bool any = false;
+	uint64_t ph_bytes = 0;
 
+	if (len >= sizeof(*eh))
+		memcpy(eh, buf, sizeof(*eh));
 	if (len < sizeof(*eh) || eh->e_ident[4] != 2 || eh->e_ident[5] != 1 ||
 	    eh->e_machine != EM_AARCH64 ||
 	    eh->e_phentsize != sizeof(struct elf64_phdr) ||
-	    eh->e_phoff + (uint64_t)eh->e_phnum * sizeof(struct elf64_phdr) >
-		    len) {
+	    !mul_u64(eh->e_phnum, sizeof(struct elf64_phdr), &ph_bytes) ||
+	    eh->e_phoff > len || ph_bytes > len - eh->e_phoff) {
 		diag(c, p->path,
-		     "image \"%s\" is not a little-endian AArch64 ELF64 file",
-		     p->image);
+		     "image \"%s\" is not a little-endian AArch64 ELF64 file (or its program headers lie beyond it)",
+		     shown);
 		return false;
 	}
-	for (int i = 0; i < eh->e_phnum; i++) {
-		const struct elf64_phdr *ph =
-			(const void *)(buf + eh->e_phoff +
-				       (size_t)i * sizeof(*ph));
+	return true;
+}
 
-		if (ph->p_type != PT_LOAD || !ph->p_memsz)
+static bool elf_segment(struct config *c, struct part *p, const struct blob *b,
+			const struct elf64_phdr *ph, int i, size_t len)
+{
+	uint64_t end;
+
+	if (ph->p_filesz > ph->p_memsz) {
+		diag(c, p->path,
+		     "image \"%s\": segment %d has more bytes in the file (p_filesz 0x%llx) than in memory (p_memsz 0x%llx)",
+		     b->shown, i, X(ph->p_filesz), X(ph->p_memsz));
+		return false;
+	}
+	if (ph->p_offset > len || ph->p_filesz > len - ph->p_offset) {
+		diag(c, p->path,
+		     "image \"%s\": segment %d lies beyond the file", b->shown,
+		     i);
+		return false;
+	}
+	if (!add_u64(ph->p_paddr, ph->p_memsz, &end)) {
+		diag(c, p->path,
+		     "image \"%s\": segment %d (0x%llx+0x%llx) wraps past the end of the address space",
+		     b->shown, i, X(ph->p_paddr), X(ph->p_memsz));
+		return false;
+	}
+	return add_load(c, p, b, ph->p_offset, ph->p_filesz, ph->p_memsz,
+			ph->p_paddr);
+}
+
+static bool place_elf(struct config *c, struct part *p, const struct blob *b,
+		      const unsigned char *buf, size_t len)
+{
+	struct elf64_ehdr eh;
+	bool any = false;
+
+	if (!elf_header(c, p, b->shown, buf, len, &eh))
+		return false;
+	for (int i = 0; i < eh.e_phnum; i++) {
+		struct elf64_phdr ph;
+
+		memcpy(&ph, buf + eh.e_phoff + (size_t)i * sizeof(ph),
+		       sizeof(ph));
+		if (ph.p_type != PT_LOAD || !ph.p_memsz)
 			continue;
-		if (ph->p_offset + ph->p_filesz > len) {
-			diag(c, p->path,
-			     "image \"%s\": segment %d lies beyond the file",
-			     p->image, i);
-			return false;
-		}
-		if (!add_load(c, p, "image", p->image, file, ph->p_offset,
-			      ph->p_filesz, ph->p_memsz, ph->p_paddr))
+		if (!elf_segment(c, p, b, &ph, i, len))
 			return false;
 		any = true;
 	}
 	if (!any)
 		diag(c, p->path, "image \"%s\" has no loadable segment",
-		     p->image);
-	p->entry = eh->e_entry;
+		     b->shown);
+	p->entry = eh.e_entry;
 	return any;
 }
 
 /* arm64 boot protocol (Documentation/arm64/booting.rst): header at 0. */
-static bool place_linux(struct config *c, struct part *p, const char *file,
+static bool place_linux(struct config *c, struct part *p, struct blob *b,
 			const unsigned char *buf, size_t len)
 {
 	uint64_t text_offset, image_size, base;
 
 	memcpy(&text_offset, buf + 8, 8);
 	memcpy(&image_size, buf + 16, 8);
+	b->what = "kernel";
 	if (!image_size)
-		image_size = len;
-	base = (p->ipa[0] + SZ_2M - 1) & ~(SZ_2M - 1);
-	p->entry = base + text_offset;
-	return add_load(c, p, "kernel", p->image, file, 0, len, image_size,
-			p->entry);
+		image_size = len; /* before Linux 3.17: size unknown */
+	if (image_size < len) {
+		diag(c, p->path,
+		     "kernel \"%s\": the file (%zu bytes) is larger than its header's image_size (%llu bytes)",
+		     b->shown, len, X(image_size));
+		return false;
+	}
+	if (!round_up_u64(p->ipa[0], SZ_2M, &base) ||
+	    !add_u64(base, text_offset, &p->entry)) {
+		diag(c, p->path,
+		     "kernel \"%s\": its text_offset 0x%llx puts it past the end of the address space",
+		     b->shown, X(text_offset));
+		return false;
+	}
+	return add_load(c, p, b, 0, len, image_size, p->entry);
 }
 
-static unsigned char *slurp(const char *file, size_t *len)
+bool place_image(struct config *c, struct part *p, const char *file,
+		 const unsigned char *buf, size_t len)
 {
-	FILE *f = fopen(file, "rb");
-	unsigned char *buf = NULL;
-	struct stat st;
+	struct blob b = { "image", p->image, file, false };
 
-	if (f && !fstat(fileno(f), &st) &&
-	    (buf = malloc((size_t)st.st_size + 1)))
-		*len = fread(buf, 1, (size_t)st.st_size, f);
-	if (f)
-		fclose(f);
+	if (!len) {
+		diag(c, p->path, "image \"%s\" is empty", p->image);
+		return false;
+	}
+	if (len >= 4 && !memcmp(buf, "\177ELF", 4))
+		return place_elf(c, p, &b, buf, len);
+	if (len >= 64 && !memcmp(buf + 0x38, "ARM\x64", 4))
+		return place_linux(c, p, &b, buf, len);
+	p->entry = p->ipa[0];
+	return add_load(c, p, &b, 0, len, len, p->ipa[0]);
+}
+
+static unsigned char *read_image(struct config *c, const struct part *p,
+				 const char *prop, const char *name,
+				 const char *file, size_t *len)
+{
+	unsigned char *buf = (unsigned char *)read_whole(file, IMAGE_MAX, len);
+
+	if (!buf)
+		diag_prop(
+			c, p->path, prop,
+			"%s \"%s\": cannot read %s (or it is larger than %llu GiB)",
+			prop, name, file, X(IMAGE_MAX >> 30));
 	return buf;
+}
+
+static void mark_explicit(struct part *p, int from, bool explicit_path)
+{
+	for (int l = from; l < p->nload; l++)
+		p->load[l].explicit_path = explicit_path;
 }
 
 static void place_part(struct config *c, struct part *p)
 {
-	char file[512];
 	unsigned char *buf;
 	size_t len = 0;
+	bool expl;
+	char *file;
 	int before = c->nerrors;
 
-	if (!p->image[0] || !p->nmem)
+	if (!p->image || !p->nmem)
 		return;
-	if (!find_image(c, p->image, file, sizeof(file))) {
-		diag(c, p->path,
-		     "image \"%s\" not found in the image directories",
-		     p->image);
-		return;
-	}
-	buf = slurp(file, &len);
-	if (!buf || !len) {
-		diag(c, p->path, "image \"%s\" cannot be read or is empty",
-		     p->image);
-	} else if (len >= 4 && !memcmp(buf, "\177ELF", 4)) {
-		place_elf(c, p, file, buf, len);
-	} else if (len >= 64 && !memcmp(buf + 0x38, "ARM\x64", 4)) {
-		place_linux(c, p, file, buf, len);
-	} else {
-		p->entry = p->ipa[0];
-		add_load(c, p, "image", p->image, file, 0, len, len, p->ipa[0]);
-	}
-	free(buf);
-	if (p->nload && c->nerrors == before) {
+	file = image_resolve(c, p, "image", p->image, &expl);
+	buf = file ? read_image(c, p, "image", p->image, file, &len) : NULL;
+	if (buf && place_image(c, p, file, buf, len)) {
 		bool ok;
 
+		mark_explicit(p, 0, expl);
 		part_ipa_to_pa(p, p->entry, 4, &ok);
-		if (!ok)
+		if (!ok && c->nerrors == before)
 			diag(c, p->path,
-			     "image \"%s\": entry point 0x%llx is outside the partition's memory",
-			     p->image, (unsigned long long)p->entry);
+			     "image \"%s\": entry point 0x%llx is outside the partition's memory%s",
+			     p->image, X(p->entry), ipa_hint(p));
 	}
+	free(buf);
+	free(file);
+}
+
+static void place_initrd(struct config *c, struct part *p, uint64_t dtb_ipa)
+{
+	struct blob b = { "initrd", p->initrd, NULL, false };
+	size_t len = 0;
+	unsigned char *buf;
+	char *file = image_resolve(c, p, "initrd", p->initrd, &b.explicit_path);
+
+	buf = file ? read_image(c, p, "initrd", p->initrd, file, &len) : NULL;
+	b.file = file;
+	if (buf && (len > p->mem[0].size - DTB_RESERVE))
+		diag(c, p->path,
+		     "initrd \"%s\" (%zu bytes) does not fit in the first memory range with the device tree",
+		     p->initrd, len);
+	else if (buf)
+		add_load(c, p, &b, 0, len, len, (dtb_ipa - len) & ~(PAGE - 1));
+	free(buf);
+	free(file);
 }
 
 /* Initrd and device tree go at the top of the first memory range. */
 static void place_extras(struct config *c, int pi)
 {
 	struct part *p = &c->part[pi];
-	uint64_t top = p->ipa[0] + p->mem[0].size, dtb_ipa = top - DTB_RESERVE;
-	char file[512];
-	struct stat st;
+	struct blob b = { "dtb", "(generated)", NULL, false };
+	uint64_t top;
 
-	if (p->mem[0].size < DTB_RESERVE)
+	if (!p->nmem)
 		return;
-	if (p->initrd[0]) {
-		if (!find_image(c, p->initrd, file, sizeof(file)) ||
-		    stat(file, &st)) {
-			diag(c, p->path,
-			     "initrd \"%s\" not found in the image directories",
-			     p->initrd);
-			return;
-		}
-		if ((uint64_t)st.st_size + DTB_RESERVE > p->mem[0].size) {
-			diag(c, p->path,
-			     "initrd \"%s\" (%lld bytes) does not fit in the first memory range",
-			     p->initrd, (long long)st.st_size);
-			return;
-		}
-		add_load(c, p, "initrd", p->initrd, file, 0,
-			 (uint64_t)st.st_size, (uint64_t)st.st_size,
-			 (dtb_ipa - (uint64_t)st.st_size) & ~(PAGE - 1));
+	if (p->mem[0].size < DTB_RESERVE ||
+	    !add_u64(p->ipa[0], p->mem[0].size, &top)) {
+		diag(c, p->path,
+		     "its first memory range (0x%llx bytes) is too small for the guest device tree (the top 64 KiB)",
+		     X(p->mem[0].size));
+		return;
 	}
-	if (!c->fdt)
+	p->dtb_ipa = top - DTB_RESERVE;
+	if (p->initrd)
+		place_initrd(c, p, p->dtb_ipa);
+	if (!c->fdt || c->nerrors)
 		return;
-	p->dtb_ipa = dtb_ipa;
 	guest_dt_build(c, pi);
-	snprintf(file, sizeof(file), "%s/%s.dtb", c->out ? c->out : ".",
-		 p->name);
-	memcpy(p->dtb_file, file, sizeof(p->dtb_file));
-	add_load(c, p, "dtb", "(generated)", p->dtb_file, 0, p->dtb_size,
-		 DTB_RESERVE, dtb_ipa);
+	if (!p->dtb)
+		return;
+	free(p->dtb_file);
+	p->dtb_file = xasprintf("%s/%s.dtb", c->out ? c->out : ".", p->name);
+	b.file = p->dtb_file;
+	add_load(c, p, &b, 0, p->dtb_size, DTB_RESERVE, p->dtb_ipa);
 }
 
 static void check_overlaps(struct config *c, const struct part *p)
 {
-	for (int a = 0; a < p->nload; a++)
-		for (int b = a + 1; b < p->nload; b++) {
-			const struct load *x = &p->load[a], *y = &p->load[b];
+	struct span *s = xcalloc((size_t)p->nload, sizeof(*s));
+	struct hit *h;
+	int nh;
 
-			if (regions_overlap((struct region){ x->ipa, x->memsz },
-					    (struct region){ y->ipa,
-							     y->memsz }))
-				diag(c, p->path,
-				     "%s \"%s\" overlaps %s \"%s\" in the partition's memory: give it more memory",
-				     y->what, y->shown, x->what, x->shown);
-		}
+	for (int i = 0; i < p->nload; i++)
+		s[i] = (struct span){
+			{ p->load[i].ipa, p->load[i].memsz }, 0, i, i
+		};
+	nh = overlaps(s, p->nload, true, &h);
+	for (int k = 0; k < nh; k++) {
+		const struct load *x = &p->load[h[k].a->item];
+		const struct load *y = &p->load[h[k].b->item];
+
+		diag(c, p->path,
+		     "%s \"%s\" overlaps %s \"%s\" in the partition's memory: give it more memory",
+		     y->what, y->shown, x->what, x->shown);
+	}
+	free(h);
+	free(s);
 }
 
 void config_place(struct config *c)

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: MIT
 /*
  * Layout decisions that need the whole config: the merged device windows
- * (4 KiB pages for partitions, 2 MiB windows for the core), the address
- * size for EL2 and stage 2, whether the core and its images fit in the
- * hypervisor region, and the exact number of translation-table pages. The
- * last is computed by running the core's own table builder (kernel/core/
- * pt.c) on the host over the same mappings the core makes at boot, so the
- * pool can be sized exactly and never runs out.
+ * (4 KiB pages for partitions, 2 MiB windows for the core, which must
+ * not reach RAM), the address size for EL2 and stage 2, whether the core
+ * and its images fit in the hypervisor region, and the exact number of
+ * translation-table pages. The last is computed by running the core's own
+ * table builder (kernel/core/pt.c) on the host over the same mappings the
+ * core makes at boot, so the pool can be sized exactly and never runs
+ * out; a mapping the builder refuses is reported, and the simulated pool
+ * grows until it suffices.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,28 +19,25 @@
 
 #include "bhconfig.h"
 
+#define X(v) ((unsigned long long)(v))
 #define MIN_BITS 32
-#define MAX_BITS 39 /* one level-1 table without concatenation */
-#define POOL_MAX 4096
+#define MAX_BITS 39	      /* one level-1 table without concatenation */
+#define POOL_LIMIT (1U << 18) /* 1 GiB of tables: far beyond any core */
 
 uint64_t load_footprint(const struct load *l)
 {
 	return (l->size + PAGE - 1) & ~(PAGE - 1);
 }
 
-static uint64_t round_up(uint64_t x, uint64_t a)
+/* Add [base, base+size) rounded to @gran to a merged list (grown). */
+static struct region *add_window(struct region *w, int *n, int *cap,
+				 struct region r, uint64_t gran)
 {
-	return (x + a - 1) & ~(a - 1);
-}
+	uint64_t b = r.base & ~(gran - 1), e;
 
-/* Add [base, base+size) rounded to @gran to a sorted, merged list. */
-static int add_window(struct region *w, int n, int max, uint64_t base,
-		      uint64_t size, uint64_t gran)
-{
-	uint64_t b = base & ~(gran - 1), e = round_up(base + size, gran);
-	int i;
-
-	for (i = 0; i < n; i++)
+	if (!region_end(r, &e) || !round_up_u64(e, gran, &e))
+		e = UINT64_MAX & ~(gran - 1); /* address_bits() refuses it */
+	for (int i = 0; i < *n; i++)
 		if (b <= w[i].base + w[i].size && w[i].base <= e) {
 			uint64_t nb = b < w[i].base ? b : w[i].base;
 			uint64_t ne = e > w[i].base + w[i].size
@@ -46,159 +45,267 @@ static int add_window(struct region *w, int n, int max, uint64_t base,
 					      : w[i].base + w[i].size;
 
 			w[i] = (struct region){ nb, ne - nb };
-			return n;
+			return w;
 		}
-	if (n == max)
-		return n;
-	w[n] = (struct region){ b, e - b };
-	return n + 1;
+	w = vec_grow(w, cap, *n + 1, sizeof(*w));
+	w[(*n)++] = (struct region){ b, e - b };
+	return w;
+}
+
+/* Merge until no two windows touch (a merge can make new neighbours). */
+static struct region *merge_all(struct region *w, int *n, int *cap,
+				uint64_t gran)
+{
+	int before;
+
+	do {
+		struct region *in = w;
+		int m = *n;
+
+		before = *n;
+		w = NULL;
+		*n = *cap = 0;
+		for (int i = 0; i < m; i++)
+			w = add_window(w, n, cap, in[i], gran);
+		free(in);
+	} while (*n != before);
+	return w;
+}
+
+static void core_windows(struct config *c)
+{
+	uint64_t rd;
+
+	c->nhyp_dev = 0;
+	if (c->console >= 0)
+		for (int i = 0; i < c->dev[c->console].nreg; i++)
+			c->hyp_dev = add_window(c->hyp_dev, &c->nhyp_dev,
+						&c->hyp_dev_cap,
+						c->dev[c->console].reg[i],
+						SZ_2M);
+	c->hyp_dev = add_window(c->hyp_dev, &c->nhyp_dev, &c->hyp_dev_cap,
+				(struct region){ c->gicd, c->gicd_size },
+				SZ_2M);
+	if (!mul_u64(c->gicr_stride, (uint64_t)c->ncpus, &rd))
+		rd = UINT64_MAX - c->gicr;
+	c->hyp_dev = add_window(c->hyp_dev, &c->nhyp_dev, &c->hyp_dev_cap,
+				(struct region){ c->gicr, rd }, SZ_2M);
+	c->hyp_dev =
+		merge_all(c->hyp_dev, &c->nhyp_dev, &c->hyp_dev_cap, SZ_2M);
+	for (int i = 0; i < c->nhyp_dev; i++)
+		for (int r = 0; r < c->nram; r++)
+			if (regions_overlap(c->hyp_dev[i], c->ram[r]))
+				diag(c, "/hypervisor",
+				     "the core maps its console and GIC with 2 MiB device blocks, and 0x%llx+0x%llx reaches RAM",
+				     X(c->hyp_dev[i].base),
+				     X(c->hyp_dev[i].size));
 }
 
 static void device_windows(struct config *c)
 {
-	struct region w[8];
-	int n = 0;
-
-	if (c->console >= 0)
-		for (int i = 0; i < c->dev[c->console].nreg; i++)
-			n = add_window(w, n, 8, c->dev[c->console].reg[i].base,
-				       c->dev[c->console].reg[i].size, SZ_2M);
-	n = add_window(w, n, 8, c->gicd, c->gicd_size, SZ_2M);
-	n = add_window(w, n, 8, c->gicr, c->gicr_stride * (uint64_t)c->ncpus,
-		       SZ_2M);
-	/* Windows may now touch: merge once more. */
-	c->nhyp_dev = 0;
-	for (int i = 0; i < n; i++)
-		c->nhyp_dev = add_window(c->hyp_dev, c->nhyp_dev, 8, w[i].base,
-					 w[i].size, SZ_2M);
+	core_windows(c);
 	for (int p = 0; p < c->nparts; p++) {
 		struct part *pt = &c->part[p];
 
 		pt->ndevwin = 0;
 		for (int d = 0; d < pt->ndev; d++)
 			for (int r = 0; r < c->dev[pt->dev[d]].nreg; r++)
-				pt->ndevwin = add_window(
-					pt->devwin, pt->ndevwin, MAX_GRANTS,
-					c->dev[pt->dev[d]].reg[r].base,
-					c->dev[pt->dev[d]].reg[r].size, PAGE);
+				pt->devwin = add_window(
+					pt->devwin, &pt->ndevwin,
+					&pt->devwin_cap,
+					c->dev[pt->dev[d]].reg[r], PAGE);
+		pt->devwin = merge_all(pt->devwin, &pt->ndevwin,
+				       &pt->devwin_cap, PAGE);
 	}
 }
 
-static uint64_t images_size(const struct config *c)
+static bool images_size(const struct config *c, uint64_t *total)
 {
-	uint64_t total = 0;
-
+	*total = 0;
 	for (int p = 0; p < c->nparts; p++)
 		for (int l = 0; l < c->part[p].nload; l++)
-			total += load_footprint(&c->part[p].load[l]);
-	return total;
+			if (!add_u64(*total,
+				     load_footprint(&c->part[p].load[l]),
+				     total))
+				return false;
+	return true;
 }
 
-static void bump(uint64_t *max, uint64_t base, uint64_t size)
+struct top {
+	uint64_t end;
+	const char *node;
+};
+
+static void bump(struct top *t, struct region r, const char *node)
 {
-	if (base + size > *max)
-		*max = base + size;
+	uint64_t e;
+
+	if (!region_end(r, &e))
+		e = UINT64_MAX;
+	if (e > t->end) {
+		t->end = e;
+		t->node = node;
+	}
 }
 
 static void address_bits(struct config *c)
 {
-	uint64_t max = c->hyp.base + c->hyp.size;
+	struct top t = { 0, "/hypervisor" };
 
+	bump(&t, c->hyp, "/hypervisor");
 	for (int i = 0; i < c->nhyp_dev; i++)
-		bump(&max, c->hyp_dev[i].base, c->hyp_dev[i].size);
+		bump(&t, c->hyp_dev[i], "/hypervisor");
 	for (int p = 0; p < c->nparts; p++) {
 		const struct part *pt = &c->part[p];
 
 		for (int i = 0; i < pt->nmem; i++) {
-			bump(&max, pt->mem[i].base, pt->mem[i].size);
-			bump(&max, pt->ipa[i], pt->mem[i].size);
+			bump(&t, pt->mem[i], pt->path);
+			bump(&t, (struct region){ pt->ipa[i], pt->mem[i].size },
+			     pt->path);
 		}
 		for (int i = 0; i < pt->ndevwin; i++)
-			bump(&max, pt->devwin[i].base, pt->devwin[i].size);
+			bump(&t, pt->devwin[i], pt->path);
 	}
 	for (c->addr_bits = MIN_BITS;
-	     c->addr_bits < 64 && (max - 1) >> c->addr_bits; c->addr_bits++)
+	     c->addr_bits < 64 && (t.end - 1) >> c->addr_bits; c->addr_bits++)
 		;
 	if (c->addr_bits > MAX_BITS)
-		diag(c, "/",
+		diag(c, t.node,
 		     "addresses up to 0x%llx need %u bits; the core supports %u",
-		     (unsigned long long)max, c->addr_bits, MAX_BITS);
+		     X(t.end), c->addr_bits, MAX_BITS);
 }
 
-static u64 *alloc_root(u64 **roots, int *n)
+struct sim {
+	struct pt_pool pool;
+	u64 **roots;
+	int nroots;
+	int err;
+	const char *node; /* whose mapping failed */
+};
+
+static void sim_map(struct sim *s, struct pt *pt, uint64_t in, uint64_t pa,
+		    uint64_t size, unsigned attr, const char *node)
+{
+	int err;
+
+	if (!size || s->err)
+		return;
+	err = pt_map(pt, in, PA(pa), size, attr);
+	if (err) {
+		s->err = err;
+		s->node = node;
+	}
+}
+
+static void sim_init(struct sim *s, struct pt *pt, const struct pt_format *f,
+		     uint32_t bits)
 {
 	u64 *r = aligned_alloc(PAGE, PAGE);
 
 	if (!r)
 		abort();
-	roots[(*n)++] = r;
-	return r;
+	s->roots[s->nroots++] = r;
+	pt_init(pt, f, &s->pool, r, bits);
 }
 
-static void sim_map(struct pt *pt, uint64_t in, uint64_t pa, uint64_t size,
-		    unsigned attr)
+/* The core's own map (kernel/core/main.c, hyp_map_all()). */
+static void sim_hyp(struct sim *s, const struct config *c, uint64_t images)
 {
-	if (size)
-		pt_map(pt, in, PA(pa), size, attr);
-}
-
-/* Replay the core's boot-time mappings (main.c, partition.c). */
-static void count_tables(struct config *c)
-{
-	struct pt_pool pool = { aligned_alloc(PAGE, POOL_MAX * PAGE), POOL_MAX,
-				0 };
-	struct pt hyp, s2;
+	struct pt hyp;
 	uint64_t b = c->hyp.base;
-	u64 *roots[MAX_PARTS + 1];
-	int nroots = 0;
 
-	if (!pool.pages)
-		abort();
-	pt_init(&hyp, &arch_pt_hyp, &pool, alloc_root(roots, &nroots),
-		c->addr_bits);
-	sim_map(&hyp, b, b, PAGE, PT_R | PT_X);
-	sim_map(&hyp, b + PAGE, b + PAGE, PAGE, PT_R);
-	sim_map(&hyp, b + 2 * PAGE, b + 2 * PAGE, SZ_2M - 2 * PAGE,
-		PT_R | PT_W);
-	sim_map(&hyp, b + SZ_2M, b + SZ_2M, round_up(images_size(c), SZ_2M),
-		PT_R);
+	sim_init(s, &hyp, &arch_pt_hyp, c->addr_bits);
+	sim_map(s, &hyp, b, b, PAGE, PT_R | PT_X, "/hypervisor");
+	sim_map(s, &hyp, b + PAGE, b + PAGE, PAGE, PT_R, "/hypervisor");
+	sim_map(s, &hyp, b + 2 * PAGE, b + 2 * PAGE, SZ_2M - 2 * PAGE,
+		PT_R | PT_W, "/hypervisor");
+	sim_map(s, &hyp, b + SZ_2M, b + SZ_2M, images, PT_R, "/hypervisor");
 	for (int p = 0; p < c->nparts; p++)
 		for (int i = 0; i < c->part[p].nmem; i++)
-			sim_map(&hyp, c->part[p].mem[i].base,
+			sim_map(s, &hyp, c->part[p].mem[i].base,
 				c->part[p].mem[i].base, c->part[p].mem[i].size,
-				PT_R | PT_W);
+				PT_R | PT_W, c->part[p].path);
 	for (int i = 0; i < c->nhyp_dev; i++)
-		sim_map(&hyp, c->hyp_dev[i].base, c->hyp_dev[i].base,
-			c->hyp_dev[i].size, PT_R | PT_W | PT_DEVICE);
+		sim_map(s, &hyp, c->hyp_dev[i].base, c->hyp_dev[i].base,
+			c->hyp_dev[i].size, PT_R | PT_W | PT_DEVICE,
+			"/hypervisor");
+}
+
+/* Every partition's stage 2 (kernel/core/stage2.c). */
+static void sim_s2(struct sim *s, const struct config *c)
+{
 	for (int p = 0; p < c->nparts; p++) {
 		const struct part *pt = &c->part[p];
+		struct pt s2;
 
-		pt_init(&s2, &arch_pt_s2, &pool, alloc_root(roots, &nroots),
-			c->addr_bits);
+		sim_init(s, &s2, &arch_pt_s2, c->addr_bits);
 		for (int i = 0; i < pt->nmem; i++)
-			sim_map(&s2, pt->ipa[i], pt->mem[i].base,
-				pt->mem[i].size, PT_R | PT_W | PT_X);
+			sim_map(s, &s2, pt->ipa[i], pt->mem[i].base,
+				pt->mem[i].size, PT_R | PT_W | PT_X, pt->path);
 		for (int i = 0; i < pt->ndevwin; i++)
-			sim_map(&s2, pt->devwin[i].base, pt->devwin[i].base,
-				pt->devwin[i].size, PT_R | PT_W | PT_DEVICE);
+			sim_map(s, &s2, pt->devwin[i].base, pt->devwin[i].base,
+				pt->devwin[i].size, PT_R | PT_W | PT_DEVICE,
+				pt->path);
 	}
-	c->pt_pages = pool.used;
-	while (nroots)
-		free(roots[--nroots]);
-	free(pool.pages);
+}
+
+/* Replay the core's boot-time mappings with a pool of @pages; error. */
+static int count_tables(struct config *c, uint32_t pages, uint64_t images,
+			const char **node)
+{
+	struct sim s = { { aligned_alloc(PAGE, (size_t)pages * PAGE), pages,
+			   0 },
+			 xcalloc((size_t)c->nparts + 1, sizeof(u64 *)),
+			 0,
+			 0,
+			 NULL };
+
+	if (!s.pool.pages)
+		abort();
+	sim_hyp(&s, c, images);
+	sim_s2(&s, c);
+	c->pt_pages = s.pool.used;
+	while (s.nroots)
+		free(s.roots[--s.nroots]);
+	free(s.roots);
+	free(s.pool.pages);
+	*node = s.node;
+	return s.err;
+}
+
+static void size_tables(struct config *c, uint64_t images)
+{
+	const char *node = NULL;
+	uint32_t pages = 64;
+	int err;
+
+	while ((err = count_tables(c, pages, images, &node)) == PT_ENOMEM &&
+	       pages < POOL_LIMIT)
+		pages *= 2;
+	if (err == PT_ENOMEM)
+		diag(c, "/",
+		     "the translation tables would need more than %u pages",
+		     POOL_LIMIT);
+	else if (err)
+		diag(c, node,
+		     "the core's table builder refuses one of its mappings (error %d): overlapping or misaligned ranges",
+		     err);
 }
 
 void config_layout(struct config *c)
 {
-	uint64_t need = SZ_2M + round_up(images_size(c), SZ_2M);
+	uint64_t images, need;
 
 	device_windows(c);
+	if (!images_size(c, &images) || !round_up_u64(images, SZ_2M, &images) ||
+	    !add_u64(images, SZ_2M, &need))
+		need = UINT64_MAX;
 	if (c->hyp.size && need > c->hyp.size)
-		diag(c, "/hypervisor",
-		     "memory 0x%llx+0x%llx is too small: the core and the partition images need 0x%llx",
-		     (unsigned long long)c->hyp.base,
-		     (unsigned long long)c->hyp.size, (unsigned long long)need);
+		diag_prop(
+			c, "/hypervisor", "memory",
+			"memory 0x%llx+0x%llx is too small: the core and the partition images need 0x%llx",
+			X(c->hyp.base), X(c->hyp.size), X(need));
 	address_bits(c);
 	if (!c->nerrors)
-		count_tables(c);
+		size_tables(c, images);
 }

@@ -1,293 +1,195 @@
 // SPDX-License-Identifier: MIT
 /*
- * DTB -> model. Reads the platform (CPUs, RAM, GIC, devices referenced by
- * the config) and the config nodes: /hypervisor and /partitions/<name>.
- * Structural problems (a missing or malformed property, a phandle that
- * does not resolve, an unknown property) are reported here; whether the
- * system can work is validate.c's job.
+ * DTB -> model. After platform.c has checked that the config left the
+ * platform alone, board.c reads the platform and this file reads the
+ * config's own nodes, each from one table below: which top-level nodes a
+ * config may add, which properties each node takes, and which child nodes
+ * a partition may have (none yet: a child kind is one line in
+ * part_children). Anything else is an error, so that a typo or a
+ * misplaced property is never silently ignored. Structural problems (a
+ * missing or malformed property, a phandle that does not resolve) are
+ * reported here; whether the system can work is validate.c's job.
  *
- * Addresses in `memory`, `memory-ipa` (config nodes) use the root's
- * #address-cells/#size-cells; device `reg` is translated through the
- * parents' `ranges` to a CPU physical address.
+ * `memory` and `memory-ipa` use the root's #address-cells/#size-cells.
  */
 #include <libfdt.h>
-#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include "bhconfig.h"
+#include "board.h"
 
-/*
- * #address-cells / #size-cells of @node. The model holds 64-bit values, so
- * anything above 2 (or an address of 0 cells) is reported as -1: callers
- * treat that node's addresses as unreadable instead of trusting it.
- */
-static int cells(const void *fdt, int node, const char *name, int dflt)
+static void parse_hypervisor(struct config *c, int node);
+static void parse_partitions(struct config *c, int node);
+
+/* The nodes a config may add to the platform, with their readers. */
+static const struct config_node {
+	const char *name;
+	void (*parse)(struct config *c, int node); /* node: tree index, -1 */
+} config_nodes[] = {
+	{ "hypervisor", parse_hypervisor },
+	{ "partitions", parse_partitions },
+};
+
+#define N_CONFIG_NODES (sizeof(config_nodes) / sizeof(config_nodes[0]))
+
+bool config_node_allowed(const char *name)
 {
-	int len;
-	const fdt32_t *p = fdt_getprop(fdt, node, name, &len);
-	uint32_t v;
-
-	if (!p || len != 4)
-		return dflt;
-	v = fdt32_to_cpu(*p);
-	if (v > 2 || (v == 0 && !strcmp(name, "#address-cells")))
-		return -1;
-	return (int)v;
+	for (size_t i = 0; i < N_CONFIG_NODES; i++)
+		if (!strcmp(name, config_nodes[i].name))
+			return true;
+	return false;
 }
 
-static uint64_t read_cells(const fdt32_t *p, int n)
-{
-	uint64_t v = 0;
+static const char *const hypervisor_props[] = { "memory", "console", NULL };
+static const char *const partitions_props[] = { NULL };
+static const char *const part_props[] = {
+	"cpus",	   "memory",	  "memory-ipa", "image",    "initrd",
+	"devices", "dma-devices", "bootargs",	"on-fault", NULL,
+};
 
-	for (int i = 0; i < n; i++)
-		v = (v << 32) | fdt32_to_cpu(p[i]);
-	return v;
+/* Child nodes a partition may have: { "virtio", parse_part_virtio }. */
+static const struct part_child {
+	const char *name;
+	void (*parse)(struct config *c, struct part *p, int node);
+} part_children[] = {
+	{ NULL, NULL },
+};
+
+static bool listed(const char *const *names, const char *name)
+{
+	if (!strcmp(name, "phandle") || !strcmp(name, "linux,phandle"))
+		return true; /* dtc adds these to nodes referred to */
+	for (int i = 0; names[i]; i++)
+		if (!strcmp(names[i], name))
+			return true;
+	return false;
 }
 
-static void node_path(const void *fdt, int node, char *buf, size_t size)
+static void check_props(struct config *c, int node, const char *path,
+			const char *const *names)
 {
-	if (fdt_get_path(fdt, node, buf, (int)size) < 0)
-		snprintf(buf, size, "?");
-}
+	int prop;
 
-/* Translate @addr of a child of @parent up to the root; false if it can't. */
-static bool translate(const void *fdt, int parent, uint64_t *addr)
-{
-	while (parent > 0) {
-		int gp = fdt_parent_offset(fdt, parent);
-		int ca = cells(fdt, parent, "#address-cells", 2);
-		int pa = cells(fdt, gp, "#address-cells", 2);
-		int cs = cells(fdt, parent, "#size-cells", 1);
-		int len, step = ca + pa + cs, i;
-		const fdt32_t *r = fdt_getprop(fdt, parent, "ranges", &len);
+	fdt_for_each_property_offset (prop, c->fdt, c->tree.n[node].off) {
+		const char *name;
 
-		if (!r || ca < 0 || pa < 0 || cs < 0)
-			return false;
-		for (i = 0; len && i + step <= len / 4; i += step) {
-			uint64_t cb = read_cells(r + i, ca);
-			uint64_t pb = read_cells(r + i + ca, pa);
-			uint64_t sz = read_cells(r + i + ca + pa, cs);
-
-			if (*addr >= cb && *addr - cb < sz) {
-				*addr = *addr - cb + pb;
-				break;
-			}
-		}
-		if (len && i + step > len / 4)
-			return false;
-		parent = gp;
-	}
-	return true;
-}
-
-static int read_reg(const void *fdt, int node, struct region *out, int max)
-{
-	int parent = fdt_parent_offset(fdt, node);
-	int ac = cells(fdt, parent, "#address-cells", 2);
-	int sc = cells(fdt, parent, "#size-cells", 1);
-	int len, n = 0;
-	const fdt32_t *p = fdt_getprop(fdt, node, "reg", &len);
-
-	if (!p || ac < 0 || sc < 0)
-		return ac < 0 || sc < 0 ? -1 : 0;
-	for (int i = 0; i + ac + sc <= len / 4 && n < max; i += ac + sc) {
-		out[n].base = read_cells(p + i, ac);
-		out[n].size = read_cells(p + i + ac, sc);
-		if (!translate(fdt, parent, &out[n].base))
-			return -1;
-		n++;
-	}
-	return n;
-}
-
-static void parse_cpus(struct config *c, const void *fdt)
-{
-	int cpus = fdt_path_offset(fdt, "/cpus"), node;
-
-	if (cpus < 0) {
-		diag(c, "/cpus", "the platform describes no CPUs");
-		return;
-	}
-	fdt_for_each_subnode (node, fdt, cpus) {
-		const char *type = fdt_getprop(fdt, node, "device_type", NULL);
-		int len;
-		const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
-		struct pcpu *p = &c->cpu[c->ncpus];
-
-		if (!type || strcmp(type, "cpu") || c->ncpus == MAX_CPUS)
-			continue;
-		node_path(fdt, node, p->path, sizeof(p->path));
-		if (!reg || (len != 4 && len != 8)) {
-			diag(c, p->path, "CPU without a valid reg (MPIDR)");
-			continue;
-		}
-		p->mpidr = read_cells(reg, len / 4);
-		p->phandle = fdt_get_phandle(fdt, node);
-		p->owner = -1;
-		c->ncpus++;
+		if (!fdt_getprop_by_offset(c->fdt, prop, &name, NULL))
+			diag(c, path, "a property the device tree cannot name");
+		else if (!listed(names, name))
+			diag_prop(c, path, name, "unknown property '%s'", name);
 	}
 }
 
-static void parse_ram(struct config *c, const void *fdt)
+/* Child nodes of @node that no reader takes are errors. */
+static void check_children(struct config *c, int node, const char *path,
+			   struct part *p)
 {
-	int node;
+	int sub;
 
-	for (node = fdt_next_node(fdt, -1, NULL); node >= 0;
-	     node = fdt_next_node(fdt, node, NULL)) {
-		const char *type = fdt_getprop(fdt, node, "device_type", NULL);
+	fdt_for_each_subnode (sub, c->fdt, c->tree.n[node].off) {
+		const char *name = fdt_get_name(c->fdt, sub, NULL);
+		const struct part_child *k = part_children;
 
-		if (type && !strcmp(type, "memory")) {
-			int n = read_reg(fdt, node, c->ram + c->nram,
-					 MAX_RAM - c->nram);
-			c->nram += n > 0 ? n : 0;
-		}
-	}
-	if (!c->nram)
-		diag(c, "/", "the platform describes no memory");
-}
-
-static int irq_parent(const void *fdt, int node)
-{
-	for (; node >= 0; node = fdt_parent_offset(fdt, node)) {
-		int len;
-		const fdt32_t *p =
-			fdt_getprop(fdt, node, "interrupt-parent", &len);
-
-		if (p && len == 4)
-			return fdt_node_offset_by_phandle(fdt,
-							  fdt32_to_cpu(*p));
-	}
-	return -1;
-}
-
-static void parse_irqs(const void *fdt, int node, int gic, struct pdev *d)
-{
-	int len;
-	const fdt32_t *p = fdt_getprop(fdt, node, "interrupts", &len);
-
-	if (!p || irq_parent(fdt, node) != gic)
-		return;
-	for (int i = 0; i + 3 <= len / 4; i += 3) {
-		uint32_t type = fdt32_to_cpu(p[i]),
-			 num = fdt32_to_cpu(p[i + 1]);
-
-		if (type == 0 && d->nirq < MAX_IRQ) {
-			d->irq[d->nirq] = 32 + num;
-			d->irq_flags[d->nirq++] = fdt32_to_cpu(p[i + 2]);
-		} else if (type == 1) {
-			d->nppi++;
-		}
+		while (p && k->name && strcmp(k->name, name))
+			k++;
+		if (p && k->name)
+			k->parse(c, p, tree_find(&c->tree, sub));
+		else
+			diag(c, path, "unexpected child node '%s'",
+			     name ? name : "?");
 	}
 }
 
-/* The pdev for the node @phandle refers to (created on first use). */
-static int device_get(struct config *c, const void *fdt, uint32_t phandle,
-		      const char *user)
+/* A list of (address[, size]) in root cells; the count, -1 if malformed. */
+static int read_ranges(struct config *c, int node, const char *prop,
+		       const char *path, struct region **out, bool sized)
 {
-	int node = fdt_node_offset_by_phandle(fdt, phandle), gic, i, len;
-	struct pdev *d;
-	const char *compat;
+	int ac = tree_cells(&c->tree, 0, "#address-cells", 2);
+	int sc = sized ? tree_cells(&c->tree, 0, "#size-cells", 1) : 0;
+	int len, n;
+	const fdt32_t *p = fdt_getprop(c->fdt, c->tree.n[node].off, prop, &len);
 
-	if (node < 0) {
-		diag(c, user, "phandle 0x%x does not refer to any node",
-		     phandle);
-		return -1;
-	}
-	for (i = 0; i < c->ndevs; i++)
-		if (c->dev[i].node == node)
-			return i;
-	if (c->ndevs == MAX_PDEVS) {
-		diag(c, user, "too many devices (at most %d)", MAX_PDEVS);
-		return -1;
-	}
-	d = &c->dev[c->ndevs];
-	memset(d, 0, sizeof(*d));
-	d->node = node;
-	d->phandle = phandle;
-	d->owner = -1;
-	node_path(fdt, node, d->path, sizeof(d->path));
-	compat = fdt_getprop(fdt, node, "compatible", &len);
-	if (compat && len > 0 && !compat[len - 1]) /* a terminated string */
-		snprintf(d->compatible, sizeof(d->compatible), "%s", compat);
-	/* A bus master: nothing here (no IOMMU) would confine its DMA. */
-	d->dma = fdt_getprop(fdt, node, "dma-coherent", NULL) ||
-		 fdt_getprop(fdt, node, "dma-noncoherent", NULL) ||
-		 !fdt_node_check_compatible(fdt, node, "virtio,mmio") ||
-		 !fdt_node_check_compatible(fdt, node, "qemu,fw-cfg-mmio");
-	d->nreg = read_reg(fdt, node, d->reg, MAX_REG);
-	if (d->nreg < 0) {
-		diag(c, user,
-		     "%s: reg cannot be translated to a physical address",
-		     d->path);
-		return -1;
-	}
-	gic = fdt_path_offset(fdt, "/");
-	gic = irq_parent(fdt, gic);
-	parse_irqs(fdt, node, gic, d);
-	return c->ndevs++;
-}
-
-static void parse_gic(struct config *c, const void *fdt)
-{
-	int gic = irq_parent(fdt, fdt_path_offset(fdt, "/"));
-	struct region r[2];
-	int len;
-	const fdt32_t *stride;
-
-	if (gic < 0 || fdt_node_check_compatible(fdt, gic, "arm,gic-v3")) {
-		diag(c, "/", "the root interrupt-parent is not an arm,gic-v3");
-		return;
-	}
-	if (read_reg(fdt, gic, r, 2) != 2) {
-		diag(c, "/",
-		     "the GICv3 node needs distributor and redistributor reg");
-		return;
-	}
-	c->gicd = r[0].base;
-	c->gicd_size = r[0].size;
-	c->gicr = r[1].base;
-	stride = fdt_getprop(fdt, gic, "redistributor-stride", &len);
-	c->gicr_stride = stride && len == 8 ? read_cells(stride, 2) : 0x20000;
-}
-
-/* A list of (address, size) pairs in root cells; returns the count. */
-static int read_ranges(struct config *c, const void *fdt, int node,
-		       const char *prop, const char *path, struct region *out,
-		       int max, bool sized)
-{
-	int root = fdt_path_offset(fdt, "/");
-	int ac = cells(fdt, root, "#address-cells", 2);
-	int sc = sized ? cells(fdt, root, "#size-cells", 2) : 0;
-	int len, n = 0;
-	const fdt32_t *p = fdt_getprop(fdt, node, prop, &len);
-
+	*out = NULL;
 	if (!p)
 		return 0;
-	if (ac < 1 || sc < 0) {
+	if (ac < 1 || sc < (sized ? 1 : 0)) {
 		diag(c, "/", "#address-cells and #size-cells must be 1 or 2");
 		return -1;
 	}
 	if (len == 0 || len % (4 * (ac + sc))) {
-		diag(c, path, "%s must be a list of <%s> (%d + %d cells each)",
-		     prop, sized ? "address size" : "address", ac, sc);
+		diag_prop(c, path, prop,
+			  "%s must be a list of <%s> (%d + %d cells each)",
+			  prop, sized ? "address size" : "address", ac, sc);
 		return -1;
 	}
-	for (int i = 0; i < len / 4; i += ac + sc) {
-		if (n == max) {
-			diag(c, path, "%s: more than %d ranges", prop, max);
-			return -1;
-		}
-		out[n].base = read_cells(p + i, ac);
-		out[n].size = sized ? read_cells(p + i + ac, sc) : 0;
-		n++;
+	n = len / (4 * (ac + sc));
+	*out = xcalloc((size_t)n, sizeof(**out));
+	for (int i = 0; i < n; i++) {
+		(*out)[i].base = read_cells(p + i * (ac + sc), ac);
+		(*out)[i].size = sized ? read_cells(p + i * (ac + sc) + ac, sc)
+				       : 0;
 	}
 	return n;
 }
 
-static void parse_hypervisor(struct config *c, const void *fdt)
+/*
+ * The phandles of list property @prop (NULL if absent, count in *n; -1
+ * if malformed). A string where phandles belong is the common mistake
+ * of writing "uart0" for <&uart0>.
+ */
+static const fdt32_t *phandles(struct config *c, int node, const char *path,
+			       const char *prop, int *n)
 {
-	int node = fdt_path_offset(fdt, "/hypervisor"), len;
+	int len;
+	const fdt32_t *v = fdt_getprop(c->fdt, c->tree.n[node].off, prop, &len);
+
+	*n = 0;
+	if (!v)
+		return NULL;
+	if (prop_is_string(v, len)) {
+		diag_prop(
+			c, path, prop,
+			"%s must list nodes by label (e.g. <&%s>), not a string",
+			prop, (const char *)v);
+		*n = -1;
+	} else if (len % 4) {
+		diag_prop(c, path, prop, "%s must be a list of phandles", prop);
+		*n = -1;
+	} else {
+		*n = len / 4;
+	}
+	return v;
+}
+
+/* The tree index of platform node @ph, or -1 after an error. */
+static int platform_node(struct config *c, const char *path, const char *prop,
+			 uint32_t ph)
+{
+	int i = tree_by_phandle(&c->tree, ph);
+
+	if (i < 0) {
+		diag_prop(c, path, prop,
+			  "%s: phandle 0x%x does not refer to any node", prop,
+			  ph);
+		return -1;
+	}
+	if (c->in_config[i]) {
+		char *p = tree_path(&c->tree, i);
+
+		diag_prop(c, path, prop,
+			  "%s: %s is a node of the config, not of the platform",
+			  prop, p);
+		free(p);
+		return -1;
+	}
+	return i;
+}
+
+static void parse_hypervisor(struct config *c, int node)
+{
+	struct region *r;
 	const fdt32_t *con;
+	int n;
 
 	c->console = -1;
 	if (node < 0) {
@@ -295,131 +197,100 @@ static void parse_hypervisor(struct config *c, const void *fdt)
 		     "missing: it names the core's memory and console");
 		return;
 	}
-	if (read_ranges(c, fdt, node, "memory", "/hypervisor", &c->hyp, 1,
-			true) != 1)
-		diag(c, "/hypervisor",
-		     "memory must be one <address size> range");
-	con = fdt_getprop(fdt, node, "console", &len);
-	if (!con || len != 4)
+	check_props(c, node, "/hypervisor", hypervisor_props);
+	check_children(c, node, "/hypervisor", NULL);
+	n = read_ranges(c, node, "memory", "/hypervisor", &r, true);
+	if (n == 1) {
+		c->hyp = r[0];
+		c->has_hyp = true;
+	} else if (n >= 0)
+		diag_prop(c, "/hypervisor", "memory",
+			  "memory must be one <address size> range");
+	free(r);
+	con = phandles(c, node, "/hypervisor", "console", &n);
+	if (n == 1) {
+		int i = platform_node(c, "/hypervisor", "console",
+				      fdt32_to_cpu(*con));
+
+		if (i >= 0)
+			c->console = board_device(c, i, "/hypervisor");
+	} else if (n >= 0) {
 		diag(c, "/hypervisor",
 		     "console must be one phandle (e.g. <&uart0>)");
-	else
-		c->console =
-			device_get(c, fdt, fdt32_to_cpu(*con), "/hypervisor");
+	}
 }
 
-static int cpu_by_phandle(const struct config *c, uint32_t ph)
+static int cpu_of_node(const struct config *c, int node)
 {
 	for (int i = 0; i < c->ncpus; i++)
-		if (c->cpu[i].phandle == ph)
+		if (c->cpu[i].node == node)
 			return i;
 	return -1;
 }
 
-static const char *const part_props[] = {
-	"cpus",	   "memory",	    "memory-ipa",  "image",
-	"devices", "on-fault",	    "bootargs",	   "initrd",
-	"phandle", "linux,phandle", "dma-devices", NULL,
-};
-
-static void check_props(struct config *c, const void *fdt, int node,
-			const char *path)
+static void parse_part_cpus(struct config *c, int node, struct part *p)
 {
-	int prop, sub;
+	int n;
+	const fdt32_t *v = phandles(c, node, p->path, "cpus", &n);
 
-	fdt_for_each_property_offset (prop, fdt, node) {
-		const char *name;
-		int i;
-
-		if (!fdt_getprop_by_offset(fdt, prop, &name, NULL)) {
-			diag(c, path, "a property the device tree cannot name");
-			continue;
-		}
-		for (i = 0; part_props[i] && strcmp(part_props[i], name); i++)
-			;
-		if (!part_props[i])
-			diag(c, path, "unknown property '%s'", name);
-	}
-	fdt_for_each_subnode (sub, fdt, node)
-		diag(c, path, "unexpected child node '%s'",
-		     fdt_get_name(fdt, sub, NULL));
-}
-
-static void parse_part_cpus(struct config *c, const void *fdt, int node,
-			    struct part *p)
-{
-	int len;
-	const fdt32_t *v = fdt_getprop(fdt, node, "cpus", &len);
-
-	if (!v || len == 0 || len % 4) {
+	if (!v || !n) {
 		diag(c, p->path,
 		     "cpus must list at least one CPU (e.g. <&cpu1>)");
 		return;
 	}
-	if (len / 4 > MAX_VCPUS) {
-		diag(c, p->path, "more than %d cpus", MAX_VCPUS);
-		return;
-	}
-	for (int i = 0; i < len / 4; i++) {
-		uint32_t ph = fdt32_to_cpu(v[i]);
-		int cpu = cpu_by_phandle(c, ph);
+	p->cpu = xcalloc((size_t)(n > 0 ? n : 1), sizeof(*p->cpu));
+	for (int i = 0; i < n; i++) {
+		int t = platform_node(c, p->path, "cpus", fdt32_to_cpu(v[i]));
+		int cpu = t >= 0 ? cpu_of_node(c, t) : -1;
 
-		if (cpu < 0) {
-			char path[128] = "?";
-			int n = fdt_node_offset_by_phandle(fdt, ph);
+		if (t >= 0 && cpu < 0) {
+			char *path = tree_path(&c->tree, t);
 
-			if (n >= 0)
-				node_path(fdt, n, path, sizeof(path));
-			diag(c, p->path,
-			     "cpus: %s is not a CPU of the platform", path);
-			continue;
+			diag_prop(c, p->path, "cpus",
+				  "cpus: %s is not a CPU of the platform",
+				  path);
+			free(path);
 		}
-		p->cpu[p->ncpus++] = cpu;
+		if (cpu >= 0)
+			p->cpu[p->ncpus++] = cpu;
 	}
 }
 
-static void parse_part_mem(struct config *c, const void *fdt, int node,
-			   struct part *p)
+static void parse_part_mem(struct config *c, int node, struct part *p)
 {
-	struct region ipa[MAX_MEM];
-	int n = read_ranges(c, fdt, node, "memory", p->path, p->mem, MAX_MEM,
-			    true);
-	int m;
+	struct region *ipa;
+	int n = read_ranges(c, node, "memory", p->path, &p->mem, true), m;
 
 	if (n == 0)
 		diag(c, p->path, "memory is missing");
 	p->nmem = n > 0 ? n : 0;
+	p->ipa = xcalloc((size_t)p->nmem, sizeof(*p->ipa));
 	for (int i = 0; i < p->nmem; i++)
 		p->ipa[i] = p->mem[i].base;
-	if (!fdt_getprop(fdt, node, "memory-ipa", NULL))
-		return;
-	m = read_ranges(c, fdt, node, "memory-ipa", p->path, ipa, MAX_MEM,
-			false);
-	if (m >= 0 && m != p->nmem)
-		diag(c, p->path,
-		     "memory-ipa must give one address per memory range (it has %d for %d)",
-		     m, p->nmem);
+	m = read_ranges(c, node, "memory-ipa", p->path, &ipa, false);
+	p->has_ipa = m > 0;
+	if (m > 0 && m != p->nmem)
+		diag_prop(
+			c, p->path, "memory-ipa",
+			"memory-ipa must give one address per memory range (it has %d for %d)",
+			m, p->nmem);
 	for (int i = 0; m == p->nmem && i < m; i++)
 		p->ipa[i] = ipa[i].base;
+	free(ipa);
 }
 
 /* Grant the devices a list names; @dma: the list is dma-devices. */
-static void grant_list(struct config *c, const void *fdt, int node,
-		       struct part *p, const char *prop, bool dma)
+static void grant_list(struct config *c, int node, struct part *p,
+		       const char *prop, bool dma)
 {
-	int len;
-	const fdt32_t *v = fdt_getprop(fdt, node, prop, &len);
+	int n;
+	const fdt32_t *v = phandles(c, node, p->path, prop, &n);
 
-	if (!v)
+	if (n <= 0)
 		return;
-	if (len % 4 || len / 4 + p->ndev > MAX_GRANTS) {
-		diag(c, p->path,
-		     "%s must be a list of phandles, at most %d devices in all",
-		     prop, MAX_GRANTS);
-		return;
-	}
-	for (int i = 0; i < len / 4; i++) {
-		int d = device_get(c, fdt, fdt32_to_cpu(v[i]), p->path);
+	for (int i = 0; i < n; i++) {
+		int t = platform_node(c, p->path, prop, fdt32_to_cpu(v[i]));
+		int d = t >= 0 ? board_device(c, t, p->path) : -1;
 
 		if (d < 0)
 			continue;
@@ -428,100 +299,101 @@ static void grant_list(struct config *c, const void *fdt, int node,
 	}
 }
 
-static void parse_part_devices(struct config *c, const void *fdt, int node,
-			       struct part *p)
+static void parse_part_devices(struct config *c, int node, struct part *p)
 {
-	grant_list(c, fdt, node, p, "devices", false);
-	grant_list(c, fdt, node, p, "dma-devices", true);
+	int len1 = 0, len2 = 0, n;
+	const int off = c->tree.n[node].off;
+
+	fdt_getprop(c->fdt, off, "devices", &len1);
+	fdt_getprop(c->fdt, off, "dma-devices", &len2);
+	n = (len1 > 0 ? len1 : 0) / 4 + (len2 > 0 ? len2 : 0) / 4;
+	p->dev = xcalloc((size_t)n, sizeof(*p->dev));
+	p->dev_dma_ok = xcalloc((size_t)n, sizeof(*p->dev_dma_ok));
+	grant_list(c, node, p, "devices", false);
+	grant_list(c, node, p, "dma-devices", true);
 }
 
-/* Every register window of the platform (not RAM, not CPUs). */
-static void parse_node_regs(struct config *c, const void *fdt)
-{
-	int node;
-
-	for (node = fdt_next_node(fdt, -1, NULL); node >= 0;
-	     node = fdt_next_node(fdt, node, NULL)) {
-		const char *type = fdt_getprop(fdt, node, "device_type", NULL);
-		struct region r[MAX_REG];
-		int n;
-
-		if (type && (!strcmp(type, "memory") || !strcmp(type, "cpu")))
-			continue;
-		n = read_reg(fdt, node, r, MAX_REG);
-		for (int i = 0; i < n && c->nnode_regs < MAX_NODE_REGS; i++) {
-			struct node_reg *nr = &c->node_reg[c->nnode_regs++];
-
-			node_path(fdt, node, nr->path, sizeof(nr->path));
-			nr->reg = r[i];
-		}
-	}
-}
-
-static void get_string(struct config *c, const void *fdt, int node,
-		       const struct part *p, const char *prop, char *out,
-		       size_t size)
+/* String property @prop (malloc'd copy), NULL if absent or malformed. */
+static char *get_string(struct config *c, int node, const struct part *p,
+			const char *prop)
 {
 	int len;
-	const char *s = fdt_getprop(fdt, node, prop, &len);
+	const char *s = fdt_getprop(c->fdt, c->tree.n[node].off, prop, &len);
 
 	if (!s)
-		return;
-	if (len < 2 || s[len - 1] || strlen(s) + 1 != (size_t)len ||
-	    (size_t)len > size)
-		diag(c, p->path,
-		     "%s must be one string (at most %zu characters)", prop,
-		     size - 1);
-	else
-		memcpy(out, s, (size_t)len);
+		return NULL;
+	if (len < 2 || s[len - 1] || strlen(s) + 1 != (size_t)len) {
+		diag_prop(c, p->path, prop, "%s must be one string", prop);
+		return NULL;
+	}
+	return xstrdup(s);
 }
 
-static void parse_partition(struct config *c, const void *fdt, int node)
+static void parse_part_strings(struct config *c, int node, struct part *p)
+{
+	char *fault = get_string(c, node, p, "on-fault");
+
+	p->image = get_string(c, node, p, "image");
+	p->initrd = get_string(c, node, p, "initrd");
+	p->bootargs = get_string(c, node, p, "bootargs");
+	if (!p->image &&
+	    !fdt_getprop(c->fdt, c->tree.n[node].off, "image", NULL))
+		diag(c, p->path, "image is missing (e.g. image = \"hello\")");
+	if (fault && !strcmp(fault, "restart"))
+		p->on_fault = ON_FAULT_RESTART;
+	else if (fault && strcmp(fault, "stop"))
+		diag_prop(
+			c, p->path, "on-fault",
+			"on-fault must be \"stop\" or \"restart\", not \"%s\"",
+			fault);
+	free(fault);
+}
+
+static void parse_partition(struct config *c, int node)
 {
 	struct part *p = &c->part[c->nparts];
-	char fault[16] = "stop";
+	const struct srcpos *s;
 
 	memset(p, 0, sizeof(*p));
-	snprintf(p->name, sizeof(p->name), "%s", fdt_get_name(fdt, node, NULL));
-	node_path(fdt, node, p->path, sizeof(p->path));
+	p->node = node;
+	p->name = xstrdup(tree_name(&c->tree, node));
+	p->path = tree_path(&c->tree, node);
 	p->vmid = c->nparts + 1;
-	check_props(c, fdt, node, p->path);
-	parse_part_cpus(c, fdt, node, p);
-	parse_part_mem(c, fdt, node, p);
-	parse_part_devices(c, fdt, node, p);
-	get_string(c, fdt, node, p, "image", p->image, sizeof(p->image));
-	get_string(c, fdt, node, p, "initrd", p->initrd, sizeof(p->initrd));
-	get_string(c, fdt, node, p, "bootargs", p->bootargs,
-		   sizeof(p->bootargs));
-	get_string(c, fdt, node, p, "on-fault", fault, sizeof(fault));
-	if (!p->image[0])
-		diag(c, p->path, "image is missing (e.g. image = \"hello\")");
-	if (!strcmp(fault, "restart"))
-		p->on_fault = ON_FAULT_RESTART;
-	else if (strcmp(fault, "stop"))
-		diag(c, p->path,
-		     "on-fault must be \"stop\" or \"restart\", not \"%s\"",
-		     fault);
 	c->nparts++;
+	s = srcpos_find(c, p->path);
+	if (s && s->count > 1)
+		diag(c, p->path,
+		     "the partition is defined %d times, and dtc merges such definitions into one: give each partition its own name",
+		     s->count);
+	check_props(c, node, p->path, part_props);
+	check_children(c, node, p->path, p);
+	parse_part_cpus(c, node, p);
+	parse_part_mem(c, node, p);
+	parse_part_devices(c, node, p);
+	parse_part_strings(c, node, p);
 }
 
-static void parse_partitions(struct config *c, const void *fdt)
+static void parse_partitions(struct config *c, int node)
 {
-	int parts = fdt_path_offset(fdt, "/partitions"), node;
+	int n = 0, sub;
 
-	if (parts < 0) {
+	if (node < 0) {
 		diag(c, "/partitions",
 		     "missing: a config declares its partitions there");
 		return;
 	}
-	fdt_for_each_subnode (node, fdt, parts) {
-		if (c->nparts == MAX_PARTS) {
-			diag(c, "/partitions", "more than %d partitions",
-			     MAX_PARTS);
-			return;
-		}
-		parse_partition(c, fdt, node);
+	check_props(c, node, "/partitions", partitions_props);
+	fdt_for_each_subnode (sub, c->fdt, c->tree.n[node].off)
+		n++;
+	if (n > MAX_PARTS) {
+		diag(c, "/partitions",
+		     "%d partitions; the core gives each an 8-bit VMID, so at most %d",
+		     n, MAX_PARTS);
+		return;
 	}
+	c->part = xcalloc((size_t)n, sizeof(*c->part));
+	fdt_for_each_subnode (sub, c->fdt, c->tree.n[node].off)
+		parse_partition(c, tree_find(&c->tree, sub));
 	if (!c->nparts)
 		diag(c, "/partitions", "no partition is declared");
 }
@@ -529,16 +401,76 @@ static void parse_partitions(struct config *c, const void *fdt)
 void config_parse(struct config *c, const void *fdt)
 {
 	c->console = -1;
+	c->gic_node = -1;
 	/* Walk nothing before the whole structure is known to be sound. */
-	if (fdt_check_header(fdt) || fdt_check_full(fdt, fdt_totalsize(fdt))) {
+	if (fdt_check_header(fdt) || fdt_check_full(fdt, fdt_totalsize(fdt)) ||
+	    tree_build(&c->tree, fdt)) {
 		diag(c, "/", "not a valid device tree blob");
 		return;
 	}
-	c->boot_cpu = 0;
-	parse_cpus(c, fdt);
-	parse_ram(c, fdt);
-	parse_gic(c, fdt);
-	parse_node_regs(c, fdt);
-	parse_hypervisor(c, fdt);
-	parse_partitions(c, fdt);
+	c->fdt = fdt;
+	platform_check(c);
+	if (c->nerrors)
+		return;
+	c->in_config = xcalloc((size_t)c->tree.count, sizeof(bool));
+	board_mark_config(c, c->in_config);
+	board_parse(c, c->in_config);
+	for (size_t i = 0; i < N_CONFIG_NODES; i++) {
+		int off = fdt_subnode_offset(fdt, 0, config_nodes[i].name);
+
+		config_nodes[i].parse(c,
+				      off >= 0 ? tree_find(&c->tree, off) : -1);
+	}
+}
+
+static void free_part(struct part *p)
+{
+	free(p->name);
+	free(p->path);
+	free(p->cpu);
+	free(p->mem);
+	free(p->ipa);
+	free(p->dev);
+	free(p->dev_dma_ok);
+	free(p->image);
+	free(p->initrd);
+	free(p->bootargs);
+	for (int l = 0; l < p->nload; l++) {
+		free(p->load[l].shown);
+		free(p->load[l].file);
+	}
+	free(p->load);
+	free(p->devwin);
+	free(p->dtb);
+	free(p->dtb_file);
+}
+
+void config_free(struct config *c)
+{
+	for (int i = 0; i < c->nparts; i++)
+		free_part(&c->part[i]);
+	free(c->part);
+	for (int i = 0; i < c->ncpus; i++)
+		free(c->cpu[i].path);
+	free(c->cpu);
+	for (int i = 0; i < c->ndevs; i++) {
+		free(c->dev[i].path);
+		free(c->dev[i].compatible);
+		free(c->dev[i].reg);
+		free(c->dev[i].irq);
+		free(c->dev[i].irq_flags);
+	}
+	free(c->dev);
+	free(c->ram);
+	free(c->node_reg);
+	free(c->hyp_dev);
+	free(c->in_config);
+	for (int i = 0; i < c->ndeps; i++)
+		free(c->deps[i]);
+	free(c->deps);
+	srcpos_free(c);
+	diag_free(c);
+	tree_free(&c->tree);
+	free(c->platform_file);
+	memset(c, 0, sizeof(*c));
 }

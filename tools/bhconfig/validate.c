@@ -1,23 +1,24 @@
 // SPDX-License-Identifier: MIT
 /*
  * Whether a parsed config can work: every CPU used by one partition at
- * most; memory page aligned, inside the platform's RAM, disjoint from every
- * other partition's and from the core's own region; each device granted to
- * one partition at most and never one the core drives (apart from the
- * console UART, which a partition may share explicitly); each interrupt
+ * most; memory page aligned, not wrapping, inside the platform's RAM,
+ * clear of device registers, disjoint from every other partition's and
+ * from the core's own region; each device granted to one partition at
+ * most, never the interrupt controller, its registers clear of RAM and
+ * not sharing a page with anything not granted alongside; each interrupt
  * owned once; guest address spaces without collisions. Works on the model
- * only, so unit tests can feed it hand-made configs.
+ * only, so unit tests can feed it hand-made configs. Every check that
+ * compares many things with many sorts them first (overlap.c), so the
+ * work grows as n log n with the config.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "bhconfig.h"
+#include "overlap.h"
 
-bool regions_overlap(struct region a, struct region b)
-{
-	return a.size && b.size && a.base < b.base + b.size &&
-	       b.base < a.base + a.size;
-}
+#define X(v) ((unsigned long long)(v))
 
 const char *cpu_name(const struct config *c, int cpu)
 {
@@ -26,13 +27,65 @@ const char *cpu_name(const struct config *c, int cpu)
 	return slash ? slash + 1 : c->cpu[cpu].path;
 }
 
+struct region page_round(struct region r)
+{
+	uint64_t b = r.base & ~(PAGE - 1), e;
+
+	if (!region_end(r, &e) || !round_up_u64(e, PAGE, &e))
+		e = UINT64_MAX & ~(PAGE - 1);
+	return (struct region){ b, e - b };
+}
+
 static bool in_ram(const struct config *c, struct region r)
 {
 	for (int i = 0; i < c->nram; i++)
-		if (r.base >= c->ram[i].base &&
-		    r.base + r.size <= c->ram[i].base + c->ram[i].size)
+		if (region_inside(r, c->ram[i]))
 			return true;
 	return false;
+}
+
+static bool touches_ram(const struct config *c, struct region r)
+{
+	for (int i = 0; i < c->nram; i++)
+		if (regions_overlap(r, c->ram[i]))
+			return true;
+	return false;
+}
+
+static const char *node_reg_path(const struct config *c,
+				 const struct node_reg *nr, char **tmp)
+{
+	*tmp = NULL;
+	if (nr->path)
+		return nr->path;
+	*tmp = tree_path(&c->tree, nr->node);
+	return *tmp;
+}
+
+struct reg_hit {
+	const struct config *c;
+	int skip_node; /* a node whose own registers do not count */
+	int found;     /* node_reg index, -1 */
+};
+
+static bool first_reg(const struct span *s, void *arg)
+{
+	struct reg_hit *h = arg;
+
+	if (h->c->node_reg[s->item].node == h->skip_node && h->skip_node >= 0)
+		return true;
+	h->found = s->item;
+	return false;
+}
+
+/* The register window (node_reg index) @r touches, -1 if none. */
+static int touched_regs(const struct config *c, const struct range_index *x,
+			struct region r, int skip_node)
+{
+	struct reg_hit h = { c, skip_node, -1 };
+
+	range_index_query(x, r, first_reg, &h);
+	return h.found;
 }
 
 static bool name_ok(const char *s)
@@ -48,24 +101,56 @@ static bool name_ok(const char *s)
 	return true;
 }
 
-static void check_hypervisor(struct config *c)
+static void check_console(struct config *c)
 {
-	if (!c->hyp.size)
+	const struct pdev *d = c->console >= 0 ? &c->dev[c->console] : NULL;
+
+	if (!d)
 		return;
-	if (c->hyp.base % SZ_2M || c->hyp.size % SZ_2M)
-		diag(c, "/hypervisor",
-		     "memory 0x%llx+0x%llx must be 2 MiB aligned",
-		     (unsigned long long)c->hyp.base,
-		     (unsigned long long)c->hyp.size);
-	else if (!in_ram(c, c->hyp))
-		diag(c, "/hypervisor",
-		     "memory 0x%llx+0x%llx is not inside the platform's RAM",
-		     (unsigned long long)c->hyp.base,
-		     (unsigned long long)c->hyp.size);
-	if (c->console >= 0 &&
-	    strncmp(c->dev[c->console].compatible, "arm,pl011", 9))
+	if (strncmp(d->compatible, "arm,pl011", 9))
 		diag(c, "/hypervisor", "console %s is not an arm,pl011 UART",
-		     c->dev[c->console].path);
+		     d->path);
+	else if (!d->nreg)
+		diag(c, "/hypervisor", "console %s has no registers (reg)",
+		     d->path);
+	for (int i = 0; i < d->nreg; i++)
+		if (touches_ram(c, d->reg[i]))
+			diag(c, "/hypervisor",
+			     "console %s: its registers 0x%llx+0x%llx lie in RAM",
+			     d->path, X(d->reg[i].base), X(d->reg[i].size));
+}
+
+static void check_hypervisor(struct config *c, const struct range_index *x)
+{
+	uint64_t end;
+	int r;
+
+	check_console(c);
+	if (!c->has_hyp)
+		return; /* missing: reported by parse */
+	if (!c->hyp.size || !region_end(c->hyp, &end))
+		diag_prop(
+			c, "/hypervisor", "memory",
+			"memory 0x%llx+0x%llx is empty or wraps past the end of the address space",
+			X(c->hyp.base), X(c->hyp.size));
+	else if (c->hyp.base % SZ_2M || c->hyp.size % SZ_2M)
+		diag_prop(c, "/hypervisor", "memory",
+			  "memory 0x%llx+0x%llx must be 2 MiB aligned",
+			  X(c->hyp.base), X(c->hyp.size));
+	else if (!in_ram(c, c->hyp))
+		diag_prop(
+			c, "/hypervisor", "memory",
+			"memory 0x%llx+0x%llx is not inside the platform's RAM",
+			X(c->hyp.base), X(c->hyp.size));
+	else if ((r = touched_regs(c, x, c->hyp, -1)) >= 0) {
+		char *tmp;
+
+		diag_prop(c, "/hypervisor", "memory",
+			  "memory 0x%llx+0x%llx overlaps the registers of %s",
+			  X(c->hyp.base), X(c->hyp.size),
+			  node_reg_path(c, &c->node_reg[r], &tmp));
+		free(tmp);
+	}
 }
 
 static void check_cpus(struct config *c, int pi)
@@ -76,11 +161,13 @@ static void check_cpus(struct config *c, int pi)
 		struct pcpu *cpu = &c->cpu[p->cpu[v]];
 
 		if (cpu->owner == pi) {
-			diag(c, p->path, "cpus lists %s twice",
-			     cpu_name(c, p->cpu[v]));
+			diag_prop(c, p->path, "cpus", "cpus lists %s twice",
+				  cpu_name(c, p->cpu[v]));
 		} else if (cpu->owner >= 0) {
-			diag(c, p->path, "%s is already used by %s",
-			     cpu_name(c, p->cpu[v]), c->part[cpu->owner].path);
+			diag_prop(c, p->path, "cpus",
+				  "%s is already used by %s",
+				  cpu_name(c, p->cpu[v]),
+				  c->part[cpu->owner].path);
 		} else {
 			cpu->owner = pi;
 			cpu->vcpu = v;
@@ -88,140 +175,207 @@ static void check_cpus(struct config *c, int pi)
 	}
 }
 
-static void check_memory(struct config *c, int pi)
+/* One range on its own: size, alignment, wrapping, RAM, devices. */
+static bool check_range(struct config *c, struct part *p, int i,
+			const struct range_index *x)
 {
-	struct part *p = &c->part[pi];
+	struct region r = p->mem[i];
+	uint64_t end;
+	int reg;
+	char *tmp;
 
-	for (int i = 0; i < p->nmem; i++) {
-		struct region r = p->mem[i];
-		unsigned long long b = r.base, s = r.size;
-
-		if (!r.size || r.base % PAGE || r.size % PAGE ||
-		    p->ipa[i] % PAGE) {
-			diag(c, p->path,
-			     "memory 0x%llx+0x%llx is not 4 KiB aligned", b, s);
-			continue;
-		}
-		if (r.base + r.size < r.base || !in_ram(c, r))
-			diag(c, p->path,
-			     "memory 0x%llx+0x%llx is not inside the platform's RAM",
-			     b, s);
-		if (regions_overlap(r, c->hyp))
-			diag(c, p->path,
-			     "memory 0x%llx+0x%llx overlaps the hypervisor's region",
-			     b, s);
-		for (int j = 0; j < i; j++)
-			if (regions_overlap(r, p->mem[j]))
-				diag(c, p->path,
-				     "memory ranges %d and %d overlap", j, i);
-		for (int q = 0; q < pi; q++)
-			for (int j = 0; j < c->part[q].nmem; j++)
-				if (regions_overlap(r, c->part[q].mem[j]))
-					diag(c, p->path,
-					     "memory 0x%llx+0x%llx overlaps %s",
-					     b, s, c->part[q].path);
+	if (!r.size) {
+		diag_prop(c, p->path, "memory",
+			  "memory range %d (at 0x%llx) is empty", i, X(r.base));
+		return false;
 	}
+	if (!region_end(r, &end) ||
+	    !region_end((struct region){ p->ipa[i], r.size }, &end)) {
+		diag_prop(
+			c, p->path, "memory",
+			"memory 0x%llx+0x%llx at guest 0x%llx wraps past the end of the address space",
+			X(r.base), X(r.size), X(p->ipa[i]));
+		return false;
+	}
+	if (r.base % PAGE || r.size % PAGE) {
+		diag_prop(c, p->path, "memory",
+			  "memory 0x%llx+0x%llx is not 4 KiB aligned",
+			  X(r.base), X(r.size));
+		return false;
+	}
+	if (p->ipa[i] % PAGE) {
+		diag_prop(c, p->path, "memory-ipa",
+			  "memory-ipa 0x%llx is not 4 KiB aligned",
+			  X(p->ipa[i]));
+		return false;
+	}
+	if (!in_ram(c, r))
+		diag_prop(
+			c, p->path, "memory",
+			"memory 0x%llx+0x%llx is not inside the platform's RAM",
+			X(r.base), X(r.size));
+	else if ((reg = touched_regs(c, x, r, -1)) >= 0) {
+		diag_prop(c, p->path, "memory",
+			  "memory 0x%llx+0x%llx overlaps the registers of %s",
+			  X(r.base), X(r.size),
+			  node_reg_path(c, &c->node_reg[reg], &tmp));
+		free(tmp);
+	}
+	if (regions_overlap(r, c->hyp))
+		diag_prop(
+			c, p->path, "memory",
+			"memory 0x%llx+0x%llx overlaps the hypervisor's region",
+			X(r.base), X(r.size));
+	return true;
 }
 
-/* The guest-physical ranges a partition sees, for collision checks. */
-static int guest_ranges(const struct config *c, const struct part *p,
-			struct region *out, const char **what)
+/* Memory of all partitions, against each other (one sort). */
+static void check_memory_overlaps(struct config *c, const bool *ok_range,
+				  int total)
 {
-	int n = 0;
+	struct span *s = xcalloc((size_t)total, sizeof(*s));
+	struct hit *h;
+	int n = 0, nh;
 
-	for (int i = 0; i < p->nmem; i++) {
-		out[n] = (struct region){ p->ipa[i], p->mem[i].size };
-		what[n++] = "memory";
+	for (int pi = 0, k = 0; pi < c->nparts; pi++)
+		for (int i = 0; i < c->part[pi].nmem; i++, k++)
+			if (ok_range[k])
+				s[n++] = (struct span){ c->part[pi].mem[i], pi,
+							i, k };
+	nh = overlaps(s, n, true, &h);
+	for (int k = 0; k < nh; k++) {
+		const struct part *p = &c->part[h[k].b->owner];
+
+		if (h[k].a->owner == h[k].b->owner)
+			diag_prop(c, p->path, "memory",
+				  "memory ranges %d and %d overlap",
+				  h[k].a->item, h[k].b->item);
+		else
+			diag_prop(c, p->path, "memory",
+				  "memory 0x%llx+0x%llx overlaps %s",
+				  X(h[k].b->r.base), X(h[k].b->r.size),
+				  c->part[h[k].a->owner].path);
 	}
-	for (int i = 0; i < p->ndev; i++)
-		for (int j = 0; j < c->dev[p->dev[i]].nreg; j++) {
-			out[n] = c->dev[p->dev[i]].reg[j];
-			what[n++] = c->dev[p->dev[i]].path;
-		}
-	out[n] = (struct region){ c->gicd, c->gicd_size };
-	what[n++] = "the virtual GIC distributor";
-	out[n] =
-		(struct region){ c->gicr, c->gicr_stride * (uint64_t)p->ncpus };
-	what[n++] = "the virtual GIC redistributors";
-	return n;
+	free(h);
+	free(s);
+}
+
+static void check_memory(struct config *c, const struct range_index *x)
+{
+	int total = 0, k = 0;
+	bool *ok;
+
+	for (int pi = 0; pi < c->nparts; pi++)
+		total += c->part[pi].nmem;
+	ok = xcalloc((size_t)total, sizeof(*ok));
+	for (int pi = 0; pi < c->nparts; pi++)
+		for (int i = 0; i < c->part[pi].nmem; i++)
+			ok[k++] = check_range(c, &c->part[pi], i, x);
+	check_memory_overlaps(c, ok, total);
+	free(ok);
+}
+
+/*
+ * The guest address space of a partition: its memory at its IPAs, its
+ * device pages (identity), the virtual GIC distributor and its
+ * redistributor frames. Memory may collide with none of them.
+ */
+static struct span *push(struct span *s, int *n, int *cap, struct region r,
+			 int owner, int item)
+{
+	s = vec_grow(s, cap, *n + 1, sizeof(*s));
+	s[*n] = (struct span){ r, owner, item, *n };
+	++*n;
+	return s;
+}
+
+static const char *guest_what(const struct config *c, const struct part *p,
+			      const struct span *o)
+{
+	switch (o->owner) {
+	case 0:
+		return "another memory range";
+	case 1:
+		return c->dev[p->dev[o->item]].path;
+	case 2:
+		return "the virtual GIC distributor";
+	default:
+		return "the virtual GIC redistributors";
+	}
 }
 
 static void check_guest_space(struct config *c, int pi)
 {
-	struct region r[MAX_MEM + MAX_GRANTS * MAX_REG + 2];
-	const char *what[MAX_MEM + MAX_GRANTS * MAX_REG + 2];
-	int n = guest_ranges(c, &c->part[pi], r, what);
+	const struct part *p = &c->part[pi];
+	int n = 0, cap = 0, nh;
+	struct span *s = NULL;
+	struct hit *h;
+	uint64_t rd;
 
-	for (int i = 0; i < c->part[pi].nmem; i++)
-		for (int j = i + 1; j < n; j++)
-			if (regions_overlap(r[i], r[j]))
-				diag(c, c->part[pi].path,
-				     "memory-ipa 0x%llx+0x%llx collides with %s in the guest address space",
-				     (unsigned long long)r[i].base,
-				     (unsigned long long)r[i].size, what[j]);
+	for (int i = 0; i < p->nmem; i++)
+		s = push(s, &n, &cap,
+			 (struct region){ p->ipa[i], p->mem[i].size }, 0, i);
+	for (int d = 0; d < p->ndev; d++)
+		for (int j = 0; j < c->dev[p->dev[d]].nreg; j++)
+			s = push(s, &n, &cap,
+				 page_round(c->dev[p->dev[d]].reg[j]), 1, d);
+	s = push(s, &n, &cap, (struct region){ c->gicd, c->gicd_size }, 2, 0);
+	if (!mul_u64(c->gicr_stride, (uint64_t)p->ncpus, &rd))
+		rd = UINT64_MAX - c->gicr;
+	s = push(s, &n, &cap, (struct region){ c->gicr, rd }, 3, 0);
+	nh = overlaps(s, n, true, &h);
+	for (int k = 0; k < nh; k++) {
+		const struct span *m = h[k].a->owner ? h[k].b : h[k].a;
+		const struct span *o = m == h[k].a ? h[k].b : h[k].a;
+
+		if (m->owner) /* two device or GIC windows: not guest memory */
+			continue;
+		diag_prop(
+			c, p->path, p->has_ipa ? "memory-ipa" : "memory",
+			"memory-ipa 0x%llx+0x%llx collides with %s in the guest address space",
+			X(m->r.base), X(m->r.size), guest_what(c, p, o));
+	}
+	free(h);
+	free(s);
 }
 
-static struct region page_round(struct region r)
+static bool part_of_gic(const struct config *c, const struct pdev *d)
 {
-	uint64_t b = r.base & ~(PAGE - 1);
+	struct region gicr = { c->gicr, 0 };
 
-	return (struct region){ b, (r.base + r.size + PAGE - 1) / PAGE * PAGE -
-					   b };
-}
-
-/*
- * Granting a device maps its registers rounded out to 4 KiB pages: no
- * other device may live in those pages unless this partition was granted
- * it too (across partitions, check_device_pages() reports the conflict).
- */
-static void check_page_neighbours(struct config *c, int pi, int di)
-{
-	struct part *p = &c->part[pi];
-	struct pdev *d = &c->dev[di];
-
+	if (!mul_u64(c->gicr_stride, (uint64_t)c->ncpus, &gicr.size))
+		gicr.size = UINT64_MAX - c->gicr;
 	for (int i = 0; i < d->nreg; i++)
-		for (int n = 0; n < c->nnode_regs; n++) {
-			const struct node_reg *nr = &c->node_reg[n];
-			bool granted = false;
-
-			if (!strcmp(nr->path, d->path) ||
-			    !regions_overlap(page_round(d->reg[i]), nr->reg))
-				continue;
-			for (int k = 0; k < c->ndevs; k++)
-				granted |= !strcmp(c->dev[k].path, nr->path) &&
-					   c->dev[k].owner >= 0;
-			if (!granted)
-				diag(c, p->path,
-				     "device %s shares a 4 KiB page with %s, which granting it would expose",
-				     d->path, nr->path);
-		}
+		if (regions_overlap(d->reg[i],
+				    (struct region){ c->gicd, c->gicd_size }) ||
+		    regions_overlap(d->reg[i], gicr))
+			return true;
+	for (int n = d->node; c->tree.count && c->gic_node >= 0 && n >= 0;
+	     n = c->tree.n[n].parent)
+		if (n == c->gic_node)
+			return true;
+	return false;
 }
 
 static void check_device(struct config *c, int pi, int di, bool dma_ok)
 {
 	struct part *p = &c->part[pi];
 	struct pdev *d = &c->dev[di];
-	struct region gic = {
-		c->gicd, c->gicr + c->gicr_stride * (uint64_t)c->ncpus - c->gicd
-	};
 
-	if (d->owner >= 0 && d->owner != pi) {
-		diag(c, p->path, "device %s is already granted to %s", d->path,
-		     c->part[d->owner].path);
-		return;
-	}
-	if (d->owner == pi) {
-		diag(c, p->path, "devices lists %s twice", d->path);
+	if (d->owner >= 0) {
+		diag_prop(c, p->path, dma_ok ? "dma-devices" : "devices",
+			  d->owner == pi ? "devices lists %s twice"
+					 : "device %s is already granted to %s",
+			  d->path, c->part[d->owner].path);
 		return;
 	}
 	d->owner = pi;
-	for (int i = 0; i < d->nreg; i++)
-		if (regions_overlap(d->reg[i], gic)) {
-			diag(c, p->path,
-			     "device %s is the interrupt controller, which the core owns",
-			     d->path);
-			return;
-		}
+	if (part_of_gic(c, d)) {
+		diag(c, p->path,
+		     "device %s is the interrupt controller, which the core owns",
+		     d->path);
+		return;
+	}
 	if (!d->nreg)
 		diag(c, p->path, "device %s has no registers (reg) to grant",
 		     d->path);
@@ -234,58 +388,114 @@ static void check_device(struct config *c, int pi, int di, bool dma_ok)
 		     "device %s uses per-CPU interrupts (PPIs) and cannot be granted",
 		     d->path);
 	for (int i = 0; i < d->nreg; i++)
-		if (in_ram(c, d->reg[i]))
-			diag(c, p->path, "device %s lies in RAM", d->path);
+		if (touches_ram(c, d->reg[i]) ||
+		    regions_overlap(d->reg[i], c->hyp))
+			diag(c, p->path,
+			     "device %s: its registers 0x%llx+0x%llx overlap RAM",
+			     d->path, X(d->reg[i].base), X(d->reg[i].size));
 }
 
 /* Devices of different partitions must not share a 4 KiB page. */
 static void check_device_pages(struct config *c)
 {
-	for (int a = 0; a < c->ndevs; a++)
-		for (int b = a + 1; b < c->ndevs; b++) {
-			struct pdev *x = &c->dev[a], *y = &c->dev[b];
+	struct span *s = NULL;
+	struct hit *h;
+	int n = 0, cap = 0, nh;
 
-			if (x->owner < 0 || y->owner < 0 ||
-			    x->owner == y->owner)
+	for (int di = 0; di < c->ndevs; di++)
+		for (int i = 0; c->dev[di].owner >= 0 && i < c->dev[di].nreg;
+		     i++)
+			s = push(s, &n, &cap, page_round(c->dev[di].reg[i]),
+				 c->dev[di].owner, di);
+	nh = overlaps(s, n, false, &h);
+	for (int k = 0; k < nh; k++) {
+		const struct pdev *x = &c->dev[h[k].a->item];
+		const struct pdev *y = &c->dev[h[k].b->item];
+
+		diag(c, c->part[y->owner].path,
+		     "device %s shares a 4 KiB page with %s of %s", y->path,
+		     x->path, c->part[x->owner].path);
+	}
+	free(h);
+	free(s);
+}
+
+struct neighbour {
+	struct config *c;
+	const struct pdev *d;
+	const struct part *p;
+};
+
+static bool report_neighbour(const struct span *s, void *arg)
+{
+	struct neighbour *nb = arg;
+	struct config *c = nb->c;
+	const struct node_reg *nr = &c->node_reg[s->item];
+	char *tmp;
+
+	if (nr->node == nb->d->node &&
+	    (nr->node >= 0 || !strcmp(nr->path, nb->d->path)))
+		return true;
+	for (int k = 0; k < c->ndevs; k++)
+		if (c->dev[k].owner >= 0 &&
+		    (nr->node >= 0 ? c->dev[k].node == nr->node
+				   : !strcmp(c->dev[k].path, nr->path)))
+			return true; /* granted: check_device_pages' business */
+	diag(c, nb->p->path,
+	     "device %s shares a 4 KiB page with %s, which granting it would expose",
+	     nb->d->path, node_reg_path(c, nr, &tmp));
+	free(tmp);
+	return true;
+}
+
+/*
+ * Granting a device maps its registers rounded out to 4 KiB pages: no
+ * other node's registers may lie in those pages unless they were granted
+ * too (across partitions, check_device_pages() reports the conflict).
+ */
+static void check_page_neighbours(struct config *c, const struct range_index *x)
+{
+	for (int pi = 0; pi < c->nparts; pi++)
+		for (int d = 0; d < c->part[pi].ndev; d++) {
+			struct neighbour nb = { c, &c->dev[c->part[pi].dev[d]],
+						&c->part[pi] };
+
+			if (nb.d->owner != pi)
 				continue;
-			for (int i = 0; i < x->nreg; i++)
-				for (int j = 0; j < y->nreg; j++)
-					if (regions_overlap(
-						    page_round(x->reg[i]),
-						    page_round(y->reg[j])))
-						diag(c, c->part[y->owner].path,
-						     "device %s shares a 4 KiB page with %s of %s",
-						     y->path, x->path,
-						     c->part[x->owner].path);
+			for (int i = 0; i < nb.d->nreg; i++)
+				range_index_query(x, page_round(nb.d->reg[i]),
+						  report_neighbour, &nb);
 		}
 }
 
 static void check_irqs(struct config *c)
 {
-	for (int a = 0; a < c->ndevs; a++)
-		for (int b = a + 1; b < c->ndevs; b++) {
-			struct pdev *x = &c->dev[a], *y = &c->dev[b];
+	int *by = xcalloc(c->gic_intids ? c->gic_intids : GIC_MAX_INTIDS,
+			  sizeof(int));
+	uint32_t max = c->gic_intids ? c->gic_intids : GIC_MAX_INTIDS;
 
-			if (x->owner < 0 || y->owner < 0)
+	for (int di = 0; di < c->ndevs; di++) {
+		const struct pdev *y = &c->dev[di];
+
+		for (int i = 0; y->owner >= 0 && i < y->nirq; i++) {
+			const struct pdev *x;
+
+			if (y->irq[i] >= max)
+				continue; /* parse refused it */
+			if (!by[y->irq[i]]) {
+				by[y->irq[i]] = di + 1;
 				continue;
-			for (int i = 0; i < x->nirq; i++)
-				for (int j = 0; j < y->nirq; j++)
-					if (x->irq[i] == y->irq[j] &&
-					    x->owner != y->owner)
-						diag(c, c->part[y->owner].path,
-						     "interrupt %u of %s is already owned by %s (through %s)",
-						     y->irq[j], y->path,
-						     c->part[x->owner].path,
-						     x->path);
+			}
+			x = &c->dev[by[y->irq[i]] - 1];
+			if (x->owner != y->owner)
+				diag(c, c->part[y->owner].path,
+				     "interrupt %u of %s is already owned by %s (through %s)",
+				     y->irq[i], y->path, c->part[x->owner].path,
+				     x->path);
 		}
+	}
+	free(by);
 }
-
-/*
- * The core's overflow queue holds each hardware interrupt of a vCPU at
- * most once (kernel/include/bulkhead/vgic.h, VGIC_QUEUE = 48): the timer
- * PPI plus at most 47 SPIs.
- */
-#define MAX_PART_SPIS 47
 
 static void check_spi_count(struct config *c, int pi)
 {
@@ -295,13 +505,27 @@ static void check_spi_count(struct config *c, int pi)
 		n += c->dev[c->part[pi].dev[d]].nirq;
 	if (n > MAX_PART_SPIS)
 		diag(c, c->part[pi].path,
-		     "its devices bring %d interrupts; a partition owns at most %d",
-		     n, MAX_PART_SPIS);
+		     "its devices bring %d interrupts; a partition owns at most %d (the core's per-vCPU queue holds %d)",
+		     n, MAX_PART_SPIS, MAX_PART_SPIS + 1);
+}
+
+static void index_regs(const struct config *c, struct range_index *x,
+		       struct span **s)
+{
+	*s = xcalloc((size_t)c->nnode_regs, sizeof(**s));
+	for (int i = 0; i < c->nnode_regs; i++)
+		(*s)[i] = (struct span){ c->node_reg[i].reg, 0, i, i };
+	range_index_build(x, *s, c->nnode_regs);
 }
 
 void config_validate(struct config *c)
 {
-	check_hypervisor(c);
+	struct range_index x;
+	struct span *s;
+
+	index_regs(c, &x, &s);
+	check_hypervisor(c, &x);
+	check_memory(c, &x);
 	for (int i = 0; i < c->nparts; i++) {
 		struct part *p = &c->part[i];
 
@@ -310,15 +534,14 @@ void config_validate(struct config *c)
 			     "partition names use a-z, 0-9, '-' and '_' (1 to %d characters)",
 			     NAME_MAX_LEN);
 		check_cpus(c, i);
-		check_memory(c, i);
 		for (int d = 0; d < p->ndev; d++)
 			check_device(c, i, p->dev[d], p->dev_dma_ok[d]);
 		check_guest_space(c, i);
 		check_spi_count(c, i);
 	}
 	check_device_pages(c);
-	for (int i = 0; i < c->nparts; i++)
-		for (int d = 0; d < c->part[i].ndev; d++)
-			check_page_neighbours(c, i, c->part[i].dev[d]);
+	check_page_neighbours(c, &x);
 	check_irqs(c);
+	range_index_free(&x);
+	free(s);
 }
