@@ -14,6 +14,9 @@
 #   entry-outside.elf      a good segment, e_entry outside any memory
 #   small-image-size.bin   Image header image_size 0x1000, file 0x3000
 #   raw.bin                a few bytes of text: a raw image
+#   at-2m.elf              a good segment of 0x1000 bytes at 0x40200000,
+#                          where the bundled guests load (fixed size, so
+#                          the corpus's messages do not follow the guests)
 # escape.elf is a symbolic link out of this directory (kept in git).
 set -euo pipefail
 
@@ -51,6 +54,7 @@ elf offset-wraps.elf 0x40200000 64 1 0xffffffffffffff00 0x40200000 0x200 0x1000 
 elf paddr-wraps.elf 0xfffffffffffff000 64 1 0x1000 0xfffffffffffff000 0x100 0x2000 0x2000
 elf no-load.elf 0x40200000 64 0 0x1000
 elf entry-outside.elf 0x10000000 64 1 0x1000 0x40200000 0x100 0x1000 0x2000
+elf at-2m.elf 0x40200000 64 1 0x1000 0x40200000 0x100 0x1000 0x2000
 { # arm64 Image header: code0/1, text_offset, image_size, flags, ..., magic
 	le 0 8; le 0 8; le 0x1000 8; le 0xa 8; le 0 8; le 0 8; le 0 8
 	printf 'ARM\x64'; le 0 4
