@@ -32,6 +32,9 @@
 #ifndef SZ_2M
 #define SZ_2M 0x200000ULL
 #endif
+#ifndef SZ_1G
+#define SZ_1G 0x40000000ULL
+#endif
 
 enum on_fault { ON_FAULT_STOP = 0, ON_FAULT_RESTART = 1 };
 

@@ -72,6 +72,36 @@ static struct region *merge_all(struct region *w, int *n, int *cap,
 	return w;
 }
 
+/*
+ * A window whose whole 1 GiB holds no RAM is widened to that GiB: the core
+ * then maps it with one level-1 block and needs no level-2 table for it
+ * (4 KiB less of the core's tables; on QEMU virt the UART and the GIC
+ * share the first GiB, which is all devices). The core reaches more
+ * device registers than it uses, never memory.
+ */
+static void widen_to_gib(struct config *c)
+{
+	bool widened = false;
+
+	for (int i = 0; i < c->nhyp_dev; i++) {
+		struct region g = { c->hyp_dev[i].base & ~(SZ_1G - 1), SZ_1G };
+		uint64_t e;
+		bool ram = false;
+
+		if (!region_end(c->hyp_dev[i], &e) || e > g.base + SZ_1G)
+			continue;
+		for (int r = 0; r < c->nram; r++)
+			ram |= regions_overlap(g, c->ram[r]);
+		if (!ram) {
+			c->hyp_dev[i] = g;
+			widened = true;
+		}
+	}
+	if (widened)
+		c->hyp_dev = merge_all(c->hyp_dev, &c->nhyp_dev,
+				       &c->hyp_dev_cap, SZ_2M);
+}
+
 static void core_windows(struct config *c)
 {
 	uint64_t rd;
@@ -92,6 +122,7 @@ static void core_windows(struct config *c)
 				(struct region){ c->gicr, rd }, SZ_2M);
 	c->hyp_dev =
 		merge_all(c->hyp_dev, &c->nhyp_dev, &c->hyp_dev_cap, SZ_2M);
+	widen_to_gib(c);
 	for (int i = 0; i < c->nhyp_dev; i++)
 		for (int r = 0; r < c->nram; r++)
 			if (regions_overlap(c->hyp_dev[i], c->ram[r]))
