@@ -59,6 +59,12 @@ struct copy {
 	char *name;
 };
 
+/** An extra stage-2 mapping (part_config.maps): shared pages, grants. */
+struct xmap {
+	uint64_t ipa, pa, size;
+	uint32_t attr; /* enum pt_attr */
+};
+
 struct have_part {
 	char *name;
 	uint32_t nvcpus;
@@ -73,6 +79,17 @@ struct have_part {
 	uint32_t vmid;
 	int on_fault;
 	bool uart_granted;
+	struct xmap *xmap;
+	uint32_t nxmap;
+	uint64_t drv_page; /* PA, 0 if none */
+	uint32_t doorbell;
+};
+
+/** A virtio device as the core serves it (vdev_configs). */
+struct have_vdev {
+	uint32_t frontend, driver, nqueues, config_len;
+	uint32_t queue_max, fe_irq, device_id;
+	uint64_t features, window, regs, state;
 };
 
 struct have_cpu {
@@ -94,6 +111,10 @@ struct have {
 	uint8_t *spi_part; /* per INTID - 32: owner + 1, 0 if none */
 	uint8_t *spi_edge;
 	uint32_t nspis;
+	struct have_vdev *vdev;
+	uint32_t nvdevs;
+	uint64_t shared_base, shared_size, con_rings;
+	int32_t con_driver;
 	/* the link layout */
 	uint64_t core_start, text_end, rodata_end, core_end;
 	uint64_t images_start, images_end, hyp_end;
@@ -118,6 +139,15 @@ struct want_dev {
 	bool bus_master;
 };
 
+/** A virtio device the config declares (a frontend's virtio child). */
+struct want_vdev {
+	char *path;
+	int frontend, driver; /* partition indexes, driver -1 if unknown */
+	uint32_t device_id, nqueues;
+	bool has_window;
+	struct range window; /* frontend IPAs (dma-window) */
+};
+
 struct want_part {
 	char *name, *path;
 	int *cpu; /* platform CPU indexes */
@@ -134,6 +164,8 @@ struct want_part {
 	int ncopies, copy_cap;
 	uint64_t entry;
 	uint8_t *file_bytes[2]; /* image, initrd (owned) */
+	bool hyp_console;
+	uint32_t phandle;
 };
 
 struct want_cpu {
@@ -162,6 +194,9 @@ struct want {
 	int console; /* want_dev index */
 	struct want_part *part;
 	int nparts;
+	struct want_vdev *vdev;
+	int nvdevs;
+	int con_driver; /* partition with hypervisor-console, -1 if none */
 };
 
 /* --- running the check ------------------------------------------------ */
@@ -201,3 +236,13 @@ void images_derive(struct check *k, int pi); /* images.c */
 void prove_all(struct check *k);	     /* prove.c */
 void match_all(struct check *k);	     /* match.c */
 void guest_check(struct check *k, int pi);   /* guest.c */
+
+/* vdevs.c: virtio devices, shared pages, grants. */
+void vdev_check(struct check *k);
+/* Is this extra mapping of partition @p one the config accounts for?
+ * @kind: "shared" (a page the core shares) or "grant" (memory). */
+const char *xmap_kind(const struct check *k, int p, const struct xmap *m);
+/* May partitions @a and @b both map physical [pa, +size)? (a grant) */
+bool grant_declared(const struct check *k, int a, int b, struct range pa);
+/* A node of partition @p's device tree virtio.c put there, checked. */
+bool vdev_guest_node(struct check *k, int p, const void *dt, int node);

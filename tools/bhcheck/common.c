@@ -100,6 +100,7 @@ void check_run(struct check *k, const void *config, const void *platform)
 		return;
 	prove_all(k);
 	match_all(k);
+	vdev_check(k);
 	for (uint32_t p = 0; p < k->h.nparts && p < (uint32_t)k->w.nparts; p++)
 		guest_check(k, (int)p);
 }

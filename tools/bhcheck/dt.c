@@ -413,7 +413,59 @@ static void read_part(struct check *k, struct blobs *b, int node,
 	fault = string(b->cfg, node, "on-fault");
 	p->restart = fault && !strcmp(fault, "restart");
 	free(fault);
+	p->hyp_console =
+		fdt_getprop(b->cfg, node, "hypervisor-console", NULL) != NULL;
+	p->phandle = fdt_get_phandle(b->cfg, node);
 }
+
+/* The kinds of virtio device: device ID and queues (VIRTIO 1.2 §5). */
+static bool vdev_kind(const char *type, uint32_t *id, uint32_t *nq)
+{
+	if (type && !strcmp(type, "console")) {
+		*id = 3, *nq = 2;
+		return true;
+	}
+	return false;
+}
+
+/* Partition @fe's virtio devices, each naming its driver by phandle. */
+static void read_virtio(struct check *k, struct blobs *b, int node, int fe,
+			uint32_t *driver_ph)
+{
+	int v = fdt_subnode_offset(b->cfg, node, "virtio"), d, len;
+
+	if (v < 0)
+		return;
+	fdt_for_each_subnode (d, b->cfg, v) {
+		struct want_vdev *w;
+		const fdt32_t *ph = fdt_getprop(b->cfg, d, "driver", &len);
+		const fdt32_t *win = NULL;
+		char *type = string(b->cfg, d, "type");
+
+		k->w.vdev = realloc(k->w.vdev, ((size_t)k->w.nvdevs + 1) *
+						       sizeof(*k->w.vdev));
+		w = &k->w.vdev[k->w.nvdevs];
+		memset(w, 0, sizeof(*w));
+		w->path = fmt("%s/virtio/%s", k->w.part[fe].path,
+			      fdt_get_name(b->cfg, d, NULL));
+		w->frontend = fe;
+		w->driver = -1;
+		if (!vdev_kind(type, &w->device_id, &w->nqueues))
+			check_fail(k, w->path,
+				   "a virtio device of no known type");
+		driver_ph[k->w.nvdevs] = ph && len == 4 ? fdt32_to_cpu(*ph) : 0;
+		win = fdt_getprop(b->cfg, d, "dma-window", &len);
+		if (win && len == 16) {
+			w->has_window = true;
+			w->window = (struct range){ cells_at(win, 2),
+						    cells_at(win + 2, 2) };
+		}
+		free(type);
+		k->w.nvdevs++;
+	}
+}
+
+static void read_vdevs(struct check *k, struct blobs *b, int parts);
 
 static void read_config(struct check *k, struct blobs *b)
 {
@@ -440,6 +492,27 @@ static void read_config(struct check *k, struct blobs *b)
 	k->w.part = calloc((size_t)n + 1, sizeof(*k->w.part));
 	fdt_for_each_subnode (node, b->cfg, parts)
 		read_part(k, b, node, &k->w.part[k->w.nparts++]);
+	read_vdevs(k, b, parts);
+}
+
+/* Every virtio device, its driver resolved; the console's drainer. */
+static void read_vdevs(struct check *k, struct blobs *b, int parts)
+{
+	uint32_t ph[256] = { 0 };
+	int node, p = 0;
+
+	k->w.con_driver = -1;
+	fdt_for_each_subnode (node, b->cfg, parts) {
+		if (k->w.nvdevs < 200)
+			read_virtio(k, b, node, p, ph);
+		if (k->w.part[p].hyp_console)
+			k->w.con_driver = p;
+		p++;
+	}
+	for (int i = 0; i < k->w.nvdevs; i++)
+		for (int q = 0; q < k->w.nparts; q++)
+			if (ph[i] && k->w.part[q].phandle == ph[i])
+				k->w.vdev[i].driver = q;
 }
 
 int want_read(struct check *k, const void *config, const void *platform)
@@ -491,6 +564,9 @@ void want_free(struct want *w)
 	free(w->regs);
 	free(w->dev);
 	free(w->part);
+	for (int i = 0; i < w->nvdevs; i++)
+		free(w->vdev[i].path);
+	free(w->vdev);
 	free(w->gic_path);
 	memset(w, 0, sizeof(*w));
 }

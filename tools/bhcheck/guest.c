@@ -119,7 +119,8 @@ static void check_node(struct gctx *g, int node, int depth)
 	const char *name = fdt_get_name(g->dt, node, NULL);
 
 	check_irqs(g, node);
-	if (depth != 1 || node == g->gic || !strcmp(name, "cpus"))
+	if (depth != 1 || node == g->gic || !strcmp(name, "cpus") ||
+	    vdev_guest_node(g->k, g->p, g->dt, node))
 		return;
 	if (n < 0)
 		check_fail(g->k, g->wp->path,

@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <bulkhead/vgic.h>
+
 #include "bhcheck.h"
 
 #define PAGE 0x1000ULL
@@ -299,12 +301,36 @@ static void expect_spis(struct check *k, uint8_t *owner, uint8_t *edge)
 	}
 }
 
+/* Virtual SPIs: the config tool picks their numbers; vdevs.c checks the
+ * choice. Expected here as the image has them, owner by owner. */
+static void expect_virtual(struct check *k, uint8_t *owner, uint8_t *edge)
+{
+	const struct have *h = &k->h;
+
+	for (uint32_t i = 0; i < h->nvdevs; i++)
+		if (h->vdev[i].fe_irq >= 32 && h->vdev[i].fe_irq - 32 < NSPIS &&
+		    !owner[h->vdev[i].fe_irq - 32]) {
+			owner[h->vdev[i].fe_irq - 32] =
+				(uint8_t)(h->vdev[i].frontend + 1);
+			edge[h->vdev[i].fe_irq - 32] = VSPI_VIRTUAL;
+		}
+	for (uint32_t p = 0; p < h->nparts; p++) {
+		uint32_t d = h->part[p].doorbell;
+
+		if (d >= 32 && d - 32 < NSPIS && !owner[d - 32]) {
+			owner[d - 32] = (uint8_t)(p + 1);
+			edge[d - 32] = VSPI_VIRTUAL;
+		}
+	}
+}
+
 static void match_spis(struct check *k)
 {
 	uint8_t owner[NSPIS] = { 0 }, edge[NSPIS] = { 0 };
 	const struct have *h = &k->h;
 
 	expect_spis(k, owner, edge);
+	expect_virtual(k, owner, edge);
 	for (uint32_t i = 0; i < NSPIS || i < h->nspis; i++) {
 		uint8_t ho = i < h->nspis ? h->spi_part[i] : 0;
 		uint8_t wo = i < NSPIS ? owner[i] : 0;

@@ -35,8 +35,9 @@ struct s2 {
 };
 
 /* Every mapping the core makes for every partition (stage2.c). */
-static int map_of(const struct have *h, struct s2 **out)
+static int map_of(const struct check *k, struct s2 **out)
 {
+	const struct have *h = &k->h;
 	int n = 0, cap = 0;
 
 	*out = NULL;
@@ -55,22 +56,38 @@ static int map_of(const struct have *h, struct s2 **out)
 					     { m->pa, m->size },
 					     m->ipa };
 		}
+		for (uint32_t i = 0; i < hp->nxmap; i++) {
+			const struct xmap *x = &hp->xmap[i];
+
+			*out = grow(*out, &cap, n + 1, sizeof(**out));
+			(*out)[n++] = (struct s2){ (int)p,
+						   xmap_kind(k, (int)p, x),
+						   { x->pa, x->size },
+						   x->ipa };
+		}
 	}
 	return n;
 }
 
+static uint64_t end_of(struct range r);
+
 /*
- * Physical pages two partitions may both map because the config says so.
- * None yet: shared-memory grants will be listed in struct want and
- * accepted here, exactly as declared.
+ * Physical pages two partitions may both map because the config says so:
+ * a frontend's memory and the grant of it to the driver of one of its
+ * virtio devices (vdevs.c), within its dma-window if it declares one.
  */
 static bool declared_shared(const struct check *k, const struct s2 *a,
 			    const struct s2 *b)
 {
-	(void)k;
-	(void)a;
-	(void)b;
-	return false;
+	struct range both = { a->pa.base > b->pa.base ? a->pa.base : b->pa.base,
+			      0 };
+	uint64_t e = end_of(a->pa) < end_of(b->pa) ? end_of(a->pa)
+						   : end_of(b->pa);
+
+	if (strcmp(a->kind, "grant") && strcmp(b->kind, "grant"))
+		return false;
+	both.size = e - both.base;
+	return grant_declared(k, a->part, b->part, both);
 }
 
 static const char *part_path(const struct check *k, int p, char **tmp)
@@ -139,8 +156,14 @@ static void prove_mapping(struct check *k, const struct s2 *m)
 		check_fail(k, node,
 			   "%s 0x%llx+0x%llx at 0x%llx is not a valid mapping",
 			   m->kind, X(m->pa.base), X(m->pa.size), X(m->ipa));
-	else if (!strcmp(m->kind, "memory") && !in_ram(k, m->pa))
-		check_fail(k, node, "memory 0x%llx+0x%llx is not RAM",
+	else if (!strcmp(m->kind, "unexplained"))
+		check_fail(
+			k, node,
+			"it maps 0x%llx+0x%llx at 0x%llx, which nothing in the config accounts for",
+			X(m->pa.base), X(m->pa.size), X(m->ipa));
+	else if ((!strcmp(m->kind, "memory") || !strcmp(m->kind, "grant")) &&
+		 !in_ram(k, m->pa))
+		check_fail(k, node, "%s 0x%llx+0x%llx is not RAM", m->kind,
 			   X(m->pa.base), X(m->pa.size));
 	else if (!strcmp(m->kind, "device") &&
 		 (m->ipa != m->pa.base || touches_ram(k, m->pa) ||
@@ -151,7 +174,7 @@ static void prove_mapping(struct check *k, const struct s2 *m)
 			k, node,
 			"device pages 0x%llx+0x%llx reach RAM or the GIC, or are not mapped where they are",
 			X(m->pa.base), X(m->pa.size));
-	if (ranges_meet(m->pa, core_region(k)))
+	if (ranges_meet(m->pa, core_region(k)) && strcmp(m->kind, "shared"))
 		check_fail(
 			k, node,
 			"%s 0x%llx+0x%llx maps part of the core's region 0x%llx+0x%llx",
@@ -221,6 +244,18 @@ static void prove_exclusive(struct check *k, struct s2 *m, int n)
 	free(open);
 }
 
+/* Partition @hp's guest range @i: memory, devices, then extra maps. */
+static struct range guest_range(const struct have_part *hp, uint32_t i)
+{
+	if (i < hp->nmem)
+		return (struct range){ hp->mem[i].ipa, hp->mem[i].size };
+	i -= hp->nmem;
+	if (i < hp->ndev)
+		return (struct range){ hp->dev[i].ipa, hp->dev[i].size };
+	i -= hp->ndev;
+	return (struct range){ hp->xmap[i].ipa, hp->xmap[i].size };
+}
+
 /* Within a partition: IPAs disjoint, the emulated GIC left unmapped. */
 static void prove_ipa_space(struct check *k, int p)
 {
@@ -228,14 +263,12 @@ static void prove_ipa_space(struct check *k, int p)
 	const struct have_part *hp = &h->part[p];
 	struct range gic[2] = { { h->gicd, k->w.gicd_size },
 				{ h->gicr, h->gicr_stride * hp->nvcpus } };
-	uint32_t n = hp->nmem + hp->ndev;
+	uint32_t n = hp->nmem + hp->ndev + hp->nxmap;
 	char *tmp;
 	const char *node = part_path(k, (int)p, &tmp);
 
 	for (uint32_t i = 0; i < n; i++) {
-		const struct map *a = i < hp->nmem ? &hp->mem[i]
-						   : &hp->dev[i - hp->nmem];
-		struct range ra = { a->ipa, a->size };
+		struct range ra = guest_range(hp, i);
 
 		for (int g = 0; g < 2; g++)
 			if (ranges_meet(ra, gic[g]))
@@ -244,16 +277,14 @@ static void prove_ipa_space(struct check *k, int p)
 					"guest 0x%llx+0x%llx covers its emulated GIC",
 					X(ra.base), X(ra.size));
 		for (uint32_t j = i + 1; j < n; j++) {
-			const struct map *b = j < hp->nmem
-						      ? &hp->mem[j]
-						      : &hp->dev[j - hp->nmem];
+			struct range rb = guest_range(hp, j);
 
-			if (ranges_meet(ra, (struct range){ b->ipa, b->size }))
+			if (ranges_meet(ra, rb))
 				check_fail(
 					k, node,
 					"guest addresses 0x%llx+0x%llx and 0x%llx+0x%llx collide",
-					X(ra.base), X(ra.size), X(b->ipa),
-					X(b->size));
+					X(ra.base), X(ra.size), X(rb.base),
+					X(rb.size));
 		}
 	}
 	free(tmp);
@@ -488,7 +519,7 @@ static void prove_core_map(struct check *k)
 void prove_all(struct check *k)
 {
 	struct s2 *m;
-	int n = map_of(&k->h, &m);
+	int n = map_of(k, &m);
 
 	prove_core(k);
 	prove_core_map(k);

@@ -102,6 +102,23 @@ static bool read_copies(struct check *k, const struct part_config *pc,
 	return true;
 }
 
+static bool read_xmaps(struct check *k, const struct part_config *pc,
+		       struct have_part *hp)
+{
+	struct s2_map *m =
+		array(k, "maps", ADDR(pc->maps), pc->nmaps, sizeof(*m));
+
+	if (!m)
+		return false;
+	hp->xmap = calloc(pc->nmaps ? pc->nmaps : 1, sizeof(*hp->xmap));
+	hp->nxmap = pc->nmaps;
+	for (uint32_t i = 0; i < pc->nmaps; i++)
+		hp->xmap[i] = (struct xmap){ m[i].ipa, m[i].pa, m[i].size,
+					     m[i].attr };
+	free(m);
+	return true;
+}
+
 static bool read_part(struct check *k, const struct part_config *pc,
 		      struct have_part *hp)
 {
@@ -121,9 +138,11 @@ static bool read_part(struct check *k, const struct part_config *pc,
 	hp->vmid = pc->vmid;
 	hp->on_fault = pc->on_fault;
 	hp->uart_granted = pc->uart_granted;
+	hp->drv_page = pc->drv_page;
+	hp->doorbell = pc->doorbell;
 	return hp->slot && read_maps(k, "mem", pc->mem, pc->nmem, &hp->mem) &&
 	       read_maps(k, "dev", pc->dev, pc->ndev, &hp->dev) &&
-	       read_copies(k, pc, hp);
+	       read_copies(k, pc, hp) && read_xmaps(k, pc, hp);
 }
 
 static bool read_plat(struct check *k)
@@ -144,7 +163,41 @@ static bool read_plat(struct check *k)
 	h->hyp_base = pl.hyp_base;
 	h->hyp_size = pl.hyp_size;
 	h->nhyp_dev = pl.ndev;
+	h->shared_base = pl.shared_base;
+	h->shared_size = pl.shared_size;
+	h->con_rings = pl.con_rings;
+	h->con_driver = pl.con_driver;
 	return read_maps(k, "plat.dev", pl.dev, pl.ndev, &h->hyp_dev);
+}
+
+static bool read_vdevs(struct check *k)
+{
+	struct have *h = &k->h;
+	struct vdev_config *v;
+	uint64_t a, s;
+
+	if (!u32_at(k, "nr_vdevs", &h->nvdevs) ||
+	    !sym(k, "vdev_configs", &a, &s))
+		return false;
+	if ((uint64_t)h->nvdevs * sizeof(*v) > s) {
+		check_fail(k, "/",
+			   "nr_vdevs (%u) is more than vdev_configs holds",
+			   h->nvdevs);
+		return false;
+	}
+	v = array(k, "vdev_configs", a, h->nvdevs, sizeof(*v));
+	if (!v)
+		return false;
+	h->vdev = calloc(h->nvdevs ? h->nvdevs : 1, sizeof(*h->vdev));
+	for (uint32_t i = 0; i < h->nvdevs; i++)
+		h->vdev[i] = (struct have_vdev){
+			v[i].frontend,	 v[i].driver,	 v[i].nqueues,
+			v[i].config_len, v[i].queue_max, v[i].fe_irq,
+			v[i].device_id,	 v[i].features,	 v[i].window,
+			v[i].regs,	 v[i].state,
+		};
+	free(v);
+	return true;
 }
 
 static bool read_parts(struct check *k)
@@ -247,7 +300,7 @@ static bool read_layout(struct check *k)
 int tables_read(struct check *k)
 {
 	bool ok = read_plat(k) && read_parts(k) && read_cpus(k) &&
-		  read_spis(k) && read_layout(k);
+		  read_spis(k) && read_vdevs(k) && read_layout(k);
 
 	return ok ? 0 : -1;
 }
@@ -264,8 +317,10 @@ void tables_free(struct have *h)
 		for (uint32_t j = 0; p->img && j < p->nimg; j++)
 			free(p->img[j].name);
 		free(p->img);
+		free(p->xmap);
 	}
 	free(h->part);
+	free(h->vdev);
 	free(h->hyp_dev);
 	free(h->cpu);
 	free(h->spi_part);

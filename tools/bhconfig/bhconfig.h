@@ -86,6 +86,22 @@ struct load {
 	uint64_t pa;
 };
 
+/** What an extra stage-2 mapping of a partition maps (virtio.c). */
+enum s2map_what {
+	S2MAP_REGS,   /* a device's register page (frontend, read-only) */
+	S2MAP_STATE,  /* a device's state page (driver, read-only) */
+	S2MAP_DRIVER, /* a driver's own page (read-write) */
+	S2MAP_RINGS,  /* the core's console rings (console driver) */
+	S2MAP_GRANT,  /* a frontend's memory (driver, read-write) */
+};
+
+struct s2map {
+	uint64_t ipa, pa, size;
+	unsigned attr; /* enum pt_attr */
+	enum s2map_what what;
+	int index; /* device, partition or grant it belongs to */
+};
+
 struct part {
 	char *name;
 	char *path;
@@ -114,6 +130,44 @@ struct part {
 	uint64_t seed_offset; /* of /chosen/rng-seed in the DTB, 0 if none */
 	char *dtb_file;
 	int vmid;
+	/* Virtio (virtio.c): as a driver, and pages shared by the core. */
+	bool hyp_console;      /* drains the core's console rings */
+	uint32_t doorbell;     /* a driver's doorbell SPI, 0 if none */
+	uint64_t drv_page_ipa; /* its struct bh_driver_page, 0 if none */
+	uint64_t drv_page_pa;
+	uint64_t rings_ipa; /* the console rings, if hyp_console */
+	struct s2map *maps;
+	int nmaps, maps_cap;
+};
+
+/** A kind of virtio device (virtio.c). */
+struct vdev_kind;
+
+/** A virtio device of a frontend partition, served by a driver one. */
+struct vdev {
+	char *name, *path; /* its node under the frontend's virtio node */
+	int node;
+	int frontend, driver; /* partition indexes; driver -1 until known */
+	uint32_t driver_ph;
+	const struct vdev_kind *kind;
+	const char *kind_name; /* "console", ... */
+	uint32_t device_id, nqueues, queue_max, config_len;
+	uint64_t features;
+	uint8_t config[64]; /* device config space (as built) */
+	uint64_t window;    /* frontend IPA of its register page */
+	uint32_t irq;	    /* the frontend's virtual SPI */
+	bool has_grant_ipa, has_dma_window;
+	uint64_t grant_ipa;
+	struct region dma_window; /* frontend IPAs */
+	uint64_t regs_pa, state_pa;
+	uint64_t state_ipa; /* where its driver sees the state page */
+};
+
+/** A frontend's memory seen by a driver: [guest, +size) at local. */
+struct grant {
+	int frontend, driver;
+	uint64_t guest, size, local;
+	bool window; /* a dma-window, not all its memory */
 };
 
 /** Where a node or property was written (first of its definitions). */
@@ -195,6 +249,14 @@ struct config {
 	int ndeps, deps_cap;
 	char **errors;
 	int nerrors, errors_cap;
+
+	/* Virtio devices and what the core shares (virtio.c). */
+	struct vdev *vdev;
+	int nvdevs, vdev_cap;
+	struct grant *grant;
+	int ngrants, grant_cap;
+	int con_driver; /* partition draining the console rings, -1 */
+	uint64_t shared_base, shared_size, rings_pa;
 };
 
 /* diag.c: errors name the file and line, the node and the reason. */
@@ -262,6 +324,15 @@ void guest_dt_build(struct config *c, int pi);
 /* layout.c: address size, the core's device windows, table pool size. */
 void config_layout(struct config *c);
 uint64_t load_footprint(const struct load *l); /* bytes in the core image */
+
+/* virtio.c: virtio devices, their windows, interrupts, grants, pages. */
+void virtio_parse(struct config *c, struct part *p, int node);
+void virtio_assign(struct config *c);
+uint64_t virtio_layout(struct config *c, uint64_t base);
+uint64_t grant_pa(const struct config *c, const struct grant *g);
+uint32_t con_ring_pages(const struct config *c);
+int cpu_slots(const struct config *c, int *slot_cpu); /* slot_cpu may be NULL */
+void virtio_free(struct config *c);
 
 /* gen.c: write the generated sources and the build report. */
 int gen_config_c(const struct config *c, const char *path);

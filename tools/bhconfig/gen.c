@@ -40,18 +40,6 @@ static void put_comment(FILE *f, const char *s)
 		fputc(*s == '*' && s[1] == '/' ? '?' : *s, f);
 }
 
-/* Slots: the boot CPU first, then every other CPU a partition uses. */
-static int slots(const struct config *c, int *slot_cpu)
-{
-	int n = 0;
-
-	slot_cpu[n++] = c->boot_cpu;
-	for (int i = 0; i < c->ncpus; i++)
-		if (i != c->boot_cpu && c->cpu[i].owner >= 0)
-			slot_cpu[n++] = i;
-	return n;
-}
-
 static int slot_of(const int *slot_cpu, int n, int cpu)
 {
 	for (int i = 0; i < n; i++)
@@ -123,13 +111,90 @@ static void gen_part(FILE *f, const struct config *c, int pi)
 		if (!strcmp(p->load[l].what, "dtb") && p->seed_offset)
 			fprintf(f, "\t\t.rng_seed = 0x%llx,\n",
 				X(p->load[l].pa + p->seed_offset));
+	if (p->nmaps)
+		fprintf(f, "\t\t.nmaps = %d,\n\t\t.maps = p%d_maps,\n",
+			p->nmaps, pi);
+	if (p->drv_page_pa)
+		fprintf(f, "\t\t.drv_page = 0x%llx,\n\t\t.doorbell = %u,\n",
+			X(p->drv_page_pa), p->doorbell);
 	fprintf(f, "\t\t.on_fault = %s,\n\t\t.uart_granted = %d,\n\t},\n",
 		p->on_fault == ON_FAULT_RESTART ? "FAULT_RESTART"
 						: "FAULT_STOP",
 		grants_uart(c, p));
 }
 
+static const char *const attr_names[] = {
+	"PT_R", "PT_W", "PT_X", "PT_DEVICE", "PT_NC",
+};
+
+/* Partition @pi's extra stage-2 mappings (virtio.c): shared pages, grants. */
+static void gen_maps(FILE *f, const struct part *p, int pi)
+{
+	if (!p->nmaps)
+		return;
+	fprintf(f, "static const struct s2_map p%d_maps[] = {\n", pi);
+	for (int i = 0; i < p->nmaps; i++) {
+		bool first = true;
+
+		fprintf(f,
+			"\t{ .ipa = 0x%llx, .pa = 0x%llx, .size = 0x%llx, .attr = ",
+			X(p->maps[i].ipa), X(p->maps[i].pa),
+			X(p->maps[i].size));
+		for (unsigned b = 0; b < 5; b++)
+			if (p->maps[i].attr & (1U << b)) {
+				fprintf(f, "%s%s", first ? "" : " | ",
+					attr_names[b]);
+				first = false;
+			}
+		fprintf(f, " },\n");
+	}
+	fprintf(f, "};\n");
+}
+
+/* The virtio devices (vdev.c) and their config spaces. */
+static void gen_vdevs(FILE *f, const struct config *c)
+{
+	for (int i = 0; i < c->nvdevs; i++) {
+		const struct vdev *v = &c->vdev[i];
+
+		fprintf(f, "static const u8 vdev%d_config[%u] = {", i,
+			v->config_len ? v->config_len : 1);
+		for (uint32_t k = 0; k < v->config_len; k++)
+			fprintf(f, "%s0x%02x", k ? ", " : " ", v->config[k]);
+		fprintf(f, " };\n");
+	}
+	fprintf(f, "\nconst struct vdev_config vdev_configs[%d] = {\n",
+		c->nvdevs ? c->nvdevs : 1);
+	for (int i = 0; i < c->nvdevs; i++) {
+		const struct vdev *v = &c->vdev[i];
+
+		fprintf(f, "\t{ /* ");
+		put_comment(f, v->path);
+		fprintf(f,
+			" */\n\t\t.frontend = %d, .driver = %d, .nqueues = %u, .config_len = %u,\n",
+			v->frontend, v->driver, v->nqueues, v->config_len);
+		fprintf(f,
+			"\t\t.queue_max = %u, .fe_irq = %u, .device_id = %u,\n",
+			v->queue_max, v->irq, v->device_id);
+		fprintf(f,
+			"\t\t.features = 0x%llx, .window = 0x%llx,\n\t\t.regs = 0x%llx, .state = 0x%llx,\n\t\t.config = vdev%d_config,\n\t},\n",
+			X(v->features), X(v->window), X(v->regs_pa),
+			X(v->state_pa), i);
+	}
+	fprintf(f, "};\nconst u32 nr_vdevs = %d;\nstruct vdev vdevs[%d];\n",
+		c->nvdevs, c->nvdevs ? c->nvdevs : 1);
+}
+
 /* The SPIs partitions own, indexed by INTID - 32 (vgic.h). */
+/* A purely virtual SPI of partition @part (vgic.h, VSPI_VIRTUAL). */
+static void gen_virtual(FILE *f, uint32_t intid, int part, const char *what)
+{
+	fprintf(f, "\t[%u] = { .part = %d, .edge = VSPI_VIRTUAL }, /* ",
+		intid - 32, part + 1);
+	put_comment(f, what);
+	fprintf(f, " */\n");
+}
+
 static void gen_vspis(FILE *f, const struct config *c)
 {
 	uint32_t n = 0;
@@ -138,7 +203,19 @@ static void gen_vspis(FILE *f, const struct config *c)
 		for (int i = 0; c->dev[d].owner >= 0 && i < c->dev[d].nirq; i++)
 			if (c->dev[d].irq[i] - 31 > n)
 				n = c->dev[d].irq[i] - 31;
+	for (int i = 0; i < c->nvdevs; i++)
+		if (c->vdev[i].irq - 31 > n)
+			n = c->vdev[i].irq - 31;
+	for (int i = 0; i < c->nparts; i++)
+		if (c->part[i].doorbell && c->part[i].doorbell - 31 > n)
+			n = c->part[i].doorbell - 31;
 	fprintf(f, "\nstruct vspi vspis[%u] = {\n", n ? n : 1);
+	for (int i = 0; i < c->nvdevs; i++)
+		gen_virtual(f, c->vdev[i].irq, c->vdev[i].frontend,
+			    c->vdev[i].path);
+	for (int i = 0; i < c->nparts; i++)
+		if (c->part[i].doorbell)
+			gen_virtual(f, c->part[i].doorbell, i, "its doorbell");
 	for (int d = 0; d < c->ndevs; d++)
 		for (int i = 0; c->dev[d].owner >= 0 && i < c->dev[d].nirq;
 		     i++) {
@@ -183,8 +260,12 @@ static void gen_plat(FILE *f, const struct config *c)
 	fprintf(f, "\t.gicr_stride = 0x%llx,\n\t.addr_bits = %u,\n",
 		X(c->gicr_stride), c->addr_bits);
 	fprintf(f,
-		"\t.ndev = %d,\n\t.dev = hyp_dev,\n\t.hyp_base = 0x%llx,\n\t.hyp_size = 0x%llx,\n\t.con_driver = -1,\n};\n",
+		"\t.ndev = %d,\n\t.dev = hyp_dev,\n\t.hyp_base = 0x%llx,\n\t.hyp_size = 0x%llx,\n",
 		c->nhyp_dev, X(c->hyp.base), X(c->hyp.size));
+	fprintf(f,
+		"\t.shared_base = 0x%llx,\n\t.shared_size = 0x%llx,\n\t.con_rings = 0x%llx,\n\t.con_driver = %d,\n};\n",
+		X(c->shared_base), X(c->shared_size), X(c->rings_pa),
+		c->con_driver);
 }
 
 static void gen_cpu_configs(FILE *f, const struct config *c,
@@ -213,7 +294,7 @@ int gen_config_c(const struct config *c, const char *path)
 		free(slot_cpu);
 		return -1;
 	}
-	nslots = slots(c, slot_cpu);
+	nslots = cpu_slots(c, slot_cpu);
 	fprintf(f, "/* Generated by bhconfig from ");
 	put_comment(f, c->file);
 	fprintf(f, ". Do not edit. */\n");
@@ -223,16 +304,17 @@ int gen_config_c(const struct config *c, const char *path)
 		for (int l = 0; l < c->part[p].nload; l++)
 			fprintf(f, "extern const u8 __bh_p%d_l%d[];\n", p, l);
 	gen_plat(f, c);
-	for (int p = 0; p < c->nparts; p++)
+	for (int p = 0; p < c->nparts; p++) {
 		gen_part_tables(f, c, p, slot_cpu, nslots);
+		gen_maps(f, &c->part[p], p);
+	}
 	fprintf(f, "\nconst struct part_config part_configs[] = {\n");
 	for (int p = 0; p < c->nparts; p++)
 		gen_part(f, c, p);
 	fprintf(f, "};\nconst u32 nr_partitions = %d;\n", c->nparts);
 	gen_cpu_configs(f, c, slot_cpu, nslots);
 	gen_vspis(f, c);
-	fprintf(f, "\nconst struct vdev_config vdev_configs[1];\n"
-		   "const u32 nr_vdevs = 0;\nstruct vdev vdevs[1];\n");
+	gen_vdevs(f, c);
 	gen_storage(f, c, nslots);
 	free(slot_cpu);
 	return fclose(f);

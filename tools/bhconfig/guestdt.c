@@ -24,6 +24,7 @@
 #define RNG_SEED_BYTES 32
 #define PH_GIC 1
 #define PH_FIRST_CLOCK 2
+#define PH_FIRST_POOL 0x1000 /* + device index: dma-window pools */
 
 /* The blob being written; the first libfdt error sticks. */
 struct gdt {
@@ -387,6 +388,114 @@ static void gen_devices(struct gdt *g)
 	}
 }
 
+/*
+ * The partition's virtio devices, as virtio-mmio transports (VIRTIO 1.2
+ * §4.2): register window, its virtual SPI (edge), dma-coherent; a device
+ * whose driver sees only a dma-window gets it as a restricted-dma-pool.
+ */
+static void gen_virtio(struct gdt *g)
+{
+	const struct config *c = g->c;
+	int pi = (int)(g->p - c->part), pools = 0;
+
+	for (int i = 0; i < c->nvdevs; i++) {
+		const struct vdev *v = &c->vdev[i];
+		uint64_t reg[2] = { v->window, 0x200 };
+		fdt32_t irq[3] = { cpu_to_fdt32(0), cpu_to_fdt32(v->irq - 32),
+				   cpu_to_fdt32(1) };
+		char *name;
+
+		if (v->frontend != pi)
+			continue;
+		name = xasprintf("virtio_mmio@%llx",
+				 (unsigned long long)v->window);
+		root_node(g, name);
+		prop_str(g, "compatible", "virtio,mmio");
+		prop_u64s(g, "reg", reg, 2);
+		prop(g, "interrupts", irq, sizeof(irq));
+		prop(g, "dma-coherent", NULL, 0);
+		if (v->has_dma_window)
+			prop_u32(g, "memory-region",
+				 PH_FIRST_POOL + (uint32_t)i);
+		end(g);
+		free(name);
+		pools += v->has_dma_window;
+	}
+	if (!pools)
+		return;
+	root_node(g, "reserved-memory");
+	prop_u32(g, "#address-cells", 2);
+	prop_u32(g, "#size-cells", 2);
+	prop(g, "ranges", NULL, 0);
+	for (int i = 0; i < c->nvdevs; i++) {
+		const struct vdev *v = &c->vdev[i];
+		uint64_t reg[2] = { v->dma_window.base, v->dma_window.size };
+		char *name;
+
+		if (v->frontend != pi || !v->has_dma_window)
+			continue;
+		name = xasprintf("virtio-pool@%llx",
+				 (unsigned long long)v->dma_window.base);
+		begin(g, name);
+		prop_str(g, "compatible", "restricted-dma-pool");
+		prop_u64s(g, "reg", reg, 2);
+		prop_u32(g, "phandle", PH_FIRST_POOL + (uint32_t)i);
+		end(g);
+		free(name);
+	}
+	end(g);
+}
+
+/*
+ * What a driver partition serves (userland-drivers/runtime/drv.c reads
+ * it): its page, doorbell and console rings, and per device its state
+ * page and the frontend memory granted to it, at its own addresses.
+ */
+static void gen_backend(struct gdt *g)
+{
+	const struct config *c = g->c;
+	const struct part *p = g->p;
+	int pi = (int)(p - c->part);
+
+	if (!p->drv_page_ipa)
+		return;
+	root_node(g, "bulkhead");
+	prop_str(g, "compatible", "bulkhead,driver");
+	prop_u64s(g, "driver-page", &p->drv_page_ipa, 1);
+	prop_u32(g, "doorbell", p->doorbell);
+	if (p->hyp_console) {
+		prop_u64s(g, "console-rings", &p->rings_ipa, 1);
+		prop_u32(g, "console-nrings", (uint32_t)cpu_slots(c, NULL));
+	}
+	for (int i = 0; i < c->nvdevs; i++) {
+		const struct vdev *v = &c->vdev[i];
+		uint64_t gr[3 * 8];
+		int n = 0;
+		char *name;
+
+		if (v->driver != pi)
+			continue;
+		for (int k = 0; k < c->ngrants && n < 8; k++)
+			if (c->grant[k].frontend == v->frontend &&
+			    c->grant[k].driver == pi) {
+				gr[3 * n] = c->grant[k].guest;
+				gr[3 * n + 1] = c->grant[k].size;
+				gr[3 * n + 2] = c->grant[k].local;
+				n++;
+			}
+		name = xasprintf("vdev@%d", i);
+		begin(g, name);
+		prop_u32(g, "reg", (uint32_t)i);
+		prop_str(g, "type", v->kind_name);
+		prop_str(g, "frontend", c->part[v->frontend].name);
+		prop_u64s(g, "state", &v->state_ipa, 1);
+		prop_u64s(g, "grant", gr, 3 * n);
+		end(g);
+		free(name);
+	}
+	end(g);
+}
+
 static void gen_root(struct gdt *g)
 {
 	static const char compat[] = "bulkhead,partition\0linux,dummy-virt";
@@ -408,6 +517,8 @@ static void gen_root(struct gdt *g)
 	gen_memory(g);
 	gen_gic(g);
 	gen_devices(g);
+	gen_virtio(g);
+	gen_backend(g);
 	end(g);
 	free(model);
 }

@@ -196,6 +196,16 @@ static void address_bits(struct config *c)
 		}
 		for (int i = 0; i < pt->ndevwin; i++)
 			bump(&t, pt->devwin[i], pt->path);
+		for (int i = 0; i < pt->nmaps; i++) {
+			bump(&t,
+			     (struct region){ pt->maps[i].ipa,
+					      pt->maps[i].size },
+			     pt->path);
+			bump(&t,
+			     (struct region){ pt->maps[i].pa,
+					      pt->maps[i].size },
+			     pt->path);
+		}
 	}
 	for (c->addr_bits = MIN_BITS;
 	     c->addr_bits < 64 && (t.end - 1) >> c->addr_bits; c->addr_bits++)
@@ -260,6 +270,8 @@ static void sim_hyp(struct sim *s, const struct config *c, uint64_t images)
 		sim_map(s, &hyp, c->hyp_dev[i].base, c->hyp_dev[i].base,
 			c->hyp_dev[i].size, PT_R | PT_W | PT_DEVICE,
 			"/hypervisor");
+	sim_map(s, &hyp, c->shared_base, c->shared_base, c->shared_size,
+		PT_R | PT_W | PT_NC, "/hypervisor");
 }
 
 /* Every partition's stage 2 (kernel/core/stage2.c). */
@@ -277,6 +289,9 @@ static void sim_s2(struct sim *s, const struct config *c)
 			sim_map(s, &s2, pt->devwin[i].base, pt->devwin[i].base,
 				pt->devwin[i].size, PT_R | PT_W | PT_DEVICE,
 				pt->path);
+		for (int i = 0; i < pt->nmaps; i++)
+			sim_map(s, &s2, pt->maps[i].ipa, pt->maps[i].pa,
+				pt->maps[i].size, pt->maps[i].attr, pt->path);
 	}
 }
 
@@ -329,13 +344,17 @@ void config_layout(struct config *c)
 
 	device_windows(c);
 	if (!images_size(c, &images) || !round_up_u64(images, SZ_2M, &images) ||
-	    !add_u64(images, SZ_2M, &need))
+	    !add_u64(images, SZ_2M, &need) ||
+	    !add_u64(need, virtio_layout(c, c->hyp.base + need), &need))
 		need = UINT64_MAX;
 	if (c->hyp.size && need > c->hyp.size)
 		diag_prop(
 			c, "/hypervisor", "memory",
-			"memory 0x%llx+0x%llx is too small: the core and the partition images need 0x%llx",
-			X(c->hyp.base), X(c->hyp.size), X(need));
+			"memory 0x%llx+0x%llx is too small: the core and the partition images%s need 0x%llx",
+			X(c->hyp.base), X(c->hyp.size),
+			c->shared_size ? " (and the pages it shares with them)"
+				       : "",
+			X(need));
 	address_bits(c);
 	if (!c->nerrors)
 		size_tables(c, images);

@@ -151,6 +151,8 @@ static void run_stages(struct config *c)
 	if (!c->nerrors)
 		config_validate(c);
 	if (!c->nerrors)
+		virtio_assign(c);
+	if (!c->nerrors)
 		config_place(c);
 	if (!c->nerrors)
 		config_layout(c);

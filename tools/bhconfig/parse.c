@@ -43,15 +43,20 @@ bool config_node_allowed(const char *name)
 static const char *const hypervisor_props[] = { "memory", "console", NULL };
 static const char *const partitions_props[] = { NULL };
 static const char *const part_props[] = {
-	"cpus",	   "memory",	  "memory-ipa", "image",    "initrd",
-	"devices", "dma-devices", "bootargs",	"on-fault", NULL,
+	"cpus",	       "memory",
+	"memory-ipa",  "image",
+	"initrd",      "devices",
+	"dma-devices", "bootargs",
+	"on-fault",    "hypervisor-console",
+	NULL,
 };
 
-/* Child nodes a partition may have: { "virtio", parse_part_virtio }. */
+/* Child nodes a partition may have. */
 static const struct part_child {
 	const char *name;
 	void (*parse)(struct config *c, struct part *p, int node);
 } part_children[] = {
+	{ "virtio", virtio_parse }, /* its virtio devices (virtio.c) */
 	{ NULL, NULL },
 };
 
@@ -371,6 +376,8 @@ static void parse_partition(struct config *c, int node)
 	parse_part_mem(c, node, p);
 	parse_part_devices(c, node, p);
 	parse_part_strings(c, node, p);
+	p->hyp_console = fdt_getprop(c->fdt, c->tree.n[node].off,
+				     "hypervisor-console", NULL) != NULL;
 }
 
 static void parse_partitions(struct config *c, int node)
@@ -401,6 +408,7 @@ static void parse_partitions(struct config *c, int node)
 void config_parse(struct config *c, const void *fdt)
 {
 	c->console = -1;
+	c->con_driver = -1;
 	c->gic_node = -1;
 	/* Walk nothing before the whole structure is known to be sound. */
 	if (fdt_check_header(fdt) || fdt_check_full(fdt, fdt_totalsize(fdt)) ||
@@ -443,6 +451,7 @@ static void free_part(struct part *p)
 	free(p->devwin);
 	free(p->dtb);
 	free(p->dtb_file);
+	free(p->maps);
 }
 
 void config_free(struct config *c)
@@ -465,6 +474,7 @@ void config_free(struct config *c)
 	free(c->node_reg);
 	free(c->hyp_dev);
 	free(c->in_config);
+	virtio_free(c);
 	for (int i = 0; i < c->ndeps; i++)
 		free(c->deps[i]);
 	free(c->deps);

@@ -518,6 +518,23 @@ static void index_regs(const struct config *c, struct range_index *x,
 	range_index_build(x, *s, c->nnode_regs);
 }
 
+/* Slots: the boot CPU first, then every other CPU a partition uses. */
+int cpu_slots(const struct config *c, int *slot_cpu)
+{
+	int n = 0;
+
+	if (slot_cpu)
+		slot_cpu[n] = c->boot_cpu;
+	n++;
+	for (int i = 0; i < c->ncpus; i++)
+		if (i != c->boot_cpu && c->cpu[i].owner >= 0) {
+			if (slot_cpu)
+				slot_cpu[n] = i;
+			n++;
+		}
+	return n;
+}
+
 void config_validate(struct config *c)
 {
 	struct range_index x;

@@ -89,7 +89,19 @@ static struct expectation *next_ordered(struct runner *r)
 	return NULL;
 }
 
-/* Decode \n, \r, \t and \\ in a send text and append a newline. */
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Decode \n, \r, \t, \\ and \xHH (a control key) in a send text and
+ * append a newline. */
 static size_t decode_send(const char *s, char *out)
 {
 	size_t n = 0;
@@ -98,6 +110,13 @@ static size_t decode_send(const char *s, char *out)
 	while (*s) {
 		if (s[0] != '\\' || s[1] == '\0') {
 			out[n++] = *s++;
+			continue;
+		}
+		if (s[1] == 'x' && hex_digit(s[2]) >= 0 &&
+		    hex_digit(s[3]) >= 0) {
+			out[n++] =
+				(char)(hex_digit(s[2]) * 16 + hex_digit(s[3]));
+			s += 4;
 			continue;
 		}
 		c = s[1];

@@ -164,6 +164,8 @@ tcase "send: \\n escape splits lines" 0 \
     "send x\\ny${NL}expect x+y" -- sh -c 'read a; read b; echo "$a+$b"'
 tcase "send: \\r escape" 0 "send a\\rb${NL}expect has-cr" \
     -- sh -c 'read l; case $l in *"$(printf "\r")"*) echo has-cr;; *) echo no-cr;; esac'
+tcase "send: \\xHH escape sends a control byte" 0 "send a\\x1db${NL}expect hex:611d62" \
+    -- sh -c 'read l; echo "hex:$(printf %s "$l" | od -An -tx1 | tr -d " ")"'
 tcase "send: child closed stdin" 1 --err 'cannot write to the command.s stdin' \
     "expect ready${NL}send x${NL}expect never" \
     -- sh -c 'exec 0<&-; echo ready; sleep 2'

@@ -40,10 +40,13 @@
 static u64 uart;
 static u32 uart_irq;
 
-/* One virtio console: its frontend's line being assembled. */
+/* One virtio console: its frontend's line being assembled, and an
+ * escape sequence being read (streamed output). */
 struct con {
 	char line[LINE];
 	u32 len;
+	char esc[8];
+	u32 esc_len;
 };
 
 static struct con cons[DRV_MAX_DEVS];
@@ -139,9 +142,45 @@ static void own_output(const char *s, size_t n)
 	line_out("console", s, (u32)n);
 }
 
+/*
+ * The control sequences a focused partition may send the operator's
+ * terminal as they are: a cursor-position query (ESC [ 6 n, which a shell
+ * uses to learn the terminal's width) and erase to the end of the line
+ * (ESC [ K, ESC [ 0 K). Neither moves the cursor or touches another line.
+ */
+static bool harmless(const char *e, u32 n)
+{
+	return (n == 4 && !memcmp(e, "\x1b[6n", 4)) ||
+	       (n == 3 && !memcmp(e, "\x1b[K", 3)) ||
+	       (n == 4 && !memcmp(e, "\x1b[0K", 4));
+}
+
+/* Collect an escape sequence; true while @c belongs to one. */
+static bool escape_seq(struct con *c, char ch)
+{
+	if (!c->esc_len && ch != 0x1b)
+		return false;
+	c->esc[c->esc_len++] = ch;
+	if (c->esc_len == 1 || (c->esc_len == 2 && ch == '['))
+		return true;
+	if (c->esc_len < sizeof(c->esc) && c->esc[1] == '[' && (u8)ch >= 0x20 &&
+	    (u8)ch < 0x40)
+		return true; /* parameters and intermediates */
+	if (harmless(c->esc, c->esc_len)) {
+		uart_puts(c->esc, c->esc_len);
+	} else {
+		for (u32 i = 0; i < c->esc_len; i++)
+			open_col += put_shown(c->esc[i]);
+	}
+	c->esc_len = 0;
+	return true;
+}
+
 /* Bytes from the focused partition, shown as they come. */
 static void stream(struct drv_dev *d, const char *s, u32 n)
 {
+	struct con *c = &cons[d - drv_devs];
+
 	for (; n; n--, s++) {
 		if (*s == '\r')
 			continue;
@@ -151,7 +190,9 @@ static void stream(struct drv_dev *d, const char *s, u32 n)
 			open = d;
 			open_col = 0;
 		}
-		if (*s == '\n') {
+		if (escape_seq(c, *s)) {
+			continue;
+		} else if (*s == '\n') {
 			uart_puts("\r\n", 2);
 			open = NULL;
 		} else if (*s == '\b') {
@@ -206,11 +247,12 @@ static bool drain_rings(void)
 
 /* --- input ---------------------------------------------------------- */
 
+/* Input to the next virtio console (the first one at start). */
 static void switch_focus(void)
 {
-	u32 at = focus ? (u32)(focus - drv_devs) : 0;
+	u32 at = focus ? (u32)(focus - drv_devs) + 1 : 0;
 
-	for (u32 k = 1; k <= drv_ndevs; k++) {
+	for (u32 k = 0; k < drv_ndevs; k++) {
 		struct drv_dev *d = &drv_devs[(at + k) % drv_ndevs];
 
 		if (d->ops) {
@@ -222,28 +264,38 @@ static void switch_focus(void)
 		printf("input: %s (Ctrl-] switches)\n", focus->frontend);
 }
 
-/* Give pending input to the focused console's receive queue. */
+/*
+ * Give pending input to the focused console's receive queue, in order:
+ * Ctrl-] passes the focus on, anything else goes to the partition that
+ * has it (waiting for receive buffers if it has none yet), or is dropped
+ * if it reads no input at all (no receive queue set up).
+ */
 static bool deliver(void)
 {
 	struct virtq_seg seg[DRV_MAX_SEGS];
 	struct virtq_chain c = { .seg = seg, .cap = DRV_MAX_SEGS };
 	bool any = false;
 
-	while (in_head != in_tail && input[in_tail % INPUT] == SWITCH_KEY) {
-		in_tail++;
-		switch_focus();
-	}
-	if (in_head == in_tail || !focus || focus->broken ||
-	    !focus->ready[RECEIVEQ])
-		return false;
 	while (in_head != in_tail) {
-		int r = virtq_pop(&focus->q[RECEIVEQ], &c);
+		struct drv_dev *f = focus;
 		u32 len = 0;
+		int r;
 
+		if (input[in_tail % INPUT] == SWITCH_KEY) {
+			in_tail++;
+			switch_focus();
+			any = true;
+			continue;
+		}
+		if (!f || f->broken || !f->ready[RECEIVEQ]) {
+			in_tail++; /* nobody reads it */
+			continue;
+		}
+		r = virtq_pop(&f->q[RECEIVEQ], &c);
 		if (r <= 0) {
 			if (r < 0)
-				drv_fail(focus, RECEIVEQ, r);
-			break;
+				drv_fail(f, RECEIVEQ, r);
+			break; /* no buffer yet: keep it */
 		}
 		for (u32 i = c.nread; i < c.nseg; i++)
 			for (u32 k = 0;
@@ -252,14 +304,11 @@ static bool deliver(void)
 			     k++, len++)
 				((volatile char *)c.seg[i].ptr)[k] =
 					input[in_tail++ % INPUT];
-		if (virtq_push(&focus->q[RECEIVEQ], c.head, len) < 0)
+		if (virtq_push(&f->q[RECEIVEQ], c.head, len) < 0)
 			break;
+		drv_notify(f, RECEIVEQ);
 		any = true;
-		if (in_head != in_tail && input[in_tail % INPUT] == SWITCH_KEY)
-			break;
 	}
-	if (any)
-		drv_notify(focus, RECEIVEQ);
 	return any;
 }
 
@@ -291,12 +340,13 @@ static bool con_queue(struct drv_dev *d, u32 q)
 {
 	if (q == TRANSMITQ)
 		return drv_drain(d, q, transmit);
-	return d == focus && deliver();
+	return d == focus && in_head != in_tail && deliver();
 }
 
 static void con_reset(struct drv_dev *d)
 {
 	cons[d - drv_devs].len = 0;
+	cons[d - drv_devs].esc_len = 0;
 	if (open == d)
 		close_open();
 }

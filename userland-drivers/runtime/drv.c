@@ -30,22 +30,25 @@ static struct {
 
 static char types[DRV_MAX_DEVS][16];
 
+/* /bulkhead/vdev@N: the device with index N, in the order they come. */
 static struct drv_dev *dev_at(const char *path)
 {
+	static u32 seen[DRV_MAX_DEVS];
 	u32 n = 0;
 
-	/* /bulkhead/vdev@N: N is the device's index in the node order. */
 	if (memcmp(path, "/bulkhead/vdev@", 15))
 		return NULL;
 	for (const char *p = path + 15; *p >= '0' && *p <= '9'; p++)
 		n = n * 10 + (u32)(*p - '0');
-	if (n >= DRV_MAX_DEVS) {
+	for (u32 i = 0; i < drv_ndevs; i++)
+		if (seen[i] == n)
+			return &drv_devs[i];
+	if (drv_ndevs == DRV_MAX_DEVS) {
 		dt.overflow = true;
 		return NULL;
 	}
-	if (n >= drv_ndevs)
-		drv_ndevs = n + 1;
-	return &drv_devs[n];
+	seen[drv_ndevs] = n;
+	return &drv_devs[drv_ndevs++];
 }
 
 static void dt_prop(void *ctx, const char *path, const char *prop,

@@ -1,0 +1,568 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Virtio devices served by driver partitions, in the config:
+ *
+ *	linux {
+ *		...
+ *		virtio {
+ *			hvc0 { type = "console"; driver = <&condrv>; };
+ *		};
+ *	};
+ *
+ * Each child of a partition's `virtio` node is one device of that
+ * partition (the frontend), named by its node name and served by the
+ * partition `driver` points at. The config tool decides everything else,
+ * so nobody copies an address or an interrupt number: the frontend's
+ * register window (a free 4 KiB page of its address space) and interrupt
+ * (a free SPI, purely virtual), the driver's doorbell (another), where
+ * the driver sees the frontend's memory (the grant: all of it, or only a
+ * `dma-window` declared as a restricted-dma-pool, at `grant-ipa` or a free
+ * address), and where the core keeps the pages it shares (after the
+ * images, in its own region). A partition with `hypervisor-console`
+ * drains the core's console and must own its UART.
+ *
+ * virtio_parse() reads the nodes, virtio_assign() (after validation)
+ * checks and places everything but physical addresses, which
+ * virtio_layout() gives once the images' size is known.
+ */
+#include <libfdt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bulkhead/pt.h>
+#include <bulkhead/vdev_abi.h>
+
+#include "bhconfig.h"
+#include "board.h"
+
+#define WINDOW_FROM 0x0a000000ULL  /* frontends' register windows */
+#define WINDOW_LIMIT 0x40000000ULL /* bare-metal guests map this as device */
+#define GRANT_FROM 0x80000000ULL   /* drivers see frontends' memory here... */
+#define GRANT_LIMIT 0x100000000ULL /* ...below 4 GiB (bare-metal drivers) */
+
+/* Feature bits (VIRTIO 1.2 §6, §5.3.3, §5.2.3). */
+#define F(n) (1ULL << (n))
+#define F_COMMON                                               \
+	(F(VIRTIO_F_VERSION_1) | F(VIRTIO_F_ACCESS_PLATFORM) | \
+	 F(VIRTIO_F_EVENT_IDX) | F(VIRTIO_F_INDIRECT_DESC))
+
+struct vdev_kind {
+	const char *type;
+	uint32_t device_id, nqueues, config_len;
+	uint64_t features;
+};
+
+static const struct vdev_kind kinds[] = {
+	/* §5.3: receiveq and transmitq of port 0; config: cols, rows,
+	 * max_nr_ports, emerg_wr (12 bytes), all 0 without their features. */
+	{ "console", 3, 2, 12, F_COMMON },
+};
+
+#define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
+
+static const char *const vdev_props[] = {
+	"type", "driver", "grant-ipa", "dma-window", "phandle", NULL,
+};
+
+static bool known_prop(const char *name)
+{
+	for (int i = 0; vdev_props[i]; i++)
+		if (!strcmp(vdev_props[i], name))
+			return true;
+	return false;
+}
+
+/* One device node under a partition's virtio node. */
+static void parse_device(struct config *c, struct part *p, int node)
+{
+	const void *fdt = c->fdt;
+	int off = c->tree.n[node].off, len, prop;
+	struct vdev *d;
+	const char *type;
+	const fdt32_t *v;
+
+	c->vdev = vec_grow(c->vdev, &c->vdev_cap, c->nvdevs + 1,
+			   sizeof(*c->vdev));
+	d = &c->vdev[c->nvdevs++];
+	memset(d, 0, sizeof(*d));
+	d->node = node;
+	d->name = xstrdup(tree_name(&c->tree, node));
+	d->path = tree_path(&c->tree, node);
+	d->frontend = (int)(p - c->part);
+	d->driver = -1;
+	fdt_for_each_property_offset (prop, fdt, off) {
+		const char *name;
+
+		if (fdt_getprop_by_offset(fdt, prop, &name, NULL) &&
+		    !known_prop(name))
+			diag_prop(c, d->path, name, "unknown property '%s'",
+				  name);
+	}
+	if (fdt_first_subnode(fdt, off) >= 0)
+		diag(c, d->path, "a virtio device has no child nodes");
+	type = fdt_getprop(fdt, off, "type", &len);
+	for (size_t k = 0; type && prop_is_string(type, len) && k < NKINDS; k++)
+		if (!strcmp(type, kinds[k].type))
+			d->kind = &kinds[k];
+	if (!d->kind)
+		diag_prop(
+			c, d->path, "type",
+			"type must be \"console\" (the kinds of virtio device a driver partition serves)");
+	v = fdt_getprop(fdt, off, "driver", &len);
+	if (!v || len != 4)
+		diag_prop(
+			c, d->path, "driver",
+			"driver must be one partition, by label (e.g. driver = <&condrv>)");
+	else
+		d->driver_ph = fdt32_to_cpu(*v);
+	v = fdt_getprop(fdt, off, "grant-ipa", &len);
+	if (v && len == 8) {
+		d->grant_ipa = read_cells(v, 2);
+		d->has_grant_ipa = true;
+	} else if (v) {
+		diag_prop(c, d->path, "grant-ipa",
+			  "grant-ipa must be one address <hi lo>");
+	}
+	v = fdt_getprop(fdt, off, "dma-window", &len);
+	if (v && len == 16) {
+		d->dma_window = (struct region){ read_cells(v, 2),
+						 read_cells(v + 2, 2) };
+		d->has_dma_window = true;
+	} else if (v) {
+		diag_prop(
+			c, d->path, "dma-window",
+			"dma-window must be one <address size> range of the partition's memory");
+	}
+}
+
+void virtio_parse(struct config *c, struct part *p, int node)
+{
+	int off = c->tree.n[node].off, sub, prop;
+
+	fdt_for_each_property_offset (prop, c->fdt, off) {
+		const char *name;
+
+		if (fdt_getprop_by_offset(c->fdt, prop, &name, NULL) &&
+		    strcmp(name, "phandle"))
+			diag_prop(
+				c, p->path, name,
+				"virtio holds one node per device, no property ('%s')",
+				name);
+	}
+	fdt_for_each_subnode (sub, c->fdt, off)
+		parse_device(c, p, tree_find(&c->tree, sub));
+}
+
+/* --- placing things in address spaces ------------------------------- */
+
+/* What partition @p's address space holds already, page-rounded. */
+static int occupied(const struct config *c, const struct part *p,
+		    struct region **out)
+{
+	int n = 0, cap = 0;
+	struct region *r = NULL;
+
+#define PUSH(reg)                                         \
+	do {                                              \
+		r = vec_grow(r, &cap, n + 1, sizeof(*r)); \
+		r[n++] = page_round(reg);                 \
+	} while (0)
+	for (int i = 0; i < p->nmem; i++)
+		PUSH(((struct region){ p->ipa[i], p->mem[i].size }));
+	for (int i = 0; i < p->ndev; i++)
+		for (int k = 0; k < c->dev[p->dev[i]].nreg; k++)
+			PUSH(c->dev[p->dev[i]].reg[k]);
+	PUSH(((struct region){ c->gicd, c->gicd_size }));
+	PUSH(((struct region){ c->gicr, c->gicr_stride * (uint64_t)p->ncpus }));
+	for (int i = 0; i < p->nmaps; i++)
+		PUSH(((struct region){ p->maps[i].ipa, p->maps[i].size }));
+#undef PUSH
+	*out = r;
+	return n;
+}
+
+/* A free @size bytes, @align aligned, in [from, limit) of @p's space. */
+static bool ipa_alloc(const struct config *c, const struct part *p,
+		      uint64_t size, uint64_t align, uint64_t from,
+		      uint64_t limit, uint64_t *at)
+{
+	struct region *busy;
+	int n = occupied(c, p, &busy);
+	uint64_t a = from;
+	bool moved = true;
+
+	while (moved && a + size <= limit) {
+		moved = false;
+		for (int i = 0; i < n; i++)
+			if (regions_overlap((struct region){ a, size },
+					    busy[i])) {
+				a = (busy[i].base + busy[i].size + align - 1) &
+				    ~(align - 1);
+				moved = true;
+			}
+	}
+	free(busy);
+	*at = a;
+	return a + size <= limit && a >= from;
+}
+
+static void add_map(struct part *p, uint64_t ipa, uint64_t size, unsigned attr,
+		    enum s2map_what what, int index)
+{
+	p->maps =
+		vec_grow(p->maps, &p->maps_cap, p->nmaps + 1, sizeof(*p->maps));
+	p->maps[p->nmaps++] = (struct s2map){ ipa, 0, size, attr, what, index };
+}
+
+/* Mark the SPI of GIC specifier @v (<type num flags>) as used. */
+static void mark_spi(const struct config *c, bool *used, const fdt32_t *v)
+{
+	if (!fdt32_to_cpu(v[0]) && fdt32_to_cpu(v[1]) + 32 < c->gic_intids)
+		used[fdt32_to_cpu(v[1]) + 32] = true;
+}
+
+/* The GIC SPIs an interrupt-map routes to (PCIe INTx, ...): each entry is
+ * child address and interrupt, parent phandle, parent address and, for
+ * the GIC, a 3-cell specifier (DTSpec 2.4.3.1). */
+static int raw_cells(const struct config *c, int i, const char *name, int dflt)
+{
+	int len;
+	const fdt32_t *v = fdt_getprop(c->fdt, c->tree.n[i].off, name, &len);
+
+	if (!v)
+		return dflt;
+	return len == 4 && fdt32_to_cpu(*v) <= 8 ? (int)fdt32_to_cpu(*v) : -1;
+}
+
+static void map_spis(const struct config *c, bool *used, int i)
+{
+	int len, off = c->tree.n[i].off;
+	const fdt32_t *v = fdt_getprop(c->fdt, off, "interrupt-map", &len);
+	int cac = raw_cells(c, i, "#address-cells", 2);
+	int cic = raw_cells(c, i, "#interrupt-cells", 1);
+	int n = v ? len / 4 : 0, k = 0;
+
+	while (cac >= 0 && cic >= 0 && k + cac + cic + 1 <= n) {
+		int par = tree_by_phandle(&c->tree,
+					  fdt32_to_cpu(v[k + cac + cic]));
+		int pac = par >= 0 ? raw_cells(c, par, "#address-cells", 0)
+				   : -1;
+		int pic = par >= 0 ? raw_cells(c, par, "#interrupt-cells", 1)
+				   : -1;
+
+		k += cac + cic + 1;
+		if (pac < 0 || pic < 0 || k + pac + pic > n)
+			return; /* unreadable: the allocation starts above */
+		if (par == c->gic_node && pic == 3)
+			mark_spi(c, used, v + k + pac);
+		k += pac + pic;
+	}
+}
+
+/* INTIDs some node of the platform uses (or that virtio.c has taken). */
+static bool *used_intids(const struct config *c)
+{
+	bool *used = xcalloc(c->gic_intids + 1, sizeof(bool));
+
+	for (int i = 0; i < c->tree.count; i++) {
+		int len;
+		const fdt32_t *v = fdt_getprop(c->fdt, c->tree.n[i].off,
+					       "interrupts", &len);
+
+		for (int k = 0; v && k + 3 <= len / 4; k += 3)
+			mark_spi(c, used, v + k);
+		map_spis(c, used, i);
+	}
+	return used;
+}
+
+static uint32_t take_intid(struct config *c, bool *used, const char *node)
+{
+	for (uint32_t i = 32; i < c->gic_intids; i++)
+		if (!used[i]) {
+			used[i] = true;
+			return i;
+		}
+	diag(c, node,
+	     "no free interrupt is left on the platform's GIC for its virtual interrupt");
+	return 0;
+}
+
+/* The grant of frontend @f's memory to driver @d: made once per pair. */
+static void grant(struct config *c, struct vdev *v)
+{
+	struct part *drv = &c->part[v->driver], *fe = &c->part[v->frontend];
+	struct region want[64];
+	int n = 0;
+
+	for (int i = 0; i < c->ngrants; i++)
+		if (c->grant[i].frontend == v->frontend &&
+		    c->grant[i].driver == v->driver) {
+			if (v->has_dma_window != c->grant[i].window)
+				diag(c, v->path,
+				     "the devices %s serves to this partition must all use its dma-window, or none",
+				     drv->path);
+			return;
+		}
+	if (v->has_dma_window) {
+		want[n++] = v->dma_window;
+	} else {
+		for (int i = 0; i < fe->nmem && n < 64; i++)
+			want[n++] =
+				(struct region){ fe->ipa[i], fe->mem[i].size };
+	}
+	for (int i = 0; i < n; i++) {
+		struct grant *g;
+		uint64_t at = v->has_grant_ipa ? v->grant_ipa : 0;
+
+		/* Same offset within 2 MiB on both sides: blocks map it, and
+		 * the virtqueue library's 16-byte alignment rule holds. */
+		if (v->has_grant_ipa && i) {
+			at = c->grant[c->ngrants - 1].local +
+			     c->grant[c->ngrants - 1].size;
+			at = (at + SZ_2M - 1) & ~(SZ_2M - 1);
+		}
+		if (!v->has_grant_ipa || i) {
+			if (!ipa_alloc(c, drv, want[i].size + SZ_2M, SZ_2M,
+				       at ? at : GRANT_FROM, GRANT_LIMIT,
+				       &at)) {
+				diag(c, v->path,
+				     "the memory %s would see of this partition does not fit below 4 GiB of its address space",
+				     drv->path);
+				return;
+			}
+		}
+		at += want[i].base & (SZ_2M - 1);
+		c->grant = vec_grow(c->grant, &c->grant_cap, c->ngrants + 1,
+				    sizeof(*c->grant));
+		g = &c->grant[c->ngrants++];
+		*g =
+			(struct grant){ v->frontend,  v->driver,
+					want[i].base, want[i].size,
+					at,	      v->has_dma_window };
+		add_map(drv, at & ~(PAGE - 1),
+			((at + want[i].size + PAGE - 1) & ~(PAGE - 1)) -
+				(at & ~(PAGE - 1)),
+			PT_R | PT_W, S2MAP_GRANT, c->ngrants - 1);
+	}
+}
+
+/* Checks that need the whole config: the driver, the window, the kind. */
+static bool check_device(struct config *c, struct vdev *v)
+{
+	struct part *fe = &c->part[v->frontend];
+
+	for (int i = 0; i < c->nparts; i++)
+		if (c->part[i].node >= 0 &&
+		    c->tree.n[c->part[i].node].phandle == v->driver_ph)
+			v->driver = i;
+	if (v->driver < 0) {
+		diag_prop(
+			c, v->path, "driver",
+			"driver must name a partition of this config (by its label)");
+		return false;
+	}
+	if (v->driver == v->frontend) {
+		diag_prop(c, v->path, "driver",
+			  "a partition cannot serve its own virtio device");
+		return false;
+	}
+	if (v->has_dma_window) {
+		bool inside = false;
+
+		for (int i = 0; i < fe->nmem; i++)
+			inside |= region_inside(
+				v->dma_window,
+				(struct region){ fe->ipa[i], fe->mem[i].size });
+		if (!inside || !v->dma_window.size ||
+		    v->dma_window.base % PAGE || v->dma_window.size % PAGE) {
+			diag_prop(
+				c, v->path, "dma-window",
+				"dma-window 0x%llx+0x%llx must be 4 KiB aligned and inside the partition's memory (guest addresses)",
+				(unsigned long long)v->dma_window.base,
+				(unsigned long long)v->dma_window.size);
+			return false;
+		}
+	}
+	return v->kind != NULL;
+}
+
+static void console_driver(struct config *c)
+{
+	for (int i = 0; i < c->nparts; i++) {
+		struct part *p = &c->part[i];
+		bool owns = false;
+
+		if (!p->hyp_console)
+			continue;
+		if (c->con_driver >= 0) {
+			diag_prop(
+				c, p->path, "hypervisor-console",
+				"only one partition drains the core's console, and %s does already",
+				c->part[c->con_driver].path);
+			continue;
+		}
+		for (int d = 0; d < p->ndev; d++)
+			owns |= p->dev[d] == c->console;
+		if (!owns)
+			diag_prop(
+				c, p->path, "hypervisor-console",
+				"the partition that drains the core's console must own its UART (devices = <&...>, the /hypervisor console)");
+		c->con_driver = i;
+	}
+}
+
+void virtio_assign(struct config *c)
+{
+	bool *used = used_intids(c);
+
+	c->con_driver = -1;
+	console_driver(c);
+	for (int i = 0; i < c->nvdevs; i++) {
+		struct vdev *v = &c->vdev[i];
+		struct part *fe = &c->part[v->frontend];
+
+		if (!check_device(c, v))
+			continue;
+		v->device_id = v->kind->device_id;
+		v->kind_name = v->kind->type;
+		v->nqueues = v->kind->nqueues;
+		v->queue_max = 256;
+		v->features = v->kind->features;
+		v->config_len = v->kind->config_len;
+		if (!ipa_alloc(c, fe, PAGE, PAGE, WINDOW_FROM, WINDOW_LIMIT,
+			       &v->window)) {
+			diag(c, v->path,
+			     "no free 4 KiB page below 1 GiB of the partition's address space for its registers");
+			continue;
+		}
+		add_map(fe, v->window, PAGE, PT_R | PT_NC, S2MAP_REGS, i);
+		v->irq = take_intid(c, used, v->path);
+		grant(c, v);
+	}
+	for (int i = 0; i < c->nparts; i++) {
+		struct part *p = &c->part[i];
+		bool drv = p->hyp_console;
+		uint64_t at;
+		uint32_t pages = 1, n = 0;
+
+		for (int k = 0; k < c->nvdevs; k++)
+			if (c->vdev[k].driver == i)
+				n++;
+		drv |= n > 0;
+		if (!drv)
+			continue;
+		p->doorbell = take_intid(c, used, p->path);
+		if (p->hyp_console)
+			pages += con_ring_pages(c);
+		/* The driver page, the console rings, then a state page per
+		 * device: read-only but the first. */
+		if (!ipa_alloc(c, p, (uint64_t)(pages + n) * PAGE, SZ_2M,
+			       GRANT_FROM, GRANT_LIMIT, &at)) {
+			diag(c, p->path,
+			     "no room below 4 GiB of its address space for the pages the core shares with it");
+			continue;
+		}
+		p->drv_page_ipa = at;
+		add_map(p, at, PAGE, PT_R | PT_W | PT_NC, S2MAP_DRIVER, i);
+		if (p->hyp_console) {
+			p->rings_ipa = at + PAGE;
+			add_map(p, p->rings_ipa,
+				(uint64_t)con_ring_pages(c) * PAGE,
+				PT_R | PT_NC, S2MAP_RINGS, i);
+		}
+		for (int k = 0; k < c->nvdevs; k++)
+			if (c->vdev[k].driver == i) {
+				c->vdev[k].state_ipa =
+					at + (uint64_t)pages * PAGE;
+				add_map(p, c->vdev[k].state_ipa, PAGE,
+					PT_R | PT_NC, S2MAP_STATE, k);
+				pages++;
+			}
+	}
+	free(used);
+}
+
+/*
+ * Physical addresses: the shared region follows the images in the core's
+ * region, 2 MiB aligned, so that the core maps it with one block: each
+ * device's register page and state page, each driver's page, the console
+ * rings. Returns its size (0 if nothing is shared).
+ */
+uint64_t virtio_layout(struct config *c, uint64_t base)
+{
+	uint64_t at = base;
+
+	c->shared_base = base;
+	for (int i = 0; i < c->nvdevs; i++) {
+		c->vdev[i].regs_pa = at;
+		c->vdev[i].state_pa = at + PAGE;
+		at += 2 * PAGE;
+	}
+	for (int i = 0; i < c->nparts; i++)
+		if (c->part[i].drv_page_ipa) {
+			c->part[i].drv_page_pa = at;
+			at += PAGE;
+		}
+	if (c->con_driver >= 0) {
+		c->rings_pa = at;
+		at += (uint64_t)con_ring_pages(c) * PAGE;
+	}
+	for (int p = 0; p < c->nparts; p++)
+		for (int m = 0; m < c->part[p].nmaps; m++) {
+			struct s2map *s = &c->part[p].maps[m];
+
+			switch (s->what) {
+			case S2MAP_REGS:
+				s->pa = c->vdev[s->index].regs_pa;
+				break;
+			case S2MAP_STATE:
+				s->pa = c->vdev[s->index].state_pa;
+				break;
+			case S2MAP_DRIVER:
+				s->pa = c->part[s->index].drv_page_pa;
+				break;
+			case S2MAP_RINGS:
+				s->pa = c->rings_pa;
+				break;
+			case S2MAP_GRANT:
+			default:
+				s->pa = grant_pa(c, &c->grant[s->index]) &
+					~(PAGE - 1);
+				break;
+			}
+		}
+	c->shared_size = at == base ? 0
+				    : ((at - base + SZ_2M - 1) & ~(SZ_2M - 1));
+	return c->shared_size;
+}
+
+/* The console rings: one struct bh_con_ring per CPU slot. */
+uint32_t con_ring_pages(const struct config *c)
+{
+	uint64_t bytes = (uint64_t)(unsigned)cpu_slots(c, NULL) *
+			 sizeof(struct bh_con_ring);
+
+	return (uint32_t)((bytes + PAGE - 1) / PAGE);
+}
+
+uint64_t grant_pa(const struct config *c, const struct grant *g)
+{
+	const struct part *p = &c->part[g->frontend];
+
+	for (int i = 0; i < p->nmem; i++)
+		if (region_inside((struct region){ g->guest, g->size },
+				  (struct region){ p->ipa[i], p->mem[i].size }))
+			return p->mem[i].base + (g->guest - p->ipa[i]);
+	return 0; /* cannot be: the grant was made from these ranges */
+}
+
+void virtio_free(struct config *c)
+{
+	for (int i = 0; i < c->nvdevs; i++) {
+		free(c->vdev[i].name);
+		free(c->vdev[i].path);
+	}
+	free(c->vdev);
+	free(c->grant);
+}
