@@ -66,6 +66,7 @@ static void reset(const struct vdev_config *c, struct vdev *d)
 	d->dev_sel = d->drv_sel = d->queue_sel = 0;
 	d->isr = 0;
 	d->drv_features = 0;
+	st->resets++;
 	st->status = 0;
 	st->driver_features = 0;
 	for (u32 q = 0; q < BH_VDEV_QUEUES; q++)

@@ -320,7 +320,8 @@ void rt_start(uint64_t dtb, uint64_t stamp)
 	rt_boot_stamp = stamp;
 	boot_dtb = (const void *)(rt_native ? NATIVE_DTB : dtb);
 	read_fdt(boot_dtb);
-	if (!rt_native && rt_virtio_console_init())
+	if (!rt_native && rt_arg("virtio-console", 1) &&
+	    rt_virtio_console_init())
 		output = rt_virtio_console_write;
 	guest_main();
 	rt_system_off();

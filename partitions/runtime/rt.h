@@ -54,7 +54,8 @@ void rt_delay_us(uint64_t us);
 
 /**
  * The partition's virtio console (virtio.c), if its device tree has one:
- * set it up; printf() then goes through it. False if there is none.
+ * set it up; printf() then goes through it (unless bootargs say
+ * virtio-console=0). False if there is none.
  */
 bool rt_virtio_console_init(void);
 void rt_virtio_console_write(const char *s, size_t n);

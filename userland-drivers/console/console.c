@@ -17,6 +17,9 @@
  *
  * Input from the UART goes to one virtio console at a time; Ctrl-] (0x1d)
  * passes it to the next one, and the console says which has it.
+ *
+ * Test hook: bootargs crash-after=N makes its first boot fault (a write
+ * outside its memory) once its frontends have sent it N bytes.
  */
 #include <bulkhead/lib.h>
 
@@ -56,6 +59,7 @@ static u32 open_col;	      /* its bytes after the tag */
 
 static char input[INPUT]; /* received, not yet given to a frontend */
 static u32 in_head, in_tail;
+static u64 crash_after; /* test hook: 0, or fault after so many bytes */
 
 /* --- the UART ------------------------------------------------------- */
 
@@ -316,6 +320,9 @@ static bool deliver(void)
 
 static u32 transmit(struct drv_dev *d, const struct virtq_chain *c)
 {
+	if (crash_after && crash_after <= c->readable)
+		*(volatile u64 *)0x7f000000UL = 0; /* the test hook's fault */
+	crash_after -= crash_after ? c->readable : 0;
 	for (u32 i = 0; i < c->nread; i++) {
 		/* Shared memory the frontend may change meanwhile: each byte
 		 * is read once, and any value is fine to show. */
@@ -394,7 +401,10 @@ void guest_main(void)
 	if (uart)
 		rt_set_output(own_output);
 	rt_whoami(&w);
+	if (w.boots == 1)
+		crash_after = rt_arg("crash-after", 0);
 	drv_init(ops, 1);
+	drain_rings(); /* what the core said while this partition was down */
 	drv_set_irq_hook(uart_irq_hook);
 	if (uart && uart_irq) {
 		rt_irq_config(uart_irq, 0x80, true);

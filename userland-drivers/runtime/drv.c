@@ -127,6 +127,7 @@ u32 drv_init(const struct drv_ops *const *ops, u32 nops)
 			continue;
 		}
 		d->gen = d->st->generation - 1; /* look at it at once */
+		d->resets = d->st->resets;
 	}
 	rt_gic_init();
 	rt_gic_cpu_init();
@@ -188,15 +189,17 @@ static void sync(struct drv_dev *d, u32 gen)
 	u64 features = st->driver_features;
 	u32 status = st->status, nq = st->nqueues;
 
+	u32 resets = st->resets;
+
 	d->gen = gen;
-	if (!(status & VIRTIO_STATUS_DRIVER_OK) || d->broken) {
-		if (!status) { /* reset: forget it all, serve anew */
-			memset(d->ready, 0, sizeof(d->ready));
-			d->broken = false;
-			d->ops->reset(d);
-		}
-		return;
+	if (resets != d->resets) { /* reset: forget it all, serve anew */
+		d->resets = resets;
+		memset(d->ready, 0, sizeof(d->ready));
+		d->broken = false;
+		d->ops->reset(d);
 	}
+	if (!(status & VIRTIO_STATUS_DRIVER_OK) || d->broken)
+		return;
 	for (u32 q = 0; q < nq && q < BH_VDEV_QUEUES; q++) {
 		struct virtq_config cfg = {
 			.size = st->queue[q].num,

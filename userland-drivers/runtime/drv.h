@@ -52,6 +52,7 @@ struct drv_dev {
 	struct virtq q[BH_VDEV_QUEUES];
 	bool ready[BH_VDEV_QUEUES];
 	u32 gen;     /* generation of st last acted on */
+	u32 resets;  /* device resets seen */
 	bool broken; /* NEEDS_RESET until the frontend resets it */
 	const struct drv_ops *ops;
 	u64 args[4]; /* device-specific values from the device tree */

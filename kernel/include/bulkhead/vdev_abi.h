@@ -82,14 +82,18 @@ struct bh_vq {
  * What a frontend negotiated with a device (core-written; the driver maps
  * it read-only). @generation changes whenever the frontend resets the
  * device, a queue turns ready or the driver status changes: the driver
- * then re-reads everything. @notify[q] counts the frontend's QueueNotify
- * writes to queue q.
+ * then re-reads everything. @resets counts device resets (Status = 0, or
+ * the frontend restarting), so that a driver that looks too late to see
+ * Status 0 still knows its queues are gone. @notify[q] counts the
+ * frontend's QueueNotify writes to queue q.
  */
 struct bh_vdev_state {
 	uint32_t magic; /* BH_VDEV_MAGIC */
 	uint32_t device_id;
 	uint32_t status; /* as the frontend wrote it, plus NEEDS_RESET */
 	uint32_t generation;
+	uint32_t resets;
+	uint32_t pad;
 	uint64_t device_features;
 	uint64_t driver_features; /* accepted with FEATURES_OK */
 	uint32_t nqueues;
