@@ -14,7 +14,9 @@
  * CPUs (after the threads) just copy memory in a loop, a built-in busy
  * neighbour for comparing native runs with partitioned ones beside the
  * stress partition; progress=N [0]: CPU 0 prints its statistics so far
- * every N loops (a long-running real-time partition shows it is alive).
+ * every N loops, and the largest latency since the last such line (a
+ * long-running real-time partition shows it is alive; scripts/bench-io
+ * compares windows with and without load beside it).
  *
  * Output: cyclictest's "T:" lines (microseconds, plus timer ticks), its
  * --histogram layout (buckets in ticks), one "latency-summary:" line for
@@ -22,6 +24,7 @@
  */
 #include <stdint.h>
 
+#include <bulkhead/abi.h>
 #include <bulkhead/lib.h>
 
 #include "rt.h"
@@ -32,6 +35,7 @@
 
 struct thread {
 	uint64_t min, max, sum, act, count, overflows;
+	uint64_t wmax; /* max since the last progress line */
 	uint32_t hist[MAX_BUCKETS];
 	uint32_t raw[MAX_RAW];
 	volatile bool fired;
@@ -54,6 +58,7 @@ void guest_irq(uint32_t intid, uint64_t stamp)
 		t->raw[t->count] = (uint32_t)lat;
 	t->min = lat < t->min ? lat : t->min;
 	t->max = lat > t->max ? lat : t->max;
+	t->wmax = lat > t->wmax ? lat : t->wmax;
 	t->sum += lat;
 	t->act = lat;
 	t->count++;
@@ -65,10 +70,40 @@ void guest_irq(uint32_t intid, uint64_t stamp)
 	t->fired = true;
 }
 
-static void progress(const struct thread *t)
+/*
+ * This vCPU's exits so far (BH_HC_EXITS; x[1..4] pack two 32-bit counters
+ * each, x[4] >> 32 the interrupts), and how many of them were interrupts.
+ * Zero natively.
+ */
+static uint64_t exits(uint64_t *irqs)
 {
-	printf("progress: %lu samples, ticks min %lu avg %lu max %lu\n",
-	       t->count, t->min, t->sum / t->count, t->max);
+	uint64_t a[7] = { 0 }, x[8] = { 0 }, sum = 0;
+
+	*irqs = 0;
+	if (rt_is_native() || rt_hvc(BH_HC_EXITS, a, x))
+		return 0;
+	for (int i = 1; i <= 4; i++)
+		sum += (x[i] & 0xffffffff) + (x[i] >> 32);
+	*irqs = x[4] >> 32;
+	return sum;
+}
+
+/*
+ * Its statistics so far, the worst latency since the last line, and the
+ * exits this vCPU took since then (scripts/bench-io: a neighbour's I/O
+ * must not add any).
+ */
+static void progress(struct thread *t)
+{
+	static uint64_t last_exits, last_irqs;
+	uint64_t irqs, all = exits(&irqs);
+
+	printf("progress: %lu samples, ticks min %lu avg %lu max %lu, exits +%lu (irq +%lu), window max %lu\n",
+	       t->count, t->min, t->sum / t->count, t->max, all - last_exits,
+	       irqs - last_irqs, t->wmax);
+	last_exits = all;
+	last_irqs = irqs;
+	t->wmax = 0;
 }
 
 static void run(uint64_t cpu)
@@ -84,8 +119,18 @@ static void run(uint64_t cpu)
 	for (uint64_t i = 0; i < loops; i++) {
 		t->fired = false;
 		rt_timer_arm(next);
-		while (!t->fired)
+		/* Check with interrupts masked, then WFI: the interrupt cannot
+		 * slip in between (taken there, it would leave WFI waiting for
+		 * good: the handler stops the timer); pending, it wakes WFI
+		 * whatever PSTATE.I says (Arm ARM, "Wait for Interrupt"), and
+		 * is taken at the unmask. */
+		rt_irq_mask();
+		while (!t->fired) {
 			rt_wfi();
+			rt_irq_unmask();
+			rt_irq_mask();
+		}
+		rt_irq_unmask();
 		next += interval;
 		if (every && t->count % every == 0)
 			progress(t);
