@@ -21,6 +21,7 @@
  * Test hook: bootargs crash-after=N makes its first boot fault (a write
  * outside its memory) once its frontends have sent it N bytes.
  */
+#include <bulkhead/abi.h>
 #include <bulkhead/lib.h>
 
 #include "drv.h"
@@ -350,8 +351,24 @@ static bool con_queue(struct drv_dev *d, u32 q)
 	return d == focus && in_head != in_tail && deliver();
 }
 
+/* This partition's own exits (BH_HC_EXITS), for scripts/bench-io. */
+static void report_exits(const char *why)
+{
+	uint64_t a[7] = { 0 }, x[8];
+
+	if (rt_hvc(BH_HC_EXITS, a, x))
+		return;
+	printf("exits (%s): hvc %lu sysreg %lu gic %lu irq %lu total %lu\n",
+	       why, x[1] & 0xffffffff, x[2] & 0xffffffff, x[2] >> 32,
+	       x[4] >> 32,
+	       (x[1] & 0xffffffff) + (x[1] >> 32) + (x[2] & 0xffffffff) +
+		       (x[2] >> 32) + (x[3] & 0xffffffff) + (x[3] >> 32) +
+		       (x[4] & 0xffffffff) + (x[4] >> 32));
+}
+
 static void con_reset(struct drv_dev *d)
 {
+	report_exits(d->frontend);
 	cons[d - drv_devs].len = 0;
 	cons[d - drv_devs].esc_len = 0;
 	if (open == d)
