@@ -161,6 +161,22 @@ struct vdev {
 	struct region dma_window; /* frontend IPAs */
 	uint64_t regs_pa, state_pa;
 	uint64_t state_ipa; /* where its driver sees the state page */
+	/* A block device: a slice of one of its driver's disks. */
+	uint32_t disk_ph;
+	int disk;	     /* index into config.disk, -1 if none */
+	struct region slice; /* bytes of the disk */
+	bool has_slice, read_only;
+};
+
+/** A disk a driver partition owns (a node of its `disks`). */
+struct disk {
+	char *name, *path;
+	int node;
+	int part; /* the driver partition */
+	int dev;  /* pdev index of its controller, -1 until known */
+	uint32_t dev_ph;
+	uint64_t size;	  /* bytes */
+	const char *file; /* image file (in the config blob), or NULL */
 };
 
 /** A frontend's memory seen by a driver: [guest, +size) at local. */
@@ -257,6 +273,8 @@ struct config {
 	int ngrants, grant_cap;
 	int con_driver; /* partition draining the console rings, -1 */
 	uint64_t shared_base, shared_size, rings_pa;
+	struct disk *disk;
+	int ndisks, disk_cap;
 };
 
 /* diag.c: errors name the file and line, the node and the reason. */
@@ -327,6 +345,7 @@ uint64_t load_footprint(const struct load *l); /* bytes in the core image */
 
 /* virtio.c: virtio devices, their windows, interrupts, grants, pages. */
 void virtio_parse(struct config *c, struct part *p, int node);
+void disks_parse(struct config *c, struct part *p, int node);
 void virtio_assign(struct config *c);
 uint64_t virtio_layout(struct config *c, uint64_t base);
 uint64_t grant_pa(const struct config *c, const struct grant *g);

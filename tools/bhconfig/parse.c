@@ -57,6 +57,7 @@ static const struct part_child {
 	void (*parse)(struct config *c, struct part *p, int node);
 } part_children[] = {
 	{ "virtio", virtio_parse }, /* its virtio devices (virtio.c) */
+	{ "disks", disks_parse },   /* a block driver's disks (virtio.c) */
 	{ NULL, NULL },
 };
 

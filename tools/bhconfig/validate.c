@@ -395,6 +395,28 @@ static void check_device(struct config *c, int pi, int di, bool dma_ok)
 			     d->path, X(d->reg[i].base), X(d->reg[i].size));
 }
 
+/*
+ * A bus master is programmed with the addresses its driver sees, and
+ * reaches physical memory with them (no IOMMU): a partition that owns one
+ * must see its memory at its physical addresses.
+ */
+static void check_dma_identity(struct config *c, int pi)
+{
+	struct part *p = &c->part[pi];
+	bool dma = false;
+
+	for (int d = 0; d < p->ndev; d++)
+		dma |= p->dev_dma_ok[d] && c->dev[p->dev[d]].dma;
+	for (int i = 0; dma && i < p->nmem; i++)
+		if (p->ipa[i] != p->mem[i].base) {
+			diag_prop(
+				c, p->path, "memory-ipa",
+				"a partition with dma-devices must see its memory at its physical addresses (its devices use them): 0x%llx is at 0x%llx",
+				X(p->mem[i].base), X(p->ipa[i]));
+			return;
+		}
+}
+
 /* Devices of different partitions must not share a 4 KiB page. */
 static void check_device_pages(struct config *c)
 {
@@ -553,6 +575,7 @@ void config_validate(struct config *c)
 		check_cpus(c, i);
 		for (int d = 0; d < p->ndev; d++)
 			check_device(c, i, p->dev[d], p->dev_dma_ok[d]);
+		check_dma_identity(c, i);
 		check_guest_space(c, i);
 		check_spi_count(c, i);
 	}

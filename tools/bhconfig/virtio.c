@@ -21,6 +21,19 @@
  * images, in its own region). A partition with `hypervisor-console`
  * drains the core's console and must own its UART.
  *
+ * A block device is a slice of a disk its driver partition owns:
+ *
+ *	blkdrv: block {
+ *		dma-devices = <&virtio_mmio31>;
+ *		disks { disk0: disk0 { device = <&virtio_mmio31>;
+ *					size = <0x0 0x4000000>; }; };
+ *	};
+ *	linux { virtio { vda { type = "block"; driver = <&blkdrv>;
+ *		disk = <&disk0>; slice = <0x0 0x0 0x0 0x2000000>; }; }; };
+ *
+ * (offset and size in bytes, 4 KiB aligned, inside the disk; a writable
+ * slice overlaps no other; `read-only;` makes a slice read-only).
+ *
  * virtio_parse() reads the nodes, virtio_assign() (after validation)
  * checks and places everything but physical addresses, which
  * virtio_layout() gives once the images' size is known.
@@ -45,6 +58,11 @@
 #define F_COMMON                                               \
 	(F(VIRTIO_F_VERSION_1) | F(VIRTIO_F_ACCESS_PLATFORM) | \
 	 F(VIRTIO_F_EVENT_IDX) | F(VIRTIO_F_INDIRECT_DESC))
+#define F_BLK_SEG_MAX 2
+#define F_BLK_RO 5
+#define F_BLK_BLK_SIZE 6
+#define F_BLK_FLUSH 9
+#define BLK_SEG_MAX 62 /* data buffers per request: the driver's 64 less 2 */
 
 struct vdev_kind {
 	const char *type;
@@ -56,12 +74,17 @@ static const struct vdev_kind kinds[] = {
 	/* §5.3: receiveq and transmitq of port 0; config: cols, rows,
 	 * max_nr_ports, emerg_wr (12 bytes), all 0 without their features. */
 	{ "console", 3, 2, 12, F_COMMON },
+	/* §5.2: one requestq; config up to blk_size: capacity (sectors),
+	 * size_max, seg_max, geometry, blk_size (24 bytes). */
+	{ "block", 2, 1, 24,
+	  F_COMMON | F(F_BLK_SEG_MAX) | F(F_BLK_BLK_SIZE) | F(F_BLK_FLUSH) },
 };
 
 #define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
 
 static const char *const vdev_props[] = {
-	"type", "driver", "grant-ipa", "dma-window", "phandle", NULL,
+	"type", "driver", "grant-ipa", "dma-window", "phandle",
+	"disk", "slice",  "read-only", NULL,
 };
 
 static bool known_prop(const char *name)
@@ -90,6 +113,7 @@ static void parse_device(struct config *c, struct part *p, int node)
 	d->path = tree_path(&c->tree, node);
 	d->frontend = (int)(p - c->part);
 	d->driver = -1;
+	d->disk = -1;
 	fdt_for_each_property_offset (prop, fdt, off) {
 		const char *name;
 
@@ -107,7 +131,7 @@ static void parse_device(struct config *c, struct part *p, int node)
 	if (!d->kind)
 		diag_prop(
 			c, d->path, "type",
-			"type must be \"console\" (the kinds of virtio device a driver partition serves)");
+			"type must be \"console\" or \"block\" (the kinds of virtio device a driver partition serves)");
 	v = fdt_getprop(fdt, off, "driver", &len);
 	if (!v || len != 4)
 		diag_prop(
@@ -123,6 +147,24 @@ static void parse_device(struct config *c, struct part *p, int node)
 		diag_prop(c, d->path, "grant-ipa",
 			  "grant-ipa must be one address <hi lo>");
 	}
+	v = fdt_getprop(fdt, off, "disk", &len);
+	if (v && len == 4)
+		d->disk_ph = fdt32_to_cpu(*v);
+	else if (v)
+		diag_prop(
+			c, d->path, "disk",
+			"disk must be one disk, by label (e.g. disk = <&disk0>)");
+	v = fdt_getprop(fdt, off, "slice", &len);
+	if (v && len == 16) {
+		d->slice = (struct region){ read_cells(v, 2),
+					    read_cells(v + 2, 2) };
+		d->has_slice = true;
+	} else if (v) {
+		diag_prop(
+			c, d->path, "slice",
+			"slice must be <offset size> in bytes of the disk, 64-bit each (<0x0 offset 0x0 size>)");
+	}
+	d->read_only = fdt_getprop(fdt, off, "read-only", NULL) != NULL;
 	v = fdt_getprop(fdt, off, "dma-window", &len);
 	if (v && len == 16) {
 		d->dma_window = (struct region){ read_cells(v, 2),
@@ -151,6 +193,79 @@ void virtio_parse(struct config *c, struct part *p, int node)
 	}
 	fdt_for_each_subnode (sub, c->fdt, off)
 		parse_device(c, p, tree_find(&c->tree, sub));
+}
+
+static const char *const disk_props[] = { "device", "size", "file", "phandle",
+					  NULL };
+
+/* One disk of a driver partition: its controller, size, image file. */
+static void parse_disk(struct config *c, struct part *p, int node)
+{
+	const void *fdt = c->fdt;
+	int off = c->tree.n[node].off, len, prop;
+	const fdt32_t *v;
+	const char *file;
+	struct disk *k;
+
+	c->disk = vec_grow(c->disk, &c->disk_cap, c->ndisks + 1,
+			   sizeof(*c->disk));
+	k = &c->disk[c->ndisks++];
+	memset(k, 0, sizeof(*k));
+	k->node = node;
+	k->name = xstrdup(tree_name(&c->tree, node));
+	k->path = tree_path(&c->tree, node);
+	k->part = (int)(p - c->part);
+	k->dev = -1;
+	fdt_for_each_property_offset (prop, fdt, off) {
+		const char *name;
+		bool known = false;
+
+		if (!fdt_getprop_by_offset(fdt, prop, &name, NULL))
+			continue;
+		for (int i = 0; disk_props[i]; i++)
+			known |= !strcmp(disk_props[i], name);
+		if (!known)
+			diag_prop(c, k->path, name, "unknown property '%s'",
+				  name);
+	}
+	v = fdt_getprop(fdt, off, "device", &len);
+	if (v && len == 4)
+		k->dev_ph = fdt32_to_cpu(*v);
+	else
+		diag_prop(
+			c, k->path, "device",
+			"device must be the disk's controller, by label (e.g. device = <&virtio_mmio31>)");
+	v = fdt_getprop(fdt, off, "size", &len);
+	if (v && len == 8)
+		k->size = read_cells(v, 2);
+	if (!v || len != 8 || !k->size || k->size % PAGE)
+		diag_prop(
+			c, k->path, "size",
+			"size must be the disk's size in bytes, <hi lo>, a nonzero multiple of 4 KiB");
+	file = fdt_getprop(fdt, off, "file", &len);
+	if (file && (!prop_is_string(file, len) || !*file))
+		diag_prop(c, k->path, "file",
+			  "file must be one path (relative to the config)");
+	else
+		k->file = file;
+}
+
+void disks_parse(struct config *c, struct part *p, int node)
+{
+	int off = c->tree.n[node].off, sub, prop;
+
+	fdt_for_each_property_offset (prop, c->fdt, off) {
+		const char *name;
+
+		if (fdt_getprop_by_offset(c->fdt, prop, &name, NULL) &&
+		    strcmp(name, "phandle"))
+			diag_prop(
+				c, p->path, name,
+				"disks holds one node per disk, no property ('%s')",
+				name);
+	}
+	fdt_for_each_subnode (sub, c->fdt, off)
+		parse_disk(c, p, tree_find(&c->tree, sub));
 }
 
 /* --- placing things in address spaces ------------------------------- */
@@ -288,6 +403,29 @@ static uint32_t take_intid(struct config *c, bool *used, const char *node)
 	return 0;
 }
 
+static bool dma_driver(const struct part *p)
+{
+	for (int d = 0; d < p->ndev; d++)
+		if (p->dev_dma_ok[d])
+			return true; /* identity-mapped (validate.c) */
+	return false;
+}
+
+static void add_grant(struct config *c, const struct vdev *v, struct region r,
+		      uint64_t at)
+{
+	struct grant *g;
+
+	c->grant = vec_grow(c->grant, &c->grant_cap, c->ngrants + 1,
+			    sizeof(*c->grant));
+	g = &c->grant[c->ngrants++];
+	*g = (struct grant){ v->frontend, v->driver, r.base,
+			     r.size,	  at,	     v->has_dma_window };
+	add_map(&c->part[v->driver], at & ~(PAGE - 1),
+		((at + r.size + PAGE - 1) & ~(PAGE - 1)) - (at & ~(PAGE - 1)),
+		PT_R | PT_W, S2MAP_GRANT, c->ngrants - 1);
+}
+
 /* The grant of frontend @f's memory to driver @d: made once per pair. */
 static void grant(struct config *c, struct vdev *v)
 {
@@ -312,8 +450,31 @@ static void grant(struct config *c, struct vdev *v)
 				(struct region){ fe->ipa[i], fe->mem[i].size };
 	}
 	for (int i = 0; i < n; i++) {
-		struct grant *g;
 		uint64_t at = v->has_grant_ipa ? v->grant_ipa : 0;
+		bool ok = false;
+		uint64_t pa = 0;
+
+		for (int m = 0; m < fe->nmem && !ok; m++)
+			if (region_inside(want[i],
+					  (struct region){ fe->ipa[m],
+							   fe->mem[m].size })) {
+				pa = fe->mem[m].base +
+				     (want[i].base - fe->ipa[m]);
+				ok = true;
+			}
+
+		/* A driver with bus masters hands them the frontend's
+		 * buffers: it sees them at their physical addresses. */
+		if (dma_driver(drv) && ok) {
+			if (v->has_grant_ipa && v->grant_ipa != pa)
+				diag_prop(
+					c, v->path, "grant-ipa",
+					"%s owns bus masters, so it sees this memory at its physical address 0x%llx, not grant-ipa 0x%llx",
+					drv->path, (unsigned long long)pa,
+					(unsigned long long)v->grant_ipa);
+			add_grant(c, v, want[i], pa);
+			continue;
+		}
 
 		/* Same offset within 2 MiB on both sides: blocks map it, and
 		 * the virtqueue library's 16-byte alignment rule holds. */
@@ -333,18 +494,140 @@ static void grant(struct config *c, struct vdev *v)
 			}
 		}
 		at += want[i].base & (SZ_2M - 1);
-		c->grant = vec_grow(c->grant, &c->grant_cap, c->ngrants + 1,
-				    sizeof(*c->grant));
-		g = &c->grant[c->ngrants++];
-		*g =
-			(struct grant){ v->frontend,  v->driver,
-					want[i].base, want[i].size,
-					at,	      v->has_dma_window };
-		add_map(drv, at & ~(PAGE - 1),
-			((at + want[i].size + PAGE - 1) & ~(PAGE - 1)) -
-				(at & ~(PAGE - 1)),
-			PT_R | PT_W, S2MAP_GRANT, c->ngrants - 1);
+		add_grant(c, v, want[i], at);
 	}
+}
+
+/* disk, slice and read-only belong to block devices only. */
+static bool check_not_block(struct config *c, const struct vdev *v)
+{
+	const char *p = v->disk_ph     ? "disk"
+			: v->has_slice ? "slice"
+			: v->read_only ? "read-only"
+				       : NULL;
+
+	if (p)
+		diag_prop(c, v->path, p,
+			  "%s applies to block devices (type = \"block\")", p);
+	return !p;
+}
+
+/* A block device: a slice of a disk its driver owns. */
+static bool check_block(struct config *c, struct vdev *v)
+{
+	const struct disk *k;
+
+	for (int i = 0; i < c->ndisks; i++)
+		if (c->tree.n[c->disk[i].node].phandle == v->disk_ph &&
+		    v->disk_ph)
+			v->disk = i;
+	if (v->disk < 0) {
+		diag_prop(
+			c, v->path, "disk",
+			"a block device needs disk = <&label>, one of its driver's disks (a node under its disks)");
+		return false;
+	}
+	k = &c->disk[v->disk];
+	if (k->part != v->driver) {
+		diag_prop(
+			c, v->path, "disk",
+			"disk %s belongs to %s, not to this device's driver %s",
+			k->path, c->part[k->part].path,
+			c->part[v->driver].path);
+		return false;
+	}
+	if (!v->has_slice) {
+		diag_prop(
+			c, v->path, "slice",
+			"a block device needs slice = <offset size>, the bytes of %s it sees",
+			k->path);
+		return false;
+	}
+	if (!v->slice.size || v->slice.base % PAGE || v->slice.size % PAGE ||
+	    v->slice.size > k->size ||
+	    v->slice.base > k->size - v->slice.size) {
+		diag_prop(
+			c, v->path, "slice",
+			"slice 0x%llx+0x%llx must be 4 KiB aligned, nonempty and inside %s (0x%llx bytes)",
+			(unsigned long long)v->slice.base,
+			(unsigned long long)v->slice.size, k->path,
+			(unsigned long long)k->size);
+		return false;
+	}
+	return true;
+}
+
+/* A disk's controller is one of its partition's dma-devices. */
+static void check_disks(struct config *c)
+{
+	for (int i = 0; i < c->ndisks; i++) {
+		struct disk *k = &c->disk[i];
+		const struct part *p = &c->part[k->part];
+		bool owned = false;
+
+		for (int d = 0; d < c->ndevs; d++)
+			if (k->dev_ph && c->dev[d].phandle == k->dev_ph)
+				k->dev = d;
+		for (int d = 0; k->dev >= 0 && d < p->ndev; d++)
+			owned |= p->dev[d] == k->dev && p->dev_dma_ok[d];
+		if (k->dev < 0 || !owned) {
+			diag_prop(
+				c, k->path, "device",
+				"a disk's device must be a virtio-mmio controller its partition owns through dma-devices");
+			k->dev = -1;
+			continue;
+		}
+		if (fdt_node_check_compatible(c->fdt, c->dev[k->dev].off,
+					      "virtio,mmio") ||
+		    c->dev[k->dev].nreg != 1) {
+			diag_prop(
+				c, k->path, "device",
+				"%s is not a virtio-mmio controller (compatible = \"virtio,mmio\", one reg)",
+				c->dev[k->dev].path);
+			k->dev = -1;
+		}
+		for (int j = 0; j < i; j++)
+			if (c->disk[j].dev == k->dev && k->dev >= 0)
+				diag_prop(c, k->path, "device",
+					  "%s is already the controller of %s",
+					  c->dev[k->dev].path, c->disk[j].path);
+	}
+}
+
+/* A writable slice overlaps no other slice of its disk. */
+static void check_slices(struct config *c)
+{
+	for (int i = 0; i < c->nvdevs; i++)
+		for (int j = 0; j < i; j++) {
+			const struct vdev *a = &c->vdev[i], *b = &c->vdev[j];
+
+			if (a->disk < 0 || a->disk != b->disk ||
+			    (a->read_only && b->read_only) ||
+			    !regions_overlap(a->slice, b->slice))
+				continue;
+			diag_prop(
+				c, a->path, "slice",
+				"slice 0x%llx+0x%llx overlaps %s's (0x%llx+0x%llx) on %s, and %s writable",
+				(unsigned long long)a->slice.base,
+				(unsigned long long)a->slice.size, b->path,
+				(unsigned long long)b->slice.base,
+				(unsigned long long)b->slice.size,
+				c->disk[a->disk].path,
+				a->read_only ? "that one is" : "this one is");
+		}
+}
+
+/* The device's config space as its frontend reads it (little-endian). */
+static void block_config(struct vdev *v)
+{
+	uint64_t sectors = v->slice.size / 512;
+
+	for (int i = 0; i < 8; i++)
+		v->config[i] = (uint8_t)(sectors >> (8 * i)); /* capacity */
+	v->config[12] = BLK_SEG_MAX;			      /* seg_max */
+	v->config[21] = 512 >> 8;			      /* blk_size */
+	if (v->read_only)
+		v->features |= F(F_BLK_RO);
 }
 
 /* Checks that need the whole config: the driver, the window, the kind. */
@@ -384,7 +667,10 @@ static bool check_device(struct config *c, struct vdev *v)
 			return false;
 		}
 	}
-	return v->kind != NULL;
+	if (!v->kind)
+		return false;
+	return strcmp(v->kind->type, "block") ? check_not_block(c, v)
+					      : check_block(c, v);
 }
 
 static void console_driver(struct config *c)
@@ -418,6 +704,7 @@ void virtio_assign(struct config *c)
 
 	c->con_driver = -1;
 	console_driver(c);
+	check_disks(c);
 	for (int i = 0; i < c->nvdevs; i++) {
 		struct vdev *v = &c->vdev[i];
 		struct part *fe = &c->part[v->frontend];
@@ -430,6 +717,8 @@ void virtio_assign(struct config *c)
 		v->queue_max = 256;
 		v->features = v->kind->features;
 		v->config_len = v->kind->config_len;
+		if (v->disk >= 0)
+			block_config(v);
 		if (!ipa_alloc(c, fe, PAGE, PAGE, WINDOW_FROM, WINDOW_LIMIT,
 			       &v->window)) {
 			diag(c, v->path,
@@ -440,6 +729,7 @@ void virtio_assign(struct config *c)
 		v->irq = take_intid(c, used, v->path);
 		grant(c, v);
 	}
+	check_slices(c);
 	for (int i = 0; i < c->nparts; i++) {
 		struct part *p = &c->part[i];
 		bool drv = p->hyp_console;
@@ -563,6 +853,11 @@ void virtio_free(struct config *c)
 		free(c->vdev[i].name);
 		free(c->vdev[i].path);
 	}
+	for (int i = 0; i < c->ndisks; i++) {
+		free(c->disk[i].name);
+		free(c->disk[i].path);
+	}
 	free(c->vdev);
 	free(c->grant);
+	free(c->disk);
 }
