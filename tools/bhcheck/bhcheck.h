@@ -73,6 +73,7 @@ struct have_part {
 	uint32_t vmid;
 	int on_fault;
 	bool uart_granted;
+	bool direct; /* interrupts = "direct" */
 };
 
 struct have_cpu {
@@ -130,6 +131,7 @@ struct want_part {
 	int ndev;
 	char *image, *initrd;
 	bool restart;
+	bool direct;
 	struct want_copy *copy;
 	int ncopies, copy_cap;
 	uint64_t entry;
@@ -153,6 +155,7 @@ struct want {
 	int ncpus;
 	uint64_t gicd, gicd_size, gicr, gicr_size, gicr_stride;
 	uint32_t gic_intids;
+	uint8_t spi_wired[1024 / 8]; /* SPIs some platform node names */
 	char *gic_path;
 	struct want_reg *regs; /* every platform register window */
 	int nregs;

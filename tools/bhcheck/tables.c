@@ -121,6 +121,7 @@ static bool read_part(struct check *k, const struct part_config *pc,
 	hp->vmid = pc->vmid;
 	hp->on_fault = pc->on_fault;
 	hp->uart_granted = pc->uart_granted;
+	hp->direct = pc->direct;
 	return hp->slot && read_maps(k, "mem", pc->mem, pc->nmem, &hp->mem) &&
 	       read_maps(k, "dev", pc->dev, pc->ndev, &hp->dev) &&
 	       read_copies(k, pc, hp);

@@ -103,6 +103,7 @@ struct part {
 	char *initrd;
 	char *bootargs;
 	enum on_fault on_fault;
+	bool direct; /* interrupts = "direct" */
 	struct load *load;
 	int nload, load_cap;
 	struct region *devwin; /* granted device pages, merged */
@@ -262,6 +263,16 @@ void guest_dt_build(struct config *c, int pi);
 /* layout.c: address size, the core's device windows, table pool size. */
 void config_layout(struct config *c);
 uint64_t load_footprint(const struct load *l); /* bytes in the core image */
+
+/*
+ * spis.c: an SPI of the platform's GIC that no node of the platform
+ * wires (its "interrupts"), none given out yet in @taken (a bitmap of
+ * c->gic_intids bits the caller keeps; the result is marked in it),
+ * highest first; 0 when none is left. A direct partition's virtual SPIs
+ * (vspi.edge VSPI_DOORBELL) must be such real, silent SPIs; any virtual
+ * SPI may be one.
+ */
+uint32_t spi_unwired(const struct config *c, uint8_t *taken);
 
 /* gen.c: write the generated sources and the build report. */
 int gen_config_c(const struct config *c, const char *path);

@@ -123,6 +123,8 @@ static void gen_part(FILE *f, const struct config *c, int pi)
 		if (!strcmp(p->load[l].what, "dtb") && p->seed_offset)
 			fprintf(f, "\t\t.rng_seed = 0x%llx,\n",
 				X(p->load[l].pa + p->seed_offset));
+	if (p->direct)
+		fprintf(f, "\t\t.direct = 1,\n");
 	fprintf(f, "\t\t.on_fault = %s,\n\t\t.uart_granted = %d,\n\t},\n",
 		p->on_fault == ON_FAULT_RESTART ? "FAULT_RESTART"
 						: "FAULT_STOP",
@@ -299,8 +301,9 @@ static void report_part(FILE *f, const struct config *c, const struct part *p)
 	fprintf(f, "partition %s (%s)\n  cpus:", p->name, p->path);
 	for (int v = 0; v < p->ncpus; v++)
 		fprintf(f, " %s (vcpu %d)", cpu_name(c, p->cpu[v]), v);
-	fprintf(f, "\n  on-fault: %s, vmid %d\n",
-		p->on_fault == ON_FAULT_RESTART ? "restart" : "stop", p->vmid);
+	fprintf(f, "\n  on-fault: %s, vmid %d, interrupts %s\n",
+		p->on_fault == ON_FAULT_RESTART ? "restart" : "stop", p->vmid,
+		p->direct ? "direct" : "virtual");
 	for (int i = 0; i < p->nmem; i++)
 		fprintf(f,
 			"  memory: 0x%llx-0x%llx (%llu KiB) at guest 0x%llx\n",
