@@ -53,14 +53,14 @@ void partitions_init(void)
 static void s2_open(struct partition *p)
 {
 	if (p->cfg->direct)
-		arch_s2_fence(&p->s2, false);
+		arch_s2_fence(&p->s2, p->vttbr, false);
 }
 
 static void s2_fence(struct partition *p, u32 to)
 {
 	(void)to;
 	if (p->cfg->direct)
-		arch_s2_fence(&p->s2, true);
+		arch_s2_fence(&p->s2, p->vttbr, true);
 }
 
 const struct part_hooks stage2_hooks = {

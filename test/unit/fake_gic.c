@@ -124,6 +124,7 @@ void arch_gicr_write(u32 slot, u32 off, u32 val)
  * it; physical SGIs sent; the CPU interface handed over and back. */
 void arch_gicd_prio(u32 intid, u8 prio)
 {
+	__atomic_fetch_add(&fake_gic.gicd_writes, 1, __ATOMIC_SEQ_CST);
 	((u8 *)fake_gic.gicd)[GICD_IPRIORITYR + intid] = prio < 8 ? 8 : prio;
 }
 

@@ -126,9 +126,10 @@ void arch_doorbell_ack(void)
 
 static u32 fences[2]; /* arch_s2_fence() calls: [0] open, [1] fence */
 
-void arch_s2_fence(struct pt *s2, bool on)
+void arch_s2_fence(struct pt *s2, u64 vttbr, bool on)
 {
 	(void)s2;
+	(void)vttbr;
 	fences[on]++;
 }
 

@@ -73,7 +73,7 @@ struct have_part {
 	uint32_t vmid;
 	int on_fault;
 	bool uart_granted;
-	bool direct; /* interrupts = "direct" */
+	bool direct; /* interrupt-mode = "direct" */
 };
 
 struct have_cpu {

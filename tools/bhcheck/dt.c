@@ -421,7 +421,7 @@ static void read_part(struct check *k, struct blobs *b, int node,
 	fault = string(b->cfg, node, "on-fault");
 	p->restart = fault && !strcmp(fault, "restart");
 	free(fault);
-	fault = string(b->cfg, node, "interrupts");
+	fault = string(b->cfg, node, "interrupt-mode");
 	p->direct = fault && !strcmp(fault, "direct");
 	free(fault);
 }

@@ -103,7 +103,7 @@ struct part {
 	char *initrd;
 	char *bootargs;
 	enum on_fault on_fault;
-	bool direct; /* interrupts = "direct" */
+	bool direct; /* interrupt-mode = "direct" */
 	struct load *load;
 	int nload, load_cap;
 	struct region *devwin; /* granted device pages, merged */

@@ -301,7 +301,7 @@ static void report_part(FILE *f, const struct config *c, const struct part *p)
 	fprintf(f, "partition %s (%s)\n  cpus:", p->name, p->path);
 	for (int v = 0; v < p->ncpus; v++)
 		fprintf(f, " %s (vcpu %d)", cpu_name(c, p->cpu[v]), v);
-	fprintf(f, "\n  on-fault: %s, vmid %d, interrupts %s\n",
+	fprintf(f, "\n  on-fault: %s, vmid %d, interrupt-mode %s\n",
 		p->on_fault == ON_FAULT_RESTART ? "restart" : "stop", p->vmid,
 		p->direct ? "direct" : "virtual");
 	for (int i = 0; i < p->nmem; i++)

@@ -48,6 +48,7 @@
 static u32 nr_lrs;   /* ICH_VTR_EL2.ListRegs + 1 (4 on cortex-a72) */
 static u32 pre_bits; /* ICH_VTR_EL2.PREbits + 1: 5, 6 or 7 */
 static u32 pri_bits; /* ICC_CTLR_EL1.PRIbits + 1: physical priority bits */
+static u32 gicd_ds;  /* GICD_CTLR.DS: one security state, group 0 is ours */
 
 static void gicd_wait_rwp(void)
 {
@@ -111,9 +112,7 @@ void gic_init(void)
 	u32 lines = ((mmio_read32(plat.gicd + GICD_TYPER) & 0x1f) + 1) * 32;
 	u32 ds = mmio_read32(plat.gicd + GICD_CTLR) & GICD_CTLR_DS, i;
 
-	for (i = 0; i < nr_cpus && !ds; i++)
-		if (direct_cpu(i))
-			panic("direct interrupts need a GIC with one security state (GICD_CTLR.DS = 1); group 0 belongs to the firmware here");
+	gicd_ds = ds;
 	mmio_write32(plat.gicd + GICD_CTLR, 0);
 	gicd_wait_rwp();
 	for (i = 32; i < lines; i += 32) {
@@ -169,6 +168,9 @@ void gic_cpu_init(struct cpu *c)
 void arch_gic_direct(bool on)
 {
 	u64 hcr = sysreg_read(hcr_el2);
+
+	if (on && !gicd_ds)
+		panic("direct interrupts need GICD_CTLR.DS = 1: group 0 is the firmware's here");
 
 	sysreg_write(hcr_el2, on ? hcr & ~HCR_IMO : hcr | HCR_IMO);
 	switch (pri_bits) {
