@@ -685,8 +685,11 @@ static void sgi_frame_bits(struct vcpu *v, struct vcpu *t, u32 off,
 	struct vgic_cpu *g = &t->vgic;
 	u32 val = (u32)a->value;
 
-	/* Direct: its own SGIs and timer PPI on the real redistributor. */
+	/* Direct: its own SGIs and timer PPI on the real redistributor
+	 * (ISENABLER0 .. ICACTIVER0; the words after each are reserved). */
 	if (off >= GICD_ISENABLER && v->part->cfg->direct) {
+		if (off & 0x7f)
+			return;
 		if (a->write)
 			arch_gicr_write(slot_of(t), off,
 					val & VGIC_DIRECT_PRIVATE);

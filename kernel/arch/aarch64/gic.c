@@ -16,7 +16,7 @@
  * EL1; ICC_*0_EL1 reach only the disabled virtual interface). With FMO
  * set, the registers common to both groups (PMR, CTLR, RPR, DIR) also go
  * to the virtual interface (IHI 0069 6.1, ICV_* "when HCR_EL2.FMO or IMO
- * is 1"), so ICH_HCR_EL2.TC traps them and direct_icc() applies them to
+ * is 1"), so ICH_HCR_EL2.TC traps them and arch_icc_trap() applies them to
  * the physical ones, within limits: nothing of the guest's may reach the
  * priority of the core's doorbell (4.8, preemption needs a strictly
  * higher group priority than the running one), so its priorities and its
