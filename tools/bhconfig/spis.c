@@ -16,7 +16,11 @@
 #include "bhconfig.h"
 
 /* Does a node of the platform name SPI @intid as one of its interrupts?
- * Three-cell specifiers <type number flags> of the GIC, type 0: SPI. */
+ * Three-cell specifiers <type number flags> of the GIC, type 0: SPI; a
+ * node's "interrupts" is read as such whoever its interrupt parent is,
+ * which can only set aside more SPIs than needed. (board.c refuses
+ * devices whose interrupts are not GIC triples; interrupts-extended is
+ * not read.) */
 static bool wired(const struct config *c, uint32_t intid)
 {
 	for (int i = 0; i < c->tree.count; i++) {
