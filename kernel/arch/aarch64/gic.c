@@ -148,7 +148,8 @@ void gic_cpu_init(struct cpu *c)
 	isb();
 	sysreg_write(ICC_PMR_EL1, 0xff);
 	sysreg_write(ICC_CTLR_EL1, ICC_CTLR_EOIMODE);
-	sysreg_write(ICC_IGRPEN0_EL1, 1);
+	if (gicd_ds) /* else group 0 is EL3's: its registers trap there */
+		sysreg_write(ICC_IGRPEN0_EL1, 1);
 	sysreg_write(ICC_IGRPEN1_EL1, 1);
 	nr_lrs = (u32)(sysreg_read(ICH_VTR_EL2) & 0x1f) + 1;
 	pre_bits = (u32)(sysreg_read(ICH_VTR_EL2) >> 26 & 7) + 1;
@@ -364,8 +365,11 @@ static void irq_done(u64 iar)
  * direct guest may have chosen, deactivated. */
 static void fiq_ack(void)
 {
-	u64 iar = sysreg_read(ICC_IAR0_EL1);
+	u64 iar;
 
+	if (!gicd_ds)
+		return;
+	iar = sysreg_read(ICC_IAR0_EL1);
 	if ((iar & 0xffffff) >= 1020)
 		return;
 	sysreg_write(ICC_EOIR0_EL1, iar);
