@@ -174,6 +174,8 @@ static void flush_sgis(struct vcpu *v)
 
 void vgic_flush(struct vcpu *v)
 {
+	if (v->part->cfg->direct)
+		return; /* no virtual interface to fill (nor to turn on) */
 	refill(v);
 	flush_sgis(v);
 	flush_virtual(v);
