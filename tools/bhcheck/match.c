@@ -5,10 +5,10 @@
  * (by MPIDR, in vCPU order), memory ranges and guest addresses, device
  * pages (the page-rounded union of the registers of exactly the devices
  * granted, none of them the GIC, a PPI user, or a bus master not accepted
- * through dma-devices), fault policy and interrupt mode; every copy the image
- * and initramfs call for, byte for byte, with the memory each format reserves,
- * plus the one guest DTB and nothing else; the entry point; and the owner and
- * trigger of every SPI.
+ * through dma-devices), fault policy; every copy the image and initramfs
+ * call for, byte for byte, with the memory each format reserves, plus
+ * the one guest DTB and nothing else; the entry point; and the owner
+ * and trigger of every SPI.
  */
 #include <libfdt.h>
 #include <stdlib.h>
@@ -348,7 +348,7 @@ void match_all(struct check *k)
 		match_copies(k, hp, wp);
 		if ((hp->on_fault == 1) != wp->restart ||
 		    hp->uart_granted != grants_console(k, wp) ||
-		    hp->direct != wp->direct)
+		    hp->direct != wp->direct) /* interrupt mode */
 			check_fail(
 				k, wp->path,
 				"its fault policy, console sharing or interrupt mode is not the config's");
