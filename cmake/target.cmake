@@ -140,8 +140,11 @@ bulkhead_system(bench-bootcost ${CMAKE_SOURCE_DIR}/test/bench/bootcost/config.dt
 bulkhead_system(bench-latency-alone ${CMAKE_SOURCE_DIR}/test/bench/latency-alone/config.dts)
 bulkhead_system(bench-latency-stress ${CMAKE_SOURCE_DIR}/test/bench/latency-stress/config.dts)
 bulkhead_system(bench-io-sync ${CMAKE_SOURCE_DIR}/test/bench/io-sync/config.dts)
+bulkhead_system(bench-latency-direct ${CMAKE_SOURCE_DIR}/test/bench/latency-direct/config.dts)
+bulkhead_system(bench-latency-direct-stress ${CMAKE_SOURCE_DIR}/test/bench/latency-direct-stress/config.dts)
 if(BULKHEAD_LINUX_DIR)
   bulkhead_system(bench-linux ${CMAKE_SOURCE_DIR}/test/bench/linux/config.dts)
+  bulkhead_system(bench-linux-direct ${CMAKE_SOURCE_DIR}/test/bench/linux-direct/config.dts)
   foreach(n console null)
     bulkhead_system(bench-io-console-${n}
       ${CMAKE_SOURCE_DIR}/test/bench/io-console/config-${n}.dts)

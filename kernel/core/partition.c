@@ -23,25 +23,26 @@
  *
  *   start       partition (re)starts, on vCPU 0's CPU; none of its vCPUs
  *               runs: memory cleared (restart) and images loaded (here),
- *               SPIs configured (vgic)
+ *               SPIs configured (vgic), stage 2 open again (stage2)
  *   stop        it left RUNNING (for STOPPED, OFF or RESET), on the CPU
  *               that won the transition; its vCPUs may still be running:
  *               SPIs silenced (vgic); its virtio devices reset, or, for
  *               a driver stopping for good, the devices it serves left
- *               needing a reset (vdev)
+ *               needing a reset (vdev); a direct partition's stage 2
+ *               fenced (stage2), so that its vCPUs exit at their next
+ *               access even if a doorbell cannot reach them
  *   vcpu_start  a vCPU is about to enter the guest, on its CPU, not yet
- *               ON: virtual interface reset (vgic), empty line (console),
- *               exit counters zeroed (exits)
+ *               ON: virtual interface reset, or for a direct vCPU the
+ *               CPU interface and its SGIs and PPIs (vgic), empty line
+ *               (console), exit counters zeroed (exits)
  *   vcpu_on     it is ON now: SPIs held for it let go (vgic)
  *   vcpu_park   a vCPU parks, on its CPU, before it is OFF: its line
- *               printed (console), LRs released and timer stopped (vgic),
- *               exit counters printed if its partition stops (exits)
+ *               printed (console), LRs released and timer stopped, a
+ *               direct CPU's interface back to the core (vgic), exit
+ *               counters printed if its partition stops (exits)
  */
 static const struct part_hooks *const hooks[] = {
-	&vgic_hooks,
-	&console_hooks,
-	&exits_hooks,
-	&vdev_hooks,
+	&vgic_hooks, &console_hooks, &exits_hooks, &vdev_hooks, &stage2_hooks,
 };
 
 #define RUN_HOOKS(step, ...)                                   \
@@ -268,13 +269,15 @@ void cpu_check_mailbox(struct cpu *c)
 		vgic_flush(&c->vcpu);
 }
 
-/* Move @v's partition from RUNNING to @to; the winner tells the others. */
+/* Move @v's partition from RUNNING to @to; the winner tells the others
+ * (first: the stop hooks may fence them, and a doorbell is the gentler
+ * way out). */
 static bool transition(struct vcpu *v, u32 to)
 {
 	if (!atomic_cas(&v->part->state, PART_RUNNING, to))
 		return false;
-	RUN_HOOKS(stop, v->part, to);
 	stop_others(v);
+	RUN_HOOKS(stop, v->part, to);
 	return true;
 }
 
@@ -307,6 +310,10 @@ noreturn void partition_fault(struct vcpu *v, const struct fault_info *f)
 	bool again = p->cfg->on_fault == FAULT_RESTART;
 	char ipa[24] = "?";
 
+	/* Its partition is stopping already: this is a vCPU running into
+	 * the fence (stage2.c), or a late fault; it just parks. */
+	if (atomic_load(&p->state) != PART_RUNNING)
+		park_running(v);
 	console_guest_flush(v);
 	if (f->ipa != ~0UL)
 		fmt_snprintf(ipa, sizeof(ipa), "0x%lx", f->ipa);

@@ -8,6 +8,13 @@
  * else; VMID = index + 1. The
  * table pool was sized by bhconfig with this same builder, so a failure
  * here is a bug in the core or the tool, not in the config.
+ *
+ * A partition in direct interrupt mode is fenced when it stops: its
+ * stage-2 root entries are made invalid, so each of its vCPUs exits at
+ * its next instruction fetch or memory access, whether or not the core's
+ * doorbell can reach it (a guest can block group 0 preemption by writing
+ * its physical ICC_AP1R0_EL1, docs/design.md). They are made valid again
+ * when it starts; the tables themselves never change.
  */
 #include <bulkhead/arch.h>
 #include <bulkhead/console.h>
@@ -42,3 +49,21 @@ void partitions_init(void)
 		p->vttbr = arch_vttbr(&p->s2, c->vmid);
 	}
 }
+
+static void s2_open(struct partition *p)
+{
+	if (p->cfg->direct)
+		arch_s2_fence(&p->s2, p->vttbr, false);
+}
+
+static void s2_fence(struct partition *p, u32 to)
+{
+	(void)to;
+	if (p->cfg->direct)
+		arch_s2_fence(&p->s2, p->vttbr, true);
+}
+
+const struct part_hooks stage2_hooks = {
+	.start = s2_open,
+	.stop = s2_fence,
+};

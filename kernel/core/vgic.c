@@ -174,6 +174,8 @@ static void flush_sgis(struct vcpu *v)
 
 void vgic_flush(struct vcpu *v)
 {
+	if (v->part->cfg->direct)
+		return; /* no virtual interface to fill (nor to turn on) */
 	refill(v);
 	flush_sgis(v);
 	flush_virtual(v);
@@ -199,6 +201,11 @@ u32 vgic_sgi_targets(u64 value, u32 self, u32 nvcpus)
 	return (u32)(value & 0xffff) & all;
 }
 
+static u32 slot_of(const struct vcpu *t)
+{
+	return container_of(t, struct cpu, vcpu)->slot;
+}
+
 void vgic_sgi(struct vcpu *v, u64 value)
 {
 	const struct partition *p = v->part;
@@ -208,6 +215,13 @@ void vgic_sgi(struct vcpu *v, u64 value)
 	for (int t; (t = lowest_bit(targets)) >= 0; targets &= ~BIT32(t)) {
 		struct vcpu *u = partition_vcpu(p, (u32)t);
 
+		/* Direct: a physical SGI its target takes with no exit (not
+		 * the one that is the core's doorbell there). */
+		if (p->cfg->direct) {
+			if ((VGIC_DIRECT_PRIVATE >> intid) & 1)
+				arch_sgi(slot_of(u), intid);
+			continue;
+		}
 		atomic_or(&u->vgic.sgi_pending, BIT32(intid));
 		if (u == v)
 			vgic_flush(v);
@@ -366,7 +380,14 @@ static void virt_kick(struct vcpu *v, const struct partition *p, u32 intid)
 
 void vgic_raise_virtual(struct vcpu *v, const struct partition *p, u32 intid)
 {
-	if (!is_virtual(intid) || vspis[intid - 32].part != p->index + 1)
+	if (!vgic_owns(intid, p->index) || intid < 32)
+		return;
+	if (vspis[intid - 32].edge == VSPI_DOORBELL) {
+		arch_gicd_write(GICD_ISPENDR + intid / 32 * 4,
+				BIT32(intid % 32));
+		return;
+	}
+	if (!is_virtual(intid))
 		return;
 	atomic_or(&virt_pending[intid / 32], BIT32(intid % 32));
 	virt_kick(v, p, intid);
@@ -504,6 +525,8 @@ static void dist_priority(u32 part, struct mmio_access *a)
 
 		if (!vgic_owns(intid, part) || intid < 32)
 			continue;
+		if (a->write && partitions[part].cfg->direct)
+			arch_gicd_prio(intid, (u8)(a->value >> (8 * i)));
 		if (a->write)
 			vspis[intid - 32].prio = (u8)(a->value >> (8 * i));
 		else
@@ -664,6 +687,19 @@ static void sgi_frame_bits(struct vcpu *v, struct vcpu *t, u32 off,
 	struct vgic_cpu *g = &t->vgic;
 	u32 val = (u32)a->value;
 
+	/* Direct: its own SGIs and timer PPI on the real redistributor
+	 * (ISENABLER0 .. ICACTIVER0; the words after each are reserved). */
+	if (off >= GICD_ISENABLER && v->part->cfg->direct) {
+		if (off & 0x7f)
+			return;
+		if (a->write)
+			arch_gicr_write(slot_of(t), off,
+					val & VGIC_DIRECT_PRIVATE);
+		else
+			a->value = arch_gicr_read(slot_of(t), off) &
+				   VGIC_DIRECT_PRIVATE;
+		return;
+	}
 	switch (off) {
 	case GICD_IGROUPR:
 		a->value = a->write ? 0 : ~0U;
@@ -715,8 +751,13 @@ static void sgi_frame(struct vcpu *v, struct vcpu *t, u32 off,
 
 	if (off >= GICD_IPRIORITYR && off + a->size <= GICD_IPRIORITYR + 32) {
 		for (u32 i = 0; i < a->size; i++) {
-			u8 *prio = &g->prio[off - GICD_IPRIORITYR + i];
+			u32 intid = off - GICD_IPRIORITYR + i;
+			u8 *prio = &g->prio[intid];
 
+			if (a->write && v->part->cfg->direct &&
+			    ((VGIC_DIRECT_PRIVATE >> intid) & 1))
+				arch_gicr_prio(slot_of(t), intid,
+					       (u8)(a->value >> (8 * i)));
 			if (a->write)
 				*prio = (u8)(a->value >> (8 * i));
 			else
@@ -779,16 +820,34 @@ bool vgic_redist_mmio(struct vcpu *v, struct mmio_access *a)
 
 /* --- lifecycle -------------------------------------------------------- */
 
+/* Its SGIs and PPIs off, not pending, not active; for a direct vCPU its
+ * SGIs too, and their priorities as at reset (0, which is
+ * GIC_PRIO_GUEST_MIN for the hardware). */
 void vgic_vcpu_reset(struct vcpu *v)
 {
 	struct vgic_cpu *g = &v->vgic;
-	const struct cpu *c = container_of(v, struct cpu, vcpu);
+	u32 slot = slot_of(v), mine = BIT32(VGIC_PPI_VTIMER);
 
 	*g = (struct vgic_cpu){ .icfgr1 = 0 };
 	arch_vgic_reset();
-	arch_gicr_write(c->slot, GICD_ICENABLER, BIT32(VGIC_PPI_VTIMER));
-	arch_gicr_write(c->slot, GICD_ICPENDR, BIT32(VGIC_PPI_VTIMER));
-	arch_gicr_write(c->slot, GICD_ICACTIVER, BIT32(VGIC_PPI_VTIMER));
+	if (v->part->cfg->direct) {
+		mine = VGIC_DIRECT_PRIVATE;
+		for (u32 i = 0; i < 32; i++)
+			if ((mine >> i) & 1)
+				arch_gicr_prio(slot, i, 0);
+	}
+	arch_gicr_write(slot, GICD_ICENABLER, mine);
+	arch_gicr_write(slot, GICD_ICPENDR, mine);
+	arch_gicr_write(slot, GICD_ICACTIVER, mine);
+}
+
+/* A vCPU about to enter: reset, and for a direct one the CPU interface
+ * handed over (arch_gic_direct). */
+static void vcpu_start(struct vcpu *v)
+{
+	vgic_vcpu_reset(v);
+	if (v->part->cfg->direct)
+		arch_gic_direct(true);
 }
 
 /* Hand SPI @intid back to the distributor: deactivate it, and make it
@@ -816,6 +875,8 @@ void vgic_vcpu_park(struct vcpu *v)
 	u32 busy = ~arch_lr_empty();
 
 	arch_vtimer_stop();
+	if (v->part->cfg->direct)
+		arch_gic_direct(false);
 	for (u32 n = 0; n < arch_lr_count(); n++) {
 		u64 lr = arch_lr_read(n);
 
@@ -872,6 +933,8 @@ void vgic_partition_spis(struct partition *p, bool on)
 		spin_unlock(&gicd_rmw_lock);
 		vspis[i].prio = 0;
 		vspis[i].route = 0;
+		if (p->cfg->direct)
+			arch_gicd_prio(intid, 0);
 		spi_route(p, intid);
 	}
 }
@@ -890,7 +953,7 @@ static void spis_off(struct partition *p, u32 to)
 const struct part_hooks vgic_hooks = {
 	.start = spis_on,
 	.stop = spis_off,
-	.vcpu_start = vgic_vcpu_reset,
+	.vcpu_start = vcpu_start,
 	.vcpu_on = vgic_release_held,
 	.vcpu_park = vgic_vcpu_park,
 };

@@ -21,6 +21,11 @@
  * Output: cyclictest's "T:" lines (microseconds, plus timer ticks), its
  * --histogram layout (buckets in ticks), one "latency-summary:" line for
  * scripts, then PSCI SYSTEM_OFF.
+ *
+ * CPU 0 waits for the other threads in WFI, woken by an SGI each sends
+ * when it is done, never spinning: under QEMU's -icount a spinning vCPU
+ * delays the timer interrupts of the others (docs/design.md), which
+ * showed as a longer last sample of thread 1.
  */
 #include <stdint.h>
 
@@ -30,6 +35,7 @@
 #include "rt.h"
 
 #define MAX_THREADS RT_MAX_CPUS
+#define SGI_DONE 1 /* a thread tells CPU 0 it is done */
 #define MAX_BUCKETS 1000
 #define MAX_RAW 20000
 
@@ -113,21 +119,21 @@ static void run(uint64_t cpu)
 
 	rt_gic_cpu_init();
 	rt_irq_config(RT_PPI_VTIMER, 0x80, true);
+	rt_irq_config(SGI_DONE, 0x80, true);
 	rt_irq_unmask();
 	t->min = ~0UL;
 	next = rt_counter() + interval;
 	for (uint64_t i = 0; i < loops; i++) {
 		t->fired = false;
 		rt_timer_arm(next);
-		/* Check with interrupts masked, then WFI: the interrupt cannot
-		 * slip in between (taken there, it would leave WFI waiting for
-		 * good: the handler stops the timer); pending, it wakes WFI
-		 * whatever PSTATE.I says (Arm ARM, "Wait for Interrupt"), and
-		 * is taken at the unmask. */
+		/* Check with interrupts masked, then WFI (rt_wfi_unmask): the
+		 * interrupt cannot slip in between (taken there, it would leave
+		 * WFI waiting for good: the handler stops the timer). The
+		 * unmask after the WFI adds one instruction to every sample,
+		 * natively and partitioned alike. */
 		rt_irq_mask();
 		while (!t->fired) {
-			rt_wfi();
-			rt_irq_unmask();
+			rt_wfi_unmask();
 			rt_irq_mask();
 		}
 		rt_irq_unmask();
@@ -141,8 +147,22 @@ static void run(uint64_t cpu)
 static void secondary(uint64_t cpu)
 {
 	run(cpu);
+	rt_sgi(0, SGI_DONE);
 	for (;;)
 		rt_wfi();
+}
+
+/* Wait for thread @t without spinning: the check and the WFI with IRQs
+ * masked (a pending SGI still wakes WFI), so its SGI cannot slip in
+ * between; unmasked after, to take it. */
+static void wait_done(const struct thread *t)
+{
+	rt_irq_mask();
+	while (!t->done) {
+		rt_wfi_unmask();
+		rt_irq_mask();
+	}
+	rt_irq_unmask();
 }
 
 static uint64_t spin_buf[2][16384];
@@ -285,8 +305,7 @@ void guest_main(void)
 		rt_cpu_on((unsigned)i, spinner, i);
 	run(0);
 	for (uint64_t i = 1; i < nthreads; i++)
-		while (!threads[i].done)
-			rt_relax();
+		wait_done(&threads[i]);
 	print_threads();
 	print_histogram();
 	if (rt_arg("raw", 0))

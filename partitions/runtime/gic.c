@@ -109,6 +109,11 @@ void rt_wfi(void)
 	__asm__ volatile("wfi" : : : "memory");
 }
 
+void rt_wfi_unmask(void)
+{
+	__asm__ volatile("wfi\n\tmsr daifclr, #2" : : : "memory");
+}
+
 void rt_timer_arm(uint64_t cval)
 {
 	__asm__ volatile("msr cntv_cval_el0, %0; msr cntv_ctl_el0, %1; isb"

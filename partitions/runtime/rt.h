@@ -164,6 +164,14 @@ void rt_sgi(unsigned cpu, uint32_t intid);
 void rt_irq_unmask(void);
 void rt_irq_mask(void);
 void rt_wfi(void);
+/**
+ * WFI, then unmask IRQs in the next instruction: the race-free wait. Call
+ * it with IRQs masked after checking the condition: an interrupt that
+ * comes after the check stays pending and wakes WFI (it does whatever
+ * PSTATE.I says: Arm ARM, "Wait for Interrupt"), and is taken one
+ * instruction later. Returns with IRQs unmasked.
+ */
+void rt_wfi_unmask(void);
 void rt_timer_arm(uint64_t cval); /* CNTV_CVAL = cval, enabled */
 void rt_timer_stop(void);
 uint64_t rt_timer_cval(void);

@@ -2,17 +2,19 @@
 /*
  * libFuzzer target for the virtual GIC (kernel/core/vgic.c) on the fake GIC
  * of the unit tests (test/unit/fake_gic.c). The system is test_vgic.c's:
- * partition a with vCPUs on CPU slots 1 and 2, partition b with one on
- * slot 3; a owns SPIs 33, 48 and 63, b owns 40 and 56, each vCPU its timer
- * PPI 27. The input is a sequence of steps, each done by one vCPU:
- * distributor and redistributor accesses (offset, size 1/2/4/8, read or
- * write, value), ICC_SGI1R_EL1 writes, injection of an owned hardware
- * interrupt, the guest acknowledging or deactivating a list register, and
- * the maintenance interrupt. Each physical CPU keeps its own list
+ * partition a with vCPUs on CPU slots 1 and 2, partition b (in direct
+ * interrupt mode) with one on slot 3; a owns SPIs 33, 48 and 63, b owns
+ * 40 and 56, each vCPU its timer PPI 27. The input is a sequence of steps, each
+ * done by one vCPU: distributor and redistributor accesses (offset, size
+ * 1/2/4/8, read or write, value), ICC_SGI1R_EL1 writes, injection of an owned
+ * hardware interrupt, the guest acknowledging or deactivating a list register,
+ * and the maintenance interrupt. Each physical CPU keeps its own list
  * registers, and a vCPU asked to look at its interrupts (vcpu_request) does
  * so after the step. After every step the isolation invariants are checked
  * and a violation traps: another partition's physical distributor bits,
- * routing, redistributor frames, vCPU and SPI state never change; reads
+ * routing, priorities, redistributor frames (b's own SGIs 0-14 and timer
+ * excepted, never the core's SGI 15), physical SGIs, vCPU and SPI state
+ * never change; reads
  * never show another partition's SPIs; requests and SGIs stay inside the
  * partition; list registers and queues hold only SGIs and interrupts the
  * vCPU's partition owns.
@@ -32,7 +34,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static const u8 a_slots[] = { 1, 2 }, b_slots[] = { 3 };
 const struct part_config part_configs[] = {
 	{ .name = "a", .nvcpus = 2, .vcpu_slot = a_slots },
-	{ .name = "b", .nvcpus = 1, .vcpu_slot = b_slots },
+	{ .name = "b", .nvcpus = 1, .vcpu_slot = b_slots, .direct = 1 },
 };
 const u32 nr_partitions = 2;
 const struct cpu_config cpu_configs[] = {
@@ -67,6 +69,7 @@ static struct {
 	u32 gicd_writes;
 	u64 route[1024];
 	u32 gicr[NSLOTS][0x1000 / 4];
+	u32 sgis[NSLOTS];
 	struct vgic_cpu vgic[NSLOTS];
 	struct vspi vspis[32];
 	u32 ctlr[2];
@@ -195,6 +198,7 @@ static void snapshot(void)
 	}
 	copy_if_changed(before.route, fake_gic.route, sizeof(before.route));
 	copy_if_changed(before.gicr, fake_gic.gicr, sizeof(before.gicr));
+	memcpy(before.sgis, fake_gic.sgis, sizeof(before.sgis));
 	for (u32 s = 0; s < NSLOTS; s++)
 		before.vgic[s] = percpu[s].vcpu.vgic;
 	memcpy(before.vspis, vspis, sizeof(before.vspis));
@@ -260,6 +264,11 @@ static u32 gicd_allowed(u32 part, u32 off)
 		for (u32 i = 0, first = (off - GICD_ICFGR) * 4; i < 16; i++)
 			if (owns_spi(part, first + i))
 				m |= 3U << (2 * i);
+	} else if (off >= GICD_IPRIORITYR && off < GICD_IPRIORITYR + 1020 &&
+		   part_configs[part].direct) {
+		for (u32 i = 0; i < 4; i++)
+			if (owns_spi(part, off - GICD_IPRIORITYR + i))
+				m |= 0xffU << (8 * i);
 	}
 	return m;
 }
@@ -299,9 +308,15 @@ static void check_routes(u32 part)
 	}
 }
 
-/* Only the timer PPI's bits in the set/clear registers of its own CPUs. */
+/* Only the timer PPI's bits in the set/clear registers of its own CPUs;
+ * for a direct partition also its SGIs' bits, and their priorities. */
 static void check_gicr(u32 part)
 {
+	u32 mine = part_configs[part].direct ? VGIC_DIRECT_PRIVATE
+					     : BIT32(VGIC_PPI_VTIMER);
+
+	for (u32 s = 0; s < NSLOTS; s++)
+		check(slot_in(s, part) || fake_gic.sgis[s] == before.sgis[s]);
 	if (!memcmp(fake_gic.gicr, before.gicr, sizeof(before.gicr)))
 		return;
 	for (u32 s = 0; s < NSLOTS; s++)
@@ -311,9 +326,19 @@ static void check_gicr(u32 part)
 			if (!changed)
 				continue;
 			check(slot_in(s, part));
+			if (part_configs[part].direct &&
+			    w * 4 >= GICD_IPRIORITYR && w * 4 < GICD_ICFGR) {
+				for (u32 i = 0; i < 4; i++)
+					if ((changed >> (8 * i)) & 0xff)
+						check((mine >>
+						       (w * 4 -
+							GICD_IPRIORITYR + i)) &
+						      1);
+				continue;
+			}
 			check(w * 4 >= GICD_ISENABLER &&
-			      w * 4 < GICD_IPRIORITYR);
-			check(!(changed & ~BIT32(VGIC_PPI_VTIMER)));
+			      w * 4 < GICD_IPRIORITYR && !(w * 4 & 0x7f));
+			check(!(changed & ~mine));
 		}
 }
 

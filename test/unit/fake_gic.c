@@ -18,6 +18,7 @@ void fake_gic_reset(void)
 {
 	memset(&fake_gic, 0, sizeof(fake_gic));
 	fake_gic.nlr = 4;
+	fake_gic.direct = -1;
 	/* 288 INTIDs (ITLinesNumber 8), 16 ID bits, plus LPIs/MBIs to be
 	 * hidden. */
 	fake_gic.gicd[GICD_TYPER / 4] = 0x00780008 | 1U << 17 | 1U << 16;
@@ -117,6 +118,31 @@ u32 arch_gicr_read(u32 slot, u32 off)
 void arch_gicr_write(u32 slot, u32 off, u32 val)
 {
 	file_write(fake_gic.gicr[slot], off, val);
+}
+
+/* Direct mode: the physical priority byte, at least 0x08 as gic.c makes
+ * it; physical SGIs sent; the CPU interface handed over and back. */
+void arch_gicd_prio(u32 intid, u8 prio)
+{
+	__atomic_fetch_add(&fake_gic.gicd_writes, 1, __ATOMIC_SEQ_CST);
+	((u8 *)fake_gic.gicd)[GICD_IPRIORITYR + intid] = prio < 8 ? 8 : prio;
+}
+
+void arch_gicr_prio(u32 slot, u32 intid, u8 prio)
+{
+	((u8 *)fake_gic.gicr[slot])[GICD_IPRIORITYR + intid] = prio < 8 ? 8
+									: prio;
+}
+
+void arch_sgi(u32 slot, u32 intid)
+{
+	__atomic_fetch_or(&fake_gic.sgis[slot], 1U << intid, __ATOMIC_SEQ_CST);
+}
+
+void arch_gic_direct(bool on)
+{
+	fake_gic.direct = on;
+	fake_gic.direct_calls++;
 }
 
 void arch_vtimer_stop(void)

@@ -18,6 +18,9 @@ struct fake_gic {
 	u32 gicr[4][0x1000 / 4]; /* SGI_base frames of 4 CPU slots */
 	u64 route[1024];	 /* last IROUTER value | FAKE_ROUTED */
 	u32 vtimer_stops;
+	u32 sgis[4];	  /* physical SGIs sent to each CPU slot (bitmap) */
+	int direct;	  /* last arch_gic_direct(): 1 on, 0 off, -1 never */
+	u32 direct_calls; /* how many times it was called */
 	/* What "another CPU" does while this one spins in arch_relax(). */
 	void (*relax)(void);
 };

@@ -6,7 +6,8 @@
  * region mapped, a copy past its destination, device pages in RAM, an
  * SPI handed to the wrong owner, a CPU slot twice, a VMID twice, the
  * rng-seed outside the DTB, the core's device window in RAM, a moved
- * entry point, a guest DT that lies) is caught, with the message that
+ * entry point, a guest DT that lies, an interrupt mode or a doorbell SPI
+ * a direct partition cannot have) is caught, with the message that
  * names it.
  */
 #include <setjmp.h>
@@ -132,6 +133,39 @@ static void built_images_pass(void **state)
 	expect(load("qemu-virt"), NULL);
 	expect(load("test-gic-attack"), NULL);
 	expect(load("test-smp"), NULL);
+	expect(load("test-gic-attack-direct"), NULL);
+}
+
+/* The image's interrupt mode differs from the config's. */
+static void interrupt_mode_changed(void **state)
+{
+	struct sys *s = load("test-gic-attack-direct");
+
+	(void)state;
+	part(s, 0)->direct = 0;
+	expect(s, "interrupt mode is not the config's");
+}
+
+/* A direct partition's SPIs are real ones; one the core raises
+ * (VSPI_DOORBELL) is wired to no device and belongs to a direct partition;
+ * a direct partition has no purely virtual SPI. INTID 34 is the RTC's. */
+static void doorbell_spis(void **state)
+{
+	struct sys *s = load("test-gic-attack-direct");
+	struct vspi *v = at(s, sym(s, "vspis") + 2 * sizeof(*v), sizeof(*v));
+
+	(void)state;
+	v->edge = VSPI_DOORBELL;
+	expect(s, "INTID 34 of partition 0 is of kind 3, which it cannot be "
+		  "(direct: 1; a device wires it: 1)");
+	s = load("test-gic-attack-direct");
+	v = at(s, sym(s, "vspis") + 2 * sizeof(*v), sizeof(*v));
+	v->edge = VSPI_VIRTUAL;
+	expect(s, "INTID 34 of partition 0 is of kind 2");
+	s = load("test-gic-attack");
+	v = at(s, sym(s, "vspis") + 2 * sizeof(*v), sizeof(*v));
+	v->edge = VSPI_DOORBELL;
+	expect(s, "(direct: 0;");
 }
 
 static void page_in_two_partitions(void **state)
@@ -263,6 +297,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(built_images_pass),
+		cmocka_unit_test(interrupt_mode_changed),
+		cmocka_unit_test(doorbell_spis),
 		cmocka_unit_test(page_in_two_partitions),
 		cmocka_unit_test(core_region_mapped),
 		cmocka_unit_test(copy_past_destination),

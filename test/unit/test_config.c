@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 #include <cmocka.h>
+#include <libfdt.h>
 
 #include "bhconfig.h"
 
@@ -339,12 +340,24 @@ static void dma_devices_need_consent(void **state)
 		.dma = true;
 	grant(add_part(c, "a", 1, 0x42000000, 0x1000000), 2, false);
 	expect_errors(c, want, 1);
-	/* The same grant through dma-devices is accepted. */
+	/* Through dma-devices, its partition must see its memory at its
+	 * physical address, which the bus master uses... */
+	static const char *const ipa[] = {
+		"error: t.dts: /partitions/a: a partition with dma-devices must see its memory at its physical addresses (its devices use them): 0x42000000 is at 0x40000000",
+	};
 	c = base();
 	c->dev[add_dev(c, "/fw-cfg@9020000", "qemu,fw-cfg-mmio", 0x09020000,
 		       0x18, 0)]
 		.dma = true;
 	grant(add_part(c, "a", 1, 0x42000000, 0x1000000), 2, true);
+	expect_errors(c, ipa, 1);
+	/* ...and then the grant is accepted. */
+	c = base();
+	c->dev[add_dev(c, "/fw-cfg@9020000", "qemu,fw-cfg-mmio", 0x09020000,
+		       0x18, 0)]
+		.dma = true;
+	grant(add_part(c, "a", 1, 0x42000000, 0x1000000), 2, true);
+	c->part[c->nparts - 1].ipa[0] = 0x42000000;
 	expect_errors(c, NULL, 0);
 }
 
@@ -498,9 +511,49 @@ static void many_ranges_quickly(void **state)
 	assert_true(clock() - t0 < CLOCKS_PER_SEC);
 }
 
+/*
+ * Unwired SPIs (spis.c), for the core's own interrupts into direct
+ * partitions: from the top of the GIC's range down, skipping every SPI a
+ * platform node names and every one already given out; 0 when none is
+ * left. The platform here: a GIC of 40 INTIDs, SPI 7 (INTID 39) and SPI 5
+ * (37) wired, one node with two interrupts.
+ */
+static void unwired_spis(void **state)
+{
+	static char blob[1024];
+	const fdt32_t two[] = { 0, cpu_to_fdt32(7), cpu_to_fdt32(4),
+				0, cpu_to_fdt32(5), cpu_to_fdt32(1) };
+	struct config c = { .gic_intids = 40 };
+	uint8_t taken[40 / 8] = { 0 };
+	uint32_t got[8];
+
+	(void)state;
+	assert_int_equal(fdt_create(blob, sizeof(blob)), 0);
+	assert_int_equal(fdt_finish_reservemap(blob), 0);
+	assert_int_equal(fdt_begin_node(blob, ""), 0);
+	assert_int_equal(fdt_begin_node(blob, "dev@1000"), 0);
+	assert_int_equal(fdt_property(blob, "interrupts", two, sizeof(two)), 0);
+	assert_int_equal(fdt_end_node(blob), 0);
+	assert_int_equal(fdt_end_node(blob), 0);
+	assert_int_equal(fdt_finish(blob), 0);
+	assert_int_equal(tree_build(&c.tree, blob), 0);
+	c.fdt = blob;
+	taken[33 / 8] |= 1U << (33 % 8); /* given out already */
+	for (int i = 0; i < 8; i++)
+		got[i] = spi_unwired(&c, taken);
+	assert_int_equal(got[0], 38);
+	assert_int_equal(got[1], 36);
+	assert_int_equal(got[2], 35);
+	assert_int_equal(got[3], 34);
+	assert_int_equal(got[4], 32);
+	assert_int_equal(got[5], 0);
+	tree_free(&c.tree);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(unwired_spis),
 		cmocka_unit_test(good_config),
 		cmocka_unit_test(cpu_twice),
 		cmocka_unit_test(cpu_listed_twice),

@@ -33,6 +33,8 @@ static const u8 blob[16];
 static const struct image_load img[] = {
 	{ .src = blob, .size = sizeof(blob), .pa = 0, .name = "image" },
 };
+/* The system has one partition; [1] is the same one in direct interrupt
+ * mode, which setup_direct() puts in its place. */
 const struct part_config part_configs[] = {
 	{ .name = "p",
 	  .nvcpus = 2,
@@ -43,6 +45,16 @@ const struct part_config part_configs[] = {
 	  .img = img,
 	  .entry = 0x40200000,
 	  .dtb = 0x40ff0000 },
+	{ .name = "p",
+	  .nvcpus = 2,
+	  .vcpu_slot = slots,
+	  .nmem = 1,
+	  .mem = mem,
+	  .nimg = 0,
+	  .img = img,
+	  .entry = 0x40200000,
+	  .dtb = 0x40ff0000,
+	  .direct = 1 },
 };
 const u32 nr_partitions = 1;
 const struct cpu_config cpu_configs[] = {
@@ -110,6 +122,32 @@ void arch_doorbell(u32 slot)
 
 void arch_doorbell_ack(void)
 {
+}
+
+static u32 fences[2]; /* arch_s2_fence() calls: [0] open, [1] fence */
+
+void arch_s2_fence(struct pt *s2, u64 vttbr, bool on)
+{
+	(void)s2;
+	(void)vttbr;
+	fences[on]++;
+}
+
+/* What stage2.c's boot-time builder needs (never called here). */
+const struct pt_format arch_pt_s2;
+struct pt_pool pt_pool;
+u64 *const pt_roots[2];
+
+u64 arch_vttbr(const struct pt *s2, u16 vmid)
+{
+	(void)s2;
+	return vmid;
+}
+
+noreturn void panic(const char *fmt, ...)
+{
+	(void)fmt;
+	longjmp(leave, LEFT_OFF);
 }
 
 void arch_dcache_clean(const void *p, u64 len)
@@ -236,9 +274,12 @@ static int call(struct vcpu *v, u64 fn, u64 a1, u64 a2, u64 a3, s64 *ret)
 	return r;
 }
 
+static const struct part_config *config = &part_configs[0];
+
 static int setup(void **state)
 {
 	(void)state;
+	memset(fences, 0, sizeof(fences));
 	fake_gic_reset();
 	memset(percpu, 0, sizeof(percpu));
 	memset(partitions, 0, sizeof(partitions));
@@ -246,7 +287,7 @@ static int setup(void **state)
 	memset(entered_at, 0, sizeof(entered_at));
 	memset(entered_arg, 0, sizeof(entered_arg));
 	log_buf[0] = 0;
-	p->cfg = &part_configs[0];
+	p->cfg = config;
 	p->state = PART_RESET;
 	for (u32 s = 0; s < 3; s++) {
 		percpu[s].slot = s;
@@ -473,6 +514,56 @@ static void fault_with_stop_policy(void **state)
 		"fault: partition p vcpu 0: data abort; ESR 0x93c08046 IPA 0x7f000000 VA 0x7f000000 ELR 0x40200000: stopped"));
 }
 
+static int setup_direct(void **state)
+{
+	config = &part_configs[1];
+	setup(state);
+	config = &part_configs[0];
+	return 0;
+}
+
+/*
+ * A direct partition: its CPU interface handed over at every vCPU start
+ * and back at every park; its stage 2 fenced when it stops and open again
+ * when it restarts; a vCPU running into the fence parks without a fault
+ * report, and the reset goes on as usual.
+ */
+static void direct_fence_and_restart(void **state)
+{
+	struct fault_info f = { "data abort", 0x93c08046, 0, 0x40000000 };
+	s64 r;
+
+	(void)state;
+	assert_int_equal(fake_gic.direct, 1);
+	assert_int_equal(fences[0], 1);
+	call(v0, PSCI_CPU_ON_64, 1, 0x40201000, 0, &r);
+	assert_int_equal(on_cpu_park(2), LEFT_ENTERED);
+	assert_int_equal(call(v1, PSCI_SYSTEM_RESET, 0, 0, 0, &r), LEFT_PARKED);
+	assert_int_equal(fake_gic.direct, 0); /* vCPU 1 parked */
+	assert_int_equal(fences[1], 1);
+	current = &percpu[1];
+	if (!setjmp(leave))
+		partition_fault(v0, &f);
+	assert_null(strstr(log_buf, "fault:"));
+	assert_int_equal(p->boots, 2);
+	assert_int_equal(p->state, PART_RUNNING);
+	assert_int_equal(fences[0], 2);
+	assert_int_equal(fake_gic.direct, 1);
+	assert_int_equal(entered_at[1], 0x40200000);
+}
+
+/* A partition using the virtual interface is never fenced. */
+static void virtual_not_fenced(void **state)
+{
+	s64 r;
+
+	(void)state;
+	assert_int_equal(call(v0, PSCI_SYSTEM_RESET, 0, 0, 0, &r),
+			 LEFT_ENTERED);
+	assert_int_equal(fences[0] + fences[1], 0);
+	assert_int_equal(fake_gic.direct_calls, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -488,6 +579,8 @@ int main(void)
 		cmocka_unit_test_setup(system_off_stops_other_vcpus, setup),
 		cmocka_unit_test_setup(system_reset_restarts_from_vcpu0, setup),
 		cmocka_unit_test_setup(fault_with_stop_policy, setup),
+		cmocka_unit_test_setup(direct_fence_and_restart, setup_direct),
+		cmocka_unit_test_setup(virtual_not_fenced, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

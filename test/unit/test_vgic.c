@@ -23,6 +23,8 @@ static const u8 a_slots[] = { 1, 2 }, b_slots[] = { 3 };
 const struct part_config part_configs[] = {
 	{ .name = "a", .nvcpus = 2, .vcpu_slot = a_slots },
 	{ .name = "b", .nvcpus = 1, .vcpu_slot = b_slots },
+	/* b in direct interrupt mode, for direct_mode() */
+	{ .name = "b", .nvcpus = 1, .vcpu_slot = b_slots, .direct = 1 },
 };
 const u32 nr_partitions = 2;
 const struct cpu_config cpu_configs[] = {
@@ -579,6 +581,82 @@ static void virtual_spis(void **state)
 	assert_int_equal(dist(b0, GICD_ISENABLER + 4, 4, false, 0), 0);
 }
 
+/*
+ * Partition b in direct interrupt mode: its SPIs, a doorbell among them
+ * (a real SPI the core sets pending: VSPI_DOORBELL), get the hardware's
+ * priority, never as high as the core's doorbell (the fake, like gic.c,
+ * keeps 0x08 the highest); its redistributor frame passes SGIs 0-14 and
+ * the timer through to its CPU's, never the core's SGI 15 or PPI 25; its
+ * SGIs are physical ones; its vCPU's start and park hand the CPU
+ * interface over and back and leave its SGIs and PPIs clean.
+ */
+static void direct_mode(void **state)
+{
+	u8 *prio = (u8 *)fake_gic.gicd + GICD_IPRIORITYR;
+	u8 *rprio = (u8 *)fake_gic.gicr[3] + GICD_IPRIORITYR;
+	u32 *en = &fake_gic.gicr[3][GICD_ISENABLER / 4];
+	bool ok;
+
+	(void)state;
+	partitions[1].cfg = &part_configs[2];
+	vspis[60 - 32] = (struct vspi){ .part = 2, .edge = VSPI_DOORBELL };
+	vgic_partition_spis(&partitions[1], true);
+	assert_int_equal(fake_gic.gicd[(GICD_ICFGR + 12) / 4] >> 24 & 3, 2);
+	assert_int_equal(prio[56], 8);
+	assert_int_equal(prio[60], 8);
+	assert_int_equal(fake_gic.route[60], 0x103 | FAKE_ROUTED);
+	/* Raised (by another partition's CPU): pending in the distributor. */
+	vgic_raise_virtual(a0, &partitions[1], 60);
+	assert_int_equal(fake_gic.gicd[(GICD_ISPENDR + 4) / 4], 1U << 28);
+	assert_int_equal(requests.n, 0);
+	assert_int_equal(fake_gic.lr[0], 0);
+	vgic_raise_virtual(a0, &partitions[0], 56); /* not a's, not virtual */
+	assert_int_equal(fake_gic.gicd[(GICD_ISPENDR + 4) / 4], 1U << 28);
+	dist(b0, GICD_IPRIORITYR + 56, 1, true, 0x00);
+	assert_int_equal(prio[56], 8);
+	dist(b0, GICD_IPRIORITYR + 56, 1, true, 0xa0);
+	assert_int_equal(prio[56], 0xa0);
+	assert_int_equal(dist(b0, GICD_IPRIORITYR + 56, 1, false, 0), 0xa0);
+	/* Its frame: its own SGIs and timer only. */
+	redist(b0, GICR_SGI_BASE + GICD_ISENABLER, 4, true, ~0U, &ok);
+	assert_int_equal(*en, VGIC_DIRECT_PRIVATE);
+	*en |= 1U << 15 | 1U << 25; /* the core's */
+	assert_int_equal(redist(b0, GICR_SGI_BASE + GICD_ISENABLER, 4, false, 0,
+				&ok),
+			 VGIC_DIRECT_PRIVATE);
+	redist(b0, GICR_SGI_BASE + GICD_IPRIORITYR + 12, 4, true, 0, &ok);
+	assert_int_equal(rprio[12], 8);
+	assert_int_equal(rprio[14], 8);
+	assert_int_equal(rprio[15], 0); /* untouched */
+	/* SGIs: physical, to b0's CPU; SGI 15 never. */
+	vgic_sgi(b0, 5UL << 24 | 1);
+	vgic_sgi(b0, 15UL << 24 | 1);
+	assert_int_equal(fake_gic.sgis[3], 1U << 5);
+	assert_int_equal(b0->vgic.sgi_pending, 0);
+	assert_int_equal(requests.n, 0);
+	/* What a direct guest may deactivate through ICC_DIR_EL1. */
+	assert_true(vgic_direct_owns(14, 1) && vgic_direct_owns(27, 1) &&
+		    vgic_direct_owns(56, 1) && vgic_direct_owns(60, 1));
+	assert_false(vgic_direct_owns(15, 1) || vgic_direct_owns(25, 1) ||
+		     vgic_direct_owns(48, 1) || vgic_direct_owns(1020, 1));
+	/* Start and park. */
+	vgic_hooks.vcpu_start(b0);
+	assert_int_equal(fake_gic.direct, 1);
+	fake_gic.gicr[3][GICD_ISPENDR / 4] = ~0U;
+	fake_gic.gicr[3][GICD_ISACTIVER / 4] = ~0U;
+	vgic_vcpu_park(b0);
+	assert_int_equal(fake_gic.direct, 0);
+	assert_int_equal(*en, 1U << 15 | 1U << 25);
+	assert_int_equal(fake_gic.gicr[3][GICD_ISPENDR / 4],
+			 ~VGIC_DIRECT_PRIVATE);
+	assert_int_equal(fake_gic.gicr[3][GICD_ISACTIVER / 4],
+			 ~VGIC_DIRECT_PRIVATE);
+	/* Partition a (virtual) never touches the CPU interface. */
+	vgic_hooks.vcpu_start(a0);
+	vgic_vcpu_park(a0);
+	assert_int_equal(fake_gic.direct_calls, 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -603,6 +681,7 @@ int main(void)
 		cmocka_unit_test_setup(hold_sees_what_changed, setup),
 		cmocka_unit_test_setup(partition_spis_on_and_off, setup),
 		cmocka_unit_test_setup(virtual_spis, setup),
+		cmocka_unit_test_setup(direct_mode, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

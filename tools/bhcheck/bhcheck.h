@@ -83,6 +83,7 @@ struct have_part {
 	uint32_t nxmap;
 	uint64_t drv_page; /* PA, 0 if none */
 	uint32_t doorbell;
+	bool direct; /* interrupt-mode = "direct" */
 };
 
 /** A virtio device as the core serves it (vdev_configs). */
@@ -160,6 +161,7 @@ struct want_part {
 	int ndev;
 	char *image, *initrd;
 	bool restart;
+	bool direct;
 	struct want_copy *copy;
 	int ncopies, copy_cap;
 	uint64_t entry;
@@ -185,6 +187,7 @@ struct want {
 	int ncpus;
 	uint64_t gicd, gicd_size, gicr, gicr_size, gicr_stride;
 	uint32_t gic_intids;
+	uint8_t spi_wired[1024 / 8]; /* SPIs some platform node names */
 	char *gic_path;
 	struct want_reg *regs; /* every platform register window */
 	int nregs;

@@ -118,8 +118,16 @@ static void platform_node(struct want *w, const void *fdt, int node,
 			  int *ram_cap, int *reg_cap)
 {
 	struct range *r;
-	int n = reg_of(fdt, node, &r);
+	int n = reg_of(fdt, node, &r), len;
 	bool mem = is_type(fdt, node, "memory");
+	const fdt32_t *irq = fdt_getprop(fdt, node, "interrupts", &len);
+
+	/* Every SPI a node names, whoever's node it is (<0 number flags>). */
+	for (int i = 0; irq && i + 3 <= len / 4; i += 3)
+		if (!fdt32_to_cpu(irq[i]) && fdt32_to_cpu(irq[i + 1]) < 988)
+			w->spi_wired[(fdt32_to_cpu(irq[i + 1]) + 32) / 8] |=
+				(uint8_t)(1U << (fdt32_to_cpu(irq[i + 1]) +
+						 32) % 8);
 
 	if (is_type(fdt, node, "cpu")) {
 		free(r);
@@ -416,6 +424,9 @@ static void read_part(struct check *k, struct blobs *b, int node,
 	p->hyp_console =
 		fdt_getprop(b->cfg, node, "hypervisor-console", NULL) != NULL;
 	p->phandle = fdt_get_phandle(b->cfg, node);
+	fault = string(b->cfg, node, "interrupt-mode");
+	p->direct = fault && !strcmp(fault, "direct");
+	free(fault);
 }
 
 /* The kinds of virtio device: device ID and queues (VIRTIO 1.2 §5). */

@@ -301,6 +301,15 @@ static void expect_spis(struct check *k, uint8_t *owner, uint8_t *edge)
 	}
 }
 
+/* The kind of SPI the core raises for partition @p: a real, unwired SPI
+ * for a direct partition, a purely virtual one otherwise (prove.c checks
+ * the first kind is wired to nothing; the mode itself is matched). */
+static uint8_t virtual_kind(const struct have *h, uint32_t p)
+{
+	return p < h->nparts && h->part[p].direct ? VSPI_DOORBELL
+						  : VSPI_VIRTUAL;
+}
+
 /* Virtual SPIs: the config tool picks their numbers; vdevs.c checks the
  * choice. Expected here as the image has them, owner by owner. */
 static void expect_virtual(struct check *k, uint8_t *owner, uint8_t *edge)
@@ -312,14 +321,15 @@ static void expect_virtual(struct check *k, uint8_t *owner, uint8_t *edge)
 		    !owner[h->vdev[i].fe_irq - 32]) {
 			owner[h->vdev[i].fe_irq - 32] =
 				(uint8_t)(h->vdev[i].frontend + 1);
-			edge[h->vdev[i].fe_irq - 32] = VSPI_VIRTUAL;
+			edge[h->vdev[i].fe_irq - 32] =
+				virtual_kind(h, h->vdev[i].frontend);
 		}
 	for (uint32_t p = 0; p < h->nparts; p++) {
 		uint32_t d = h->part[p].doorbell;
 
 		if (d >= 32 && d - 32 < NSPIS && !owner[d - 32]) {
 			owner[d - 32] = (uint8_t)(p + 1);
-			edge[d - 32] = VSPI_VIRTUAL;
+			edge[d - 32] = virtual_kind(h, p);
 		}
 	}
 }
@@ -373,10 +383,11 @@ void match_all(struct check *k)
 		images_derive(k, p);
 		match_copies(k, hp, wp);
 		if ((hp->on_fault == 1) != wp->restart ||
-		    hp->uart_granted != grants_console(k, wp))
+		    hp->uart_granted != grants_console(k, wp) ||
+		    hp->direct != wp->direct) /* interrupt mode */
 			check_fail(
 				k, wp->path,
-				"its fault policy or console sharing is not the config's");
+				"its fault policy, console sharing or interrupt mode is not the config's");
 	}
 	match_spis(k);
 }

@@ -21,6 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <bulkhead/vgic.h>
+
 #include "bhcheck.h"
 
 #define PAGE 0x1000ULL
@@ -416,14 +418,31 @@ static void prove_spis(struct check *k)
 			   "the SPI table covers %u INTIDs; GICv3 has 988 SPIs",
 			   h->nspis);
 	for (uint32_t i = 0; i < h->nspis; i++) {
+		uint32_t s = 32 + i;
+		bool direct;
+
 		if (!h->spi_part[i])
 			continue;
-		if (32 + i >= k->w.gic_intids || h->spi_part[i] > h->nparts)
+		if (s >= k->w.gic_intids || h->spi_part[i] > h->nparts) {
 			check_fail(
 				k, "/",
 				"INTID %u is given to owner %u, but the platform's GIC has INTIDs below %u and there are %u partitions",
-				32 + i, h->spi_part[i], k->w.gic_intids,
-				h->nparts);
+				s, h->spi_part[i], k->w.gic_intids, h->nparts);
+			continue;
+		}
+		/* A direct partition takes only real SPIs (no list
+		 * registers); one the core raises (VSPI_DOORBELL) is wired
+		 * to nothing, or a device could raise it too. */
+		direct = h->part[h->spi_part[i] - 1].direct;
+		if (h->spi_edge[i] > VSPI_DOORBELL ||
+		    (h->spi_edge[i] == VSPI_VIRTUAL && direct) ||
+		    (h->spi_edge[i] == VSPI_DOORBELL &&
+		     (!direct || k->w.spi_wired[s / 8] & (1U << s % 8))))
+			check_fail(
+				k, "/",
+				"INTID %u of partition %u is of kind %u, which it cannot be (direct: %d; a device wires it: %d)",
+				s, h->spi_part[i] - 1, h->spi_edge[i], direct,
+				(k->w.spi_wired[s / 8] >> s % 8) & 1);
 	}
 }
 

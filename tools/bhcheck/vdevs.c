@@ -111,7 +111,8 @@ static bool virtual_spi(const struct check *k, uint32_t intid, int owner)
 
 	if (intid < 32 || intid - 32 >= h->nspis || intid >= k->w.gic_intids ||
 	    h->spi_part[intid - 32] != owner + 1 ||
-	    h->spi_edge[intid - 32] != VSPI_VIRTUAL)
+	    h->spi_edge[intid - 32] !=
+		    (h->part[owner].direct ? VSPI_DOORBELL : VSPI_VIRTUAL))
 		return false;
 	for (int d = 0; d < k->w.ndevs; d++)
 		for (int i = 0; i < k->w.dev[d].nspi; i++)

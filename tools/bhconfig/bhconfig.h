@@ -119,6 +119,7 @@ struct part {
 	char *initrd;
 	char *bootargs;
 	enum on_fault on_fault;
+	bool direct; /* interrupt-mode = "direct" */
 	struct load *load;
 	int nload, load_cap;
 	struct region *devwin; /* granted device pages, merged */
@@ -352,6 +353,16 @@ uint64_t grant_pa(const struct config *c, const struct grant *g);
 uint32_t con_ring_pages(const struct config *c);
 int cpu_slots(const struct config *c, int *slot_cpu); /* slot_cpu may be NULL */
 void virtio_free(struct config *c);
+
+/*
+ * spis.c: an SPI of the platform's GIC that no node of the platform
+ * wires (its "interrupts"), none given out yet in @taken (a bitmap of
+ * c->gic_intids bits the caller keeps; the result is marked in it),
+ * highest first; 0 when none is left. A direct partition's virtual SPIs
+ * (vspi.edge VSPI_DOORBELL) must be such real, silent SPIs; any virtual
+ * SPI may be one.
+ */
+uint32_t spi_unwired(const struct config *c, uint8_t *taken);
 
 /* gen.c: write the generated sources and the build report. */
 int gen_config_c(const struct config *c, const char *path);

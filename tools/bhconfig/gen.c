@@ -117,6 +117,8 @@ static void gen_part(FILE *f, const struct config *c, int pi)
 	if (p->drv_page_pa)
 		fprintf(f, "\t\t.drv_page = 0x%llx,\n\t\t.doorbell = %u,\n",
 			X(p->drv_page_pa), p->doorbell);
+	if (p->direct)
+		fprintf(f, "\t\t.direct = 1,\n");
 	fprintf(f, "\t\t.on_fault = %s,\n\t\t.uart_granted = %d,\n\t},\n",
 		p->on_fault == ON_FAULT_RESTART ? "FAULT_RESTART"
 						: "FAULT_STOP",
@@ -185,12 +187,14 @@ static void gen_vdevs(FILE *f, const struct config *c)
 		c->nvdevs, c->nvdevs ? c->nvdevs : 1);
 }
 
-/* The SPIs partitions own, indexed by INTID - 32 (vgic.h). */
-/* A purely virtual SPI of partition @part (vgic.h, VSPI_VIRTUAL). */
-static void gen_virtual(FILE *f, uint32_t intid, int part, const char *what)
+/* An SPI the core raises for partition @part: purely virtual (vgic.h,
+ * VSPI_VIRTUAL), or a real unwired one for a direct partition
+ * (VSPI_DOORBELL). */
+static void gen_virtual(FILE *f, uint32_t intid, int part, bool direct,
+			const char *what)
 {
-	fprintf(f, "\t[%u] = { .part = %d, .edge = VSPI_VIRTUAL }, /* ",
-		intid - 32, part + 1);
+	fprintf(f, "\t[%u] = { .part = %d, .edge = %s }, /* ", intid - 32,
+		part + 1, direct ? "VSPI_DOORBELL" : "VSPI_VIRTUAL");
 	put_comment(f, what);
 	fprintf(f, " */\n");
 }
@@ -212,10 +216,12 @@ static void gen_vspis(FILE *f, const struct config *c)
 	fprintf(f, "\nstruct vspi vspis[%u] = {\n", n ? n : 1);
 	for (int i = 0; i < c->nvdevs; i++)
 		gen_virtual(f, c->vdev[i].irq, c->vdev[i].frontend,
+			    c->part[c->vdev[i].frontend].direct,
 			    c->vdev[i].path);
 	for (int i = 0; i < c->nparts; i++)
 		if (c->part[i].doorbell)
-			gen_virtual(f, c->part[i].doorbell, i, "its doorbell");
+			gen_virtual(f, c->part[i].doorbell, i,
+				    c->part[i].direct, "its doorbell");
 	for (int d = 0; d < c->ndevs; d++)
 		for (int i = 0; c->dev[d].owner >= 0 && i < c->dev[d].nirq;
 		     i++) {
@@ -381,8 +387,9 @@ static void report_part(FILE *f, const struct config *c, const struct part *p)
 	fprintf(f, "partition %s (%s)\n  cpus:", p->name, p->path);
 	for (int v = 0; v < p->ncpus; v++)
 		fprintf(f, " %s (vcpu %d)", cpu_name(c, p->cpu[v]), v);
-	fprintf(f, "\n  on-fault: %s, vmid %d\n",
-		p->on_fault == ON_FAULT_RESTART ? "restart" : "stop", p->vmid);
+	fprintf(f, "\n  on-fault: %s, vmid %d, interrupt-mode %s\n",
+		p->on_fault == ON_FAULT_RESTART ? "restart" : "stop", p->vmid,
+		p->direct ? "direct" : "virtual");
 	for (int i = 0; i < p->nmem; i++)
 		fprintf(f,
 			"  memory: 0x%llx-0x%llx (%llu KiB) at guest 0x%llx\n",

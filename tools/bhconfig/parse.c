@@ -43,12 +43,12 @@ bool config_node_allowed(const char *name)
 static const char *const hypervisor_props[] = { "memory", "console", NULL };
 static const char *const partitions_props[] = { NULL };
 static const char *const part_props[] = {
-	"cpus",	       "memory",
-	"memory-ipa",  "image",
-	"initrd",      "devices",
-	"dma-devices", "bootargs",
-	"on-fault",    "hypervisor-console",
-	NULL,
+	"cpus",		  "memory",
+	"memory-ipa",	  "image",
+	"initrd",	  "devices",
+	"dma-devices",	  "bootargs",
+	"on-fault",	  "hypervisor-console",
+	"interrupt-mode", NULL,
 };
 
 /* Child nodes a partition may have. */
@@ -338,6 +338,7 @@ static char *get_string(struct config *c, int node, const struct part *p,
 static void parse_part_strings(struct config *c, int node, struct part *p)
 {
 	char *fault = get_string(c, node, p, "on-fault");
+	char *irqs = get_string(c, node, p, "interrupt-mode");
 
 	p->image = get_string(c, node, p, "image");
 	p->initrd = get_string(c, node, p, "initrd");
@@ -353,6 +354,13 @@ static void parse_part_strings(struct config *c, int node, struct part *p)
 			"on-fault must be \"stop\" or \"restart\", not \"%s\"",
 			fault);
 	free(fault);
+	p->direct = irqs && !strcmp(irqs, "direct");
+	if (irqs && !p->direct && strcmp(irqs, "virtual"))
+		diag_prop(
+			c, p->path, "interrupt-mode",
+			"interrupt-mode must be \"virtual\" or \"direct\", not \"%s\"",
+			irqs);
+	free(irqs);
 }
 
 static void parse_partition(struct config *c, int node)

@@ -391,13 +391,23 @@ static bool *used_intids(const struct config *c)
 	return used;
 }
 
-static uint32_t take_intid(struct config *c, bool *used, const char *node)
+/*
+ * A free INTID for an interrupt the core raises for @p: from the bottom
+ * for a purely virtual SPI; for a direct partition, which takes real
+ * SPIs only, from the top down, away from where boards wire devices
+ * (@used holds every SPI the platform names, spis.c's rule).
+ */
+static uint32_t take_intid(struct config *c, bool *used, const struct part *p,
+			   const char *node)
 {
-	for (uint32_t i = 32; i < c->gic_intids; i++)
+	for (uint32_t n = 32; n < c->gic_intids; n++) {
+		uint32_t i = p->direct ? c->gic_intids - 1 - (n - 32) : n;
+
 		if (!used[i]) {
 			used[i] = true;
 			return i;
 		}
+	}
 	diag(c, node,
 	     "no free interrupt is left on the platform's GIC for its virtual interrupt");
 	return 0;
@@ -726,7 +736,7 @@ void virtio_assign(struct config *c)
 			continue;
 		}
 		add_map(fe, v->window, PAGE, PT_R | PT_NC, S2MAP_REGS, i);
-		v->irq = take_intid(c, used, v->path);
+		v->irq = take_intid(c, used, fe, v->path);
 		grant(c, v);
 	}
 	check_slices(c);
@@ -742,7 +752,7 @@ void virtio_assign(struct config *c)
 		drv |= n > 0;
 		if (!drv)
 			continue;
-		p->doorbell = take_intid(c, used, p->path);
+		p->doorbell = take_intid(c, used, p, p->path);
 		if (p->hyp_console)
 			pages += con_ring_pages(c);
 		/* The driver page, the console rings, then a state page per

@@ -269,7 +269,7 @@ void drv_run(bool (*idle)(void))
 		for (u32 i = 0; i < drv_ndevs; i++)
 			work |= poll(&drv_devs[i]);
 		if (!work)
-			rt_wfi();
+			rt_wfi_unmask();
 		rt_irq_unmask();
 	}
 }

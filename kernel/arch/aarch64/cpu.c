@@ -94,6 +94,28 @@ u64 arch_vttbr(const struct pt *s2, u16 vmid)
 	return ((u64)vmid << 48) | (u64)s2->root;
 }
 
+/* Bit 0 of a stage-2 descriptor is its valid bit (D8.3); entries the
+ * builder left empty are 0 and stay so. TLBI VMALLS12E1IS acts on the
+ * VMID in VTTBR_EL2 (stage 1 and 2 entries, inner shareable, D8.13):
+ * the partition's, for the moment. */
+void arch_s2_fence(struct pt *s2, u64 vttbr, bool on)
+{
+	u64 mine = sysreg_read(vttbr_el2);
+
+	for (u32 i = 0; i < s2->root_entries; i++)
+		if (s2->root[i])
+			s2->root[i] = on ? s2->root[i] & ~1UL : s2->root[i] | 1;
+	dsb(ishst);
+	if (!on)
+		return;
+	sysreg_write(vttbr_el2, vttbr);
+	isb();
+	__asm__ volatile("tlbi vmalls12e1is" : : : "memory");
+	dsb(ish);
+	sysreg_write(vttbr_el2, mine);
+	isb();
+}
+
 /*
  * Each physical CPU runs one vCPU and never switches: what the CPU has,
  * its guest may use without the core saving it. SVE (ID_AA64PFR0_EL1.SVE

@@ -7,6 +7,7 @@
  * classes fault the partition; they never spin the core.
  */
 #include <arch/esr.h>
+#include <arch/gicv3.h>
 #include <arch/guest_state.h>
 #include <arch/sysreg.h>
 #include <bulkhead/arch.h>
@@ -140,13 +141,23 @@ static bool set_way(struct vcpu *v, const struct esr_sysreg *s, u64 val)
 	return true;
 }
 
-/* Trapped MSR/MRS/SYS: the GIC's SGI registers, the PMU, set/way. */
+/* Trapped MSR/MRS/SYS: the GIC's SGI registers, the registers common to
+ * both groups of a direct partition's (ICH_HCR_EL2.TC), the PMU, set/way. */
 static enum trap_result trap_sysreg(struct vcpu *v, u64 esr)
 {
 	struct esr_sysreg s = esr_decode_sysreg(esr);
 	u64 val = s.reg == 31 ? 0 : v->regs.x[s.reg];
+	unsigned id = esr_sysreg_id(&s);
 
-	switch (esr_sysreg_id(&s)) {
+	switch (id) {
+	case ICC_TRAP_PMR:
+	case ICC_TRAP_DIR:
+	case ICC_TRAP_RPR:
+	case ICC_TRAP_CTLR:
+		if (!v->part->cfg->direct ||
+		    !arch_icc_trap(v, id, s.read, &val))
+			return TRAP_FAULT;
+		break;
 	case SYSREG_ID(3, 0, 12, 11, 5): /* ICC_SGI1R_EL1 */
 		if (!s.read)
 			vgic_sgi(v, val);
@@ -224,13 +235,12 @@ void trap_sync(struct regs *r)
 	cpu_check_mailbox(this_cpu());
 }
 
-/** FIQ (1) or SError (2) from a guest: nothing routes these to a guest. */
-void trap_async(struct regs *r, u64 kind);
-void trap_async(struct regs *r, u64 kind)
+/** SError from a guest: nothing routes these to a guest. */
+void trap_serror(struct regs *r);
+void trap_serror(struct regs *r)
 {
 	struct vcpu *v = container_of(r, struct vcpu, regs);
-	struct fault_info f = { kind == 2 ? "SError" : "unexpected FIQ",
-				sysreg_read(esr_el2), 0, ~0UL };
+	struct fault_info f = { "SError", sysreg_read(esr_el2), 0, ~0UL };
 
 	partition_fault(v, &f);
 }

@@ -21,6 +21,10 @@
  * to trap_irq() in C with the acknowledged IAR, saving what the AAPCS64
  * lets C clobber; trap_irq() returns nonzero when it needs the full frame
  * (to park the vCPU), and trap_irq_slow() follows.
+ *
+ * FIQ exits come only from CPUs whose partition takes its interrupts
+ * directly (HCR_EL2.IMO = 0, FMO = 1): their one physical interrupt that
+ * reaches EL2 is the core's group 0 doorbell (trap_fiq()).
  */
 #include <generated/asm-offsets.h>
 
@@ -176,12 +180,11 @@ lower_irq:
 	b	irq_c
 
 	slot	10			// lower EL, AArch64: FIQ
-lower_fiq:
+lower_fiq:				// a direct CPU's doorbell (group 0)
 	save_volatile
 	save_nonvolatile
 	mov	x0, sp
-	mov	x1, #1
-	bl	trap_async
+	bl	trap_fiq
 	b	vcpu_return
 
 	slot	11			// lower EL, AArch64: SError
@@ -189,8 +192,7 @@ lower_serror:
 	save_volatile
 	save_nonvolatile
 	mov	x0, sp
-	mov	x1, #2
-	bl	trap_async
+	bl	trap_serror
 	b	vcpu_return
 
 	slot	12			// lower EL, AArch32

@@ -26,6 +26,13 @@ void arch_mmu_enable(u64 *root, u32 bits, bool boot);
 /** Value for VTTBR_EL2 of a partition. */
 u64 arch_vttbr(const struct pt *s2, u16 vmid);
 
+/**
+ * Fence (@on) the stage 2 of the partition whose VTTBR_EL2 is @vttbr, or
+ * open it again: its root entries invalid, and its TLB entries gone on
+ * every CPU, so that its vCPUs exit at their next access.
+ */
+void arch_s2_fence(struct pt *s2, u64 vttbr, bool on);
+
 /** Start physical CPU @mpidr at the secondary entry with @slot; PSCI code. */
 s64 arch_cpu_start(u64 mpidr, u64 slot);
 

@@ -82,6 +82,7 @@ struct part_config {
 	u16 vmid;
 	u8 on_fault;
 	u8 uart_granted; /* the physical console UART is mapped into it */
+	u8 direct;	 /* interrupt-mode = "direct" (docs/design.md) */
 };
 
 /** A physical CPU the system uses. Slot 0 is the boot CPU. */

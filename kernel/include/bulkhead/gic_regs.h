@@ -25,6 +25,7 @@
 #define GICD_PIDR2 0xffe8
 
 /* GICD_CTLR with one security state (DS = 1, QEMU virt without EL3). */
+#define GICD_CTLR_EN_GRP0 (1U << 0)
 #define GICD_CTLR_EN_GRP1 (1U << 1)
 #define GICD_CTLR_ARE (1U << 4)
 #define GICD_CTLR_DS (1U << 6)

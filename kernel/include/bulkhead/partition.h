@@ -46,7 +46,7 @@ struct part_hooks {
 };
 
 extern const struct part_hooks vgic_hooks, console_hooks, exits_hooks,
-	vdev_hooks;
+	vdev_hooks, stage2_hooks;
 
 /** @v's exit counters, two per word: kind 2i in the low half of out[i]. */
 void exits_read(const struct vcpu *v, u64 out[4]);

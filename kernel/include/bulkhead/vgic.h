@@ -10,6 +10,13 @@
  * fires is one the guest wants. SGIs are purely virtual: ICC_SGI1R_EL1
  * traps and is translated to vCPUs of the same partition only.
  *
+ * A partition in direct mode (part_config.direct) has no virtual interface
+ * at all: its interrupts are physical ones it acknowledges itself, at EL1
+ * (HCR_EL2.IMO = 0). The distributor and redistributors stay emulated,
+ * and pass its own interrupts' settings through, priorities included; its
+ * SGIs are physical ones the core sends; a virtual SPI of it is a real
+ * one no device drives, which the core sets pending (VSPI_DOORBELL).
+ *
  * List-register encoding, ICH_LR<n>_EL2 (IHI 0069 12.4.6): State [63:62]
  * (01 pending, 10 active), HW [61], Group [60], Priority [55:48],
  * pINTID [44:32] (when HW), vINTID [31:0].
@@ -33,6 +40,9 @@
 #define VGIC_PPI_VTIMER 27 /* EL1 virtual timer */
 #define VGIC_PPI_MAINT 25  /* GICv3 maintenance interrupt */
 #define VGIC_SPURIOUS 1023
+/* What a direct partition's vCPU has of its CPU's private interrupts: SGIs
+ * 0-14 and the virtual timer; SGI 15 is the core's doorbell there. */
+#define VGIC_DIRECT_PRIVATE (0x7fffU | 1U << VGIC_PPI_VTIMER)
 
 struct vcpu;
 struct partition;
@@ -45,6 +55,7 @@ struct vgic_cpu {
 	u32 icfgr1;	 /* PPI configuration as the guest wrote it */
 	u32 waker;	 /* GICR_WAKER.ProcessorSleep */
 	u8 prio[32];
+	u8 pmr; /* direct mode: ICC_PMR_EL1 as the guest wrote it */
 	u16 queue[VGIC_QUEUE];
 	u32 nqueue;
 };
@@ -73,6 +84,10 @@ struct vspi {
 
 /* vspi.edge of a purely virtual SPI (edge-like; no physical interrupt). */
 #define VSPI_VIRTUAL 2
+/* vspi.edge of a direct partition's virtual SPI: a real SPI no device
+ * drives (bhconfig picks it), edge-triggered; raising it sets it pending
+ * in the distributor, and its owner takes it with no exit. */
+#define VSPI_DOORBELL 3
 
 extern struct vspi vspis[];
 extern const u32 nr_vspis;
@@ -94,6 +109,13 @@ static inline bool vgic_owns(u32 intid, u32 part)
 		return intid == VGIC_PPI_VTIMER;
 	intid -= 32;
 	return intid < nr_vspis && vspis[intid].part == part + 1;
+}
+
+/** May a direct partition @part's guest deactivate physical @intid? */
+static inline bool vgic_direct_owns(u32 intid, u32 part)
+{
+	return intid < 32 ? (VGIC_DIRECT_PRIVATE >> intid) & 1
+			  : vgic_owns(intid, part);
 }
 
 /** Inject owned hardware interrupt @intid into @v (on @v's CPU). */
@@ -174,3 +196,10 @@ void arch_gicd_route(u32 intid, u64 mpidr);
 u32 arch_gicr_read(u32 slot, u32 off); /* SGI_base frame of CPU @slot */
 void arch_gicr_write(u32 slot, u32 off, u32 val);
 void arch_vtimer_stop(void);
+/* Direct mode: this CPU's interface given to a direct vCPU (@on) or back
+ * to the core; a direct guest's priority (never up to the core's); a
+ * physical group 1 SGI to CPU @slot. */
+void arch_gic_direct(bool on);
+void arch_gicd_prio(u32 intid, u8 prio);
+void arch_gicr_prio(u32 slot, u32 intid, u8 prio);
+void arch_sgi(u32 slot, u32 intid);

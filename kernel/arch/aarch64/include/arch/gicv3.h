@@ -11,6 +11,7 @@
 #include <bulkhead/gic_regs.h>
 
 #define GIC_SGI_DOORBELL 0 /* the core's own SGI between physical CPUs */
+#define GIC_SGI_DIRECT 15  /* the same on a direct partition's CPUs: group 0 */
 #define GIC_PPI_MAINT 25   /* GICv3 maintenance interrupt */
 #define GIC_PPI_VTIMER 27  /* EL1 virtual timer */
 #define GIC_SPURIOUS 1023
@@ -40,6 +41,17 @@ static inline void mmio_write64(u64 a, u64 v)
 void gic_init(void);
 
 struct cpu;
+struct vcpu;
 
 /** Wake this CPU's redistributor; set up its CPU and virtual interface. */
 void gic_cpu_init(struct cpu *c);
+
+/* ICC registers common to both groups, as trapped by ICH_HCR_EL2.TC
+ * (esr.h's SYSREG_ID encoding). */
+#define ICC_TRAP_PMR ((3U << 14) | (4U << 7) | (6U << 3))
+#define ICC_TRAP_DIR ((3U << 14) | (12U << 7) | (11U << 3) | 1U)
+#define ICC_TRAP_RPR ((3U << 14) | (12U << 7) | (11U << 3) | 3U)
+#define ICC_TRAP_CTLR ((3U << 14) | (12U << 7) | (12U << 3) | 4U)
+
+/** A direct vCPU's trapped access to ICC register @reg; false: refused. */
+bool arch_icc_trap(struct vcpu *v, u32 reg, bool read, u64 *val);

@@ -30,6 +30,16 @@
 #define sev() __asm__ volatile("sev" : : : "memory")
 
 /* GICv3 system registers without a name in older assemblers (ARM IHI 0069). */
+#define ICC_IAR0_EL1 S3_0_C12_C8_0
+#define ICC_EOIR0_EL1 S3_0_C12_C8_1
+#define ICC_BPR0_EL1 S3_0_C12_C8_3
+#define ICC_AP1R0_EL1 S3_0_C12_C9_0
+#define ICC_AP1R1_EL1 S3_0_C12_C9_1
+#define ICC_AP1R2_EL1 S3_0_C12_C9_2
+#define ICC_AP1R3_EL1 S3_0_C12_C9_3
+#define ICC_RPR_EL1 S3_0_C12_C11_3
+#define ICC_SGI0R_EL1 S3_0_C12_C11_7
+#define ICC_IGRPEN0_EL1 S3_0_C12_C12_6
 #define ICC_IAR1_EL1 S3_0_C12_C12_0
 #define ICC_EOIR1_EL1 S3_0_C12_C12_1
 #define ICC_DIR_EL1 S3_0_C12_C11_1
