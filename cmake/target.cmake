@@ -68,7 +68,7 @@ function(bulkhead_system name config)
   endif()
   add_custom_command(
     OUTPUT ${out}/config.c ${out}/images.s ${out}/layout.ld ${out}/report.in
-           ${out}/config.dtb ${out}/platform.dtb
+           ${out}/config.dtb ${out}/platform.dtb ${out}/disks.txt
     COMMAND ${CMAKE_COMMAND} -E make_directory ${out}
     COMMAND ${BHCONFIG} gen ${shown} --out ${out}
             -P ${CMAKE_SOURCE_DIR}/dts -I ${config_dir}

@@ -21,6 +21,9 @@
  * steps, in the order of the table below, and touches none of that state
  * itself.
  *
+ *   clear       a restarting partition's memory is about to be cleared,
+ *               on vCPU 0's CPU: bus masters that a driver partition
+ *               pointed into it are done with it (vdev)
  *   start       partition (re)starts, on vCPU 0's CPU; none of its vCPUs
  *               runs: memory cleared (restart) and images loaded (here),
  *               SPIs configured (vgic), stage 2 open again (stage2)
@@ -114,8 +117,10 @@ noreturn void partition_start(struct partition *p)
 
 	u64 hz = arch_counter_hz(), cleared = arch_counter();
 
-	if (p->boots)
+	if (p->boots) {
+		RUN_HOOKS(clear, p);
 		clear_memory(p);
+	}
 	cleared = arch_counter() - cleared;
 	p->boots++;
 	load_images(p);

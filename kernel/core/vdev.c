@@ -312,6 +312,45 @@ static void part_stop(struct partition *p, u32 to)
 	}
 }
 
+/*
+ * A driver with bus masters hands them its frontends' buffers (a block
+ * read lands straight in the frontend's memory). Before a restarting
+ * frontend's memory is cleared and reloaded, each such driver confirms
+ * that none of the frontend's requests from before the reset is still
+ * with its devices: it writes the device's reset count to its page. The
+ * wait is bounded (QUIESCE_MS, on the restarting partition's own CPU); a
+ * driver that is not running or does not answer is not waited for: the
+ * config trusted it with all memory (dma-devices) anyway.
+ */
+#define QUIESCE_MS 50
+
+static void part_clear(struct partition *p)
+{
+	u64 end = arch_counter() + arch_counter_hz() / 1000 * QUIESCE_MS;
+
+	for (u32 i = 0; i < nr_vdevs; i++) {
+		const struct vdev_config *c = &vdev_configs[i];
+		const struct partition *drv = &partitions[c->driver];
+		const volatile struct bh_driver_page *pg =
+			(const volatile struct bh_driver_page *)
+				drv->cfg->drv_page;
+
+		if (c->frontend != p->index || !c->dma)
+			continue;
+		while (pg->quiesced[i] != state(c)->resets) {
+			if (atomic_load(&drv->state) != PART_RUNNING)
+				break;
+			if (arch_counter() > end) {
+				pr("partition %s: %s did not confirm its device %u idle within %u ms\n",
+				   p->cfg->name, drv->cfg->name, i, QUIESCE_MS);
+				break;
+			}
+			arch_relax();
+		}
+	}
+}
+
 const struct part_hooks vdev_hooks = {
+	.clear = part_clear,
 	.stop = part_stop,
 };

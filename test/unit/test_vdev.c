@@ -8,17 +8,21 @@
  * notify counts), doorbells only when armed, interrupts raised only by
  * the device's own driver, and the lifecycle: a frontend's stop resets its
  * devices, a driver's restart changes nothing, a driver's stop leaves
- * them needing a reset.
+ * them needing a reset; a restarting frontend waits (bounded) for a
+ * driver with bus masters to confirm it is done with its memory.
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 
 #include <bulkhead/abi.h>
 #include <bulkhead/arch.h>
+#include <bulkhead/atomic.h>
+#include <bulkhead/console.h>
 #include <bulkhead/partition.h>
 #include <bulkhead/vdev.h>
 
@@ -57,7 +61,8 @@ const struct vdev_config vdev_configs[] = {
 	  .window = WINDOW,
 	  .regs = (u64)regs_page,
 	  .state = (u64)state_page,
-	  .config = cfg_space },
+	  .config = cfg_space,
+	  .dma = 1 },
 };
 const u32 nr_vdevs = 1;
 struct vdev vdevs[1];
@@ -83,8 +88,36 @@ struct cpu *this_cpu(void)
 	return current;
 }
 
+static u32 st_resets(void);
+
+/* A fake clock: each read is a millisecond later. The driver "answers"
+ * the quiesce wait after answer_after relaxes (0: never). */
+static u64 now, relaxes, answer_after;
+static char said[256];
+
+u64 arch_counter(void)
+{
+	return now += 1000;
+}
+
+u64 arch_counter_hz(void)
+{
+	return 1000000;
+}
+
 void arch_relax(void)
 {
+	if (++relaxes == answer_after)
+		drv_pg.quiesced[0] = st_resets();
+}
+
+void printk(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(said, sizeof(said), fmt, ap);
+	va_end(ap);
 }
 
 /* The shared region (none here: the test's pages are set up by hand). */
@@ -94,6 +127,11 @@ void arch_mem_zero(void *p, u64 len)
 }
 
 const struct plat_config plat;
+
+static u32 st_resets(void)
+{
+	return ((const struct bh_vdev_state *)state_page)->resets;
+}
 
 static u32 rd(u32 off)
 {
@@ -319,6 +357,46 @@ static void lifecycle(void **state)
 	assert_ptr_equal(raised.p, &partitions[DRV]);
 }
 
+/* A restarting frontend's memory is cleared only once the driver with bus
+ * masters confirmed the reset (its page), or it is not running, or 50 ms
+ * went by (reported). */
+static void restart_waits_for_dma_driver(void **state)
+{
+	(void)state;
+	negotiate(1UL << VIRTIO_F_VERSION_1);
+	current = &percpu[1];
+	atomic_store(&partitions[DRV].state, PART_RUNNING);
+	vdev_hooks.stop(&partitions[FE], PART_RESET);
+	/* It answers after three looks. */
+	relaxes = 0;
+	answer_after = 3;
+	said[0] = 0;
+	vdev_hooks.clear(&partitions[FE]);
+	assert_int_equal(relaxes, 3);
+	assert_int_equal(drv_pg.quiesced[0], st_resets());
+	assert_string_equal(said, "");
+	/* Already confirmed: no wait at all. */
+	relaxes = 0;
+	vdev_hooks.clear(&partitions[FE]);
+	assert_int_equal(relaxes, 0);
+	/* It never answers: 50 ms, then a report. */
+	vdev_hooks.stop(&partitions[FE], PART_RESET);
+	relaxes = 0;
+	answer_after = 0;
+	vdev_hooks.clear(&partitions[FE]);
+	assert_in_range(relaxes, 45, 55);
+	assert_non_null(strstr(
+		said,
+		"linux: condrv did not confirm its device 0 idle within 50 ms"));
+	/* A driver that is not running is not waited for. */
+	atomic_store(&partitions[DRV].state, PART_STOPPED);
+	relaxes = 0;
+	said[0] = 0;
+	vdev_hooks.clear(&partitions[FE]);
+	assert_int_equal(relaxes, 0);
+	assert_string_equal(said, "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -330,6 +408,7 @@ int main(void)
 		cmocka_unit_test_setup(interrupts, setup),
 		cmocka_unit_test_setup(what_is_not_a_register_write, setup),
 		cmocka_unit_test_setup(lifecycle, setup),
+		cmocka_unit_test_setup(restart_waits_for_dma_driver, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

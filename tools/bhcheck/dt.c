@@ -436,6 +436,10 @@ static bool vdev_kind(const char *type, uint32_t *id, uint32_t *nq)
 		*id = 3, *nq = 2;
 		return true;
 	}
+	if (type && !strcmp(type, "block")) {
+		*id = 2, *nq = 1;
+		return true;
+	}
 	return false;
 }
 

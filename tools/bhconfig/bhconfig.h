@@ -167,6 +167,7 @@ struct vdev {
 	int disk;	     /* index into config.disk, -1 if none */
 	struct region slice; /* bytes of the disk */
 	bool has_slice, read_only;
+	bool dma; /* its driver owns bus masters */
 };
 
 /** A disk a driver partition owns (a node of its `disks`). */
@@ -369,6 +370,7 @@ int gen_config_c(const struct config *c, const char *path);
 int gen_images_s(const struct config *c, const char *path);
 int gen_layout_ld(const struct config *c, const char *path);
 int gen_report(const struct config *c, const char *path);
+int gen_disks(const struct config *c, const char *path);
 int gen_depfile(const struct config *c, const char *path, const char *target);
 
 /* report.c: append the linked core's sizes to the report. */

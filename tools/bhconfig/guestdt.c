@@ -449,7 +449,9 @@ static void gen_virtio(struct gdt *g)
 /*
  * What a driver partition serves (userland-drivers/runtime/drv.c reads
  * it): its page, doorbell and console rings, and per device its state
- * page and the frontend memory granted to it, at its own addresses.
+ * page and the frontend memory granted to it, at its own addresses; a
+ * block device's `args` are <slice offset, slice size, read-only, disk
+ * controller's register address>.
  */
 static void gen_backend(struct gdt *g)
 {
@@ -490,6 +492,17 @@ static void gen_backend(struct gdt *g)
 		prop_str(g, "frontend", c->part[v->frontend].name);
 		prop_u64s(g, "state", &v->state_ipa, 1);
 		prop_u64s(g, "grant", gr, 3 * n);
+		if (v->disk >= 0) {
+			/* A block device: its slice of the disk, read-only or
+			 * not, and the disk's controller (its registers). */
+			const struct disk *k = &c->disk[v->disk];
+			uint64_t a[4] = {
+				v->slice.base, v->slice.size, v->read_only,
+				k->dev >= 0 ? c->dev[k->dev].reg[0].base : 0
+			};
+
+			prop_u64s(g, "args", a, 4);
+		}
 		end(g);
 		free(name);
 	}

@@ -40,9 +40,14 @@ uint64_t part_ipa_to_pa(const struct part *p, uint64_t ipa, uint64_t size,
 	return 0;
 }
 
-/* The usual mistake: a guest linked for 0x40000000 without memory-ipa. */
-static const char *ipa_hint(const struct part *p)
+/* The usual mistake: a guest linked for 0x40000000 without memory-ipa;
+ * or, for one that owns bus masters (no memory-ipa possible), memory
+ * elsewhere than where the guest is linked. */
+static const char *ipa_hint(const struct config *c, const struct part *p)
 {
+	for (int d = 0; d < p->ndev; d++)
+		if (p->dev_dma_ok[d] && c->dev[p->dev[d]].dma)
+			return "; hint: it owns bus masters, so it sees its memory at its physical address: the guests in partitions/ then need memory at physical 0x40000000 (and the core's elsewhere)";
 	return p->has_ipa
 		       ? ""
 		       : "; hint: is memory-ipa missing? (the guests in partitions/ expect memory-ipa = <0x0 0x40000000>)";
@@ -66,7 +71,7 @@ static bool add_load(struct config *c, struct part *p, const struct blob *b,
 		diag(c, p->path,
 		     "%s \"%s\" does not fit in the partition's memory: it loads at guest 0x%llx (0x%llx bytes)%s",
 		     b->what, b->shown, X(ipa), X(memsz),
-		     strcmp(b->what, "image") ? "" : ipa_hint(p));
+		     strcmp(b->what, "image") ? "" : ipa_hint(c, p));
 		return false;
 	}
 	p->load =
@@ -242,7 +247,7 @@ static void place_part(struct config *c, struct part *p)
 		if (!ok && c->nerrors == before)
 			diag(c, p->path,
 			     "image \"%s\": entry point 0x%llx is outside the partition's memory%s",
-			     p->image, X(p->entry), ipa_hint(p));
+			     p->image, X(p->entry), ipa_hint(c, p));
 	}
 	free(buf);
 	free(file);

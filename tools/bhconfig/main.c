@@ -118,10 +118,9 @@ static int write_outputs(const struct config *c, const struct args *a)
 		const char *file;
 		int (*fn)(const struct config *, const char *);
 	} outs[] = {
-		{ "config.c", gen_config_c },
-		{ "images.s", gen_images_s },
-		{ "layout.ld", gen_layout_ld },
-		{ "report.in", gen_report },
+		{ "config.c", gen_config_c },	{ "images.s", gen_images_s },
+		{ "layout.ld", gen_layout_ld }, { "report.in", gen_report },
+		{ "disks.txt", gen_disks },
 	};
 
 	if (write_dtbs(c, c->out))

@@ -413,11 +413,13 @@ static uint32_t take_intid(struct config *c, bool *used, const struct part *p,
 	return 0;
 }
 
-static bool dma_driver(const struct part *p)
+/* Does @p own bus masters? (Then it sees its memory, and grants, at
+ * their physical addresses: validate.c.) */
+static bool dma_driver(const struct config *c, const struct part *p)
 {
 	for (int d = 0; d < p->ndev; d++)
-		if (p->dev_dma_ok[d])
-			return true; /* identity-mapped (validate.c) */
+		if (p->dev_dma_ok[d] && c->dev[p->dev[d]].dma)
+			return true;
 	return false;
 }
 
@@ -475,7 +477,7 @@ static void grant(struct config *c, struct vdev *v)
 
 		/* A driver with bus masters hands them the frontend's
 		 * buffers: it sees them at their physical addresses. */
-		if (dma_driver(drv) && ok) {
+		if (dma_driver(c, drv) && ok) {
 			if (v->has_grant_ipa && v->grant_ipa != pa)
 				diag_prop(
 					c, v->path, "grant-ipa",
@@ -713,6 +715,9 @@ void virtio_assign(struct config *c)
 	bool *used = used_intids(c);
 
 	c->con_driver = -1;
+	if (c->nvdevs > BH_VDEV_MAX)
+		diag(c, c->vdev[BH_VDEV_MAX].path,
+		     "a system has at most %d virtio devices", BH_VDEV_MAX);
 	console_driver(c);
 	check_disks(c);
 	for (int i = 0; i < c->nvdevs; i++) {
@@ -737,6 +742,7 @@ void virtio_assign(struct config *c)
 		}
 		add_map(fe, v->window, PAGE, PT_R | PT_NC, S2MAP_REGS, i);
 		v->irq = take_intid(c, used, fe, v->path);
+		v->dma = dma_driver(c, &c->part[v->driver]);
 		grant(c, v);
 	}
 	check_slices(c);

@@ -49,12 +49,12 @@ struct s2_map {
 struct vdev_config {
 	u8 frontend; /* partition indexes */
 	u8 driver;
-	u8 nqueues;    /* <= BH_VDEV_QUEUES */
-	u8 config_len; /* bytes of device config space */
-	u16 queue_max; /* QueueNumMax */
-	u16 fe_irq;    /* the frontend's virtual SPI */
-	u32 device_id; /* VIRTIO 1.2 §5 */
-	u32 pad;
+	u8 nqueues;	  /* <= BH_VDEV_QUEUES */
+	u8 config_len;	  /* bytes of device config space */
+	u16 queue_max;	  /* QueueNumMax */
+	u16 fe_irq;	  /* the frontend's virtual SPI */
+	u32 device_id;	  /* VIRTIO 1.2 §5 */
+	u32 dma;	  /* its driver owns bus masters (vdev.c, part_clear) */
 	u64 features;	  /* offered: VERSION_1 | ACCESS_PLATFORM | ... */
 	u64 window;	  /* frontend IPA of the register page */
 	u64 regs;	  /* PA of the register page (frontend, read-only) */

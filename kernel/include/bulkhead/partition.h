@@ -38,7 +38,8 @@ struct partition {
  * there for where and when each step runs.
  */
 struct part_hooks {
-	void (*start)(struct partition *p);	   /* before vCPU 0 enters */
+	void (*clear)(struct partition *p); /* restart: memory to clear */
+	void (*start)(struct partition *p); /* before vCPU 0 enters */
 	void (*stop)(struct partition *p, u32 to); /* left RUNNING for @to */
 	void (*vcpu_start)(struct vcpu *v);	   /* about to enter, not ON */
 	void (*vcpu_on)(struct vcpu *v);	   /* ON published */

@@ -109,11 +109,17 @@ struct bh_vdev_state {
  * value it acted on: the driver writes a new value (e.g. +1) just before
  * it waits for an interrupt, and is not interrupted while it works.
  * @con_read[i]: how far the console driver has read CPU slot i's ring.
+ * @quiesced[n]: for device n (its index), the state page's @resets count
+ * once no request of the frontend's earlier life is still with the
+ * driver's bus masters: the core waits for it, bounded, before it clears
+ * a restarting frontend's memory (docs/virtio.md).
  */
+#define BH_VDEV_MAX 64 /* virtio devices in a system */
 struct bh_driver_page {
 	uint32_t armed;
 	uint32_t pad;
 	uint32_t con_read[32];
+	uint32_t quiesced[BH_VDEV_MAX];
 };
 
 /**

@@ -1,0 +1,540 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The block driver partition. It owns one physical virtio-blk disk
+ * (granted with dma-devices; on QEMU a virtio-blk-device on the virt
+ * machine's virtio-mmio bus) and serves each configured frontend a
+ * virtio-blk device (VIRTIO 1.2 §5.2) that is a slice of it: offset and
+ * size in bytes, read-only or not, from the config (bhconfig checks the
+ * slices; the device tree gives them to this partition as `args`).
+ *
+ * A request is checked, then handed to the disk: the header is copied
+ * out of the frontend's memory and checked once (sector range inside the
+ * slice, overflow-checked; length a multiple of 512; no write to a
+ * read-only slice), and the disk gets this partition's own copy of it,
+ * the sector moved by the slice's offset, so that nothing the frontend
+ * changes afterwards can move the request; the data buffers are the
+ * frontend's own (checked to lie in its grant by the virtqueue library),
+ * so the disk reads and writes them directly: no copy. The status byte
+ * the disk writes is this partition's; it is copied to the frontend's
+ * when the request completes.
+ *
+ * Completions go back in the order the frontend made the requests
+ * available (a later one that finishes first waits): so after a restart
+ * of this partition exactly the chains from the used ring's index to the
+ * available ring's are still open, and virtq_resume() pops them again.
+ * Block reads and writes are idempotent; each is done again, and a write
+ * or FLUSH is completed only after the disk completed it.
+ *
+ * When a frontend resets its device (or restarts), requests of its
+ * earlier life may still be with the disk, pointing into its memory: they
+ * are left to finish, their completions dropped, and only then does this
+ * partition tell the core (its page's quiesced[]) that the frontend's
+ * memory may be cleared.
+ *
+ * Test hook: bootargs crash-after=N makes its first boot fault (a write
+ * outside its memory) when it has handed N requests to the disk, with
+ * some of them still in flight.
+ */
+#include <bulkhead/abi.h>
+#include <bulkhead/lib.h>
+
+#include "drv.h"
+#include "rt.h"
+#include "vmdev.h"
+
+#define VIRTIO_BLK_ID 2
+#define BLK_T_IN 0
+#define BLK_T_OUT 1
+#define BLK_T_FLUSH 4
+#define BLK_T_GET_ID 8
+#define BLK_S_OK 0
+#define BLK_S_IOERR 1
+#define BLK_S_UNSUPP 2
+#define BLK_F_FLUSH 9
+#define BLK_ID_BYTES 20 /* §5.2.6: GET_ID's answer */
+#define SECTOR 512
+
+#define MAX_REQS 32 /* a device's requests in flight */
+#define TAGS 32	    /* requests in flight on the disk */
+#define PIECES 64   /* data buffers of one request, at most */
+#define MAX_DATA (4U << 20)
+
+/* A frontend's request, from pop to completion, in pop order. */
+struct req {
+	u16 head;    /* the frontend's chain */
+	u8 *status;  /* its status byte, NULL if it has none */
+	u32 written; /* bytes written into its buffers, status included */
+	u8 result;   /* BLK_S_* */
+	bool done;   /* ready to complete, in order */
+};
+
+struct blk {
+	u64 offset, size; /* the slice, bytes */
+	bool read_only;
+	struct req req[MAX_REQS];
+	u32 first, count; /* open requests: req[first .. first + count) */
+	u32 epoch;	  /* bumped by a reset: older completions dropped */
+	u32 on_disk;	  /* requests of any epoch still with the disk */
+	u32 quiesce;	  /* resets count to confirm when on_disk is 0 */
+	bool confirmed;
+};
+
+/* A request with the disk: the header and status byte it reads and
+ * writes (this partition's memory) and whose request it is. */
+struct tag {
+	struct {
+		u32 type, reserved;
+		u64 sector;
+	} hdr;
+	u8 status;
+	bool busy;
+	struct drv_dev *dev;
+	u32 epoch, req;
+};
+
+static struct vmdev disk;
+static volatile struct vmdev_ring disk_ring;
+static struct tag tags[TAGS];
+static u8 head_tag[VMDEV_QSIZE];
+static struct blk blks[DRV_MAX_DEVS];
+static u64 disk_base;
+static u32 disk_irq;
+static bool disk_ok, disk_flush;
+static u64 crash_after, submitted, debug;
+static u64 started, first_done; /* counter at start, at first completion */
+
+static struct blk *blk_of(const struct drv_dev *d)
+{
+	return &blks[d - drv_devs];
+}
+
+/* --- completions, in order ------------------------------------------ */
+
+static void complete_in_order(struct drv_dev *d)
+{
+	struct blk *b = blk_of(d);
+	bool any = false;
+
+	while (b->count && b->req[b->first].done) {
+		struct req *r = &b->req[b->first];
+
+		if (r->status)
+			*(volatile u8 *)r->status = r->result;
+		if (virtq_push(&d->q[0], r->head, r->written) < 0) {
+			drv_fail(d, 0, virtq_fault(&d->q[0])->code);
+			return;
+		}
+		b->first = (b->first + 1) % MAX_REQS;
+		b->count--;
+		any = true;
+	}
+	if (any)
+		drv_notify(d, 0);
+	if (any && !first_done) {
+		first_done = rt_counter();
+		printf("first request completed %lu us after start\n",
+		       (first_done - started) * 1000000 / rt_frequency());
+	}
+}
+
+/* Confirm a frontend's reset once none of its old requests is on the
+ * disk (the core waits for this before clearing its memory). */
+static void confirm(struct drv_dev *d)
+{
+	struct blk *b = blk_of(d);
+	volatile struct bh_driver_page *pg = drv_page();
+
+	if (b->confirmed || b->on_disk || !pg)
+		return;
+	pg->quiesced[d->index % BH_VDEV_MAX] = b->quiesce;
+	b->confirmed = true;
+}
+
+static struct req *open_req(struct blk *b, u16 head)
+{
+	struct req *r = &b->req[(b->first + b->count) % MAX_REQS];
+
+	b->count++;
+	*r = (struct req){ .head = head, .result = BLK_S_IOERR };
+	return r;
+}
+
+static void finish(struct req *r, u8 result, u32 data)
+{
+	r->result = result;
+	r->written = r->status ? data + 1 : 0;
+	r->done = true;
+}
+
+/* --- the disk ------------------------------------------------------- */
+
+static int take_tag(void)
+{
+	for (int t = 0; t < TAGS; t++)
+		if (!tags[t].busy)
+			return t;
+	return -1;
+}
+
+/* Hand @r to the disk: our header, the frontend's @n data buffers, our
+ * status byte. */
+static bool submit(struct drv_dev *d, struct req *r, u32 type, u64 sector,
+		   const struct vmdev_buf *data, u32 n)
+{
+	struct blk *b = blk_of(d);
+	struct vmdev_buf buf[PIECES + 2];
+	int t = take_tag(), head;
+
+	if (t < 0)
+		return false;
+	tags[t].hdr.type = type;
+	tags[t].hdr.reserved = 0;
+	tags[t].hdr.sector = sector;
+	tags[t].status = 0xff;
+	buf[0] = (struct vmdev_buf){ (u64)&tags[t].hdr, 16, false };
+	for (u32 i = 0; i < n; i++)
+		buf[1 + i] = data[i];
+	buf[1 + n] = (struct vmdev_buf){ (u64)&tags[t].status, 1, true };
+	head = vmdev_add(&disk, buf, n + 2);
+	if (head < 0)
+		return false;
+	if (debug)
+		printf("submit type %u sector %lu n %u head %d tag %d\n", type,
+		       sector, n, head, t);
+	head_tag[head] = (u8)t;
+	tags[t].busy = true;
+	tags[t].dev = d;
+	tags[t].epoch = b->epoch;
+	tags[t].req = (u32)(r - b->req);
+	b->on_disk++;
+	submitted++;
+	if (crash_after && submitted >= crash_after) {
+		vmdev_kick(&disk);
+		*(volatile u64 *)0x7f000000UL = 0; /* the test hook's fault */
+	}
+	return true;
+}
+
+/* Take what the disk completed; true if anything was. */
+static bool disk_poll(void)
+{
+	u32 head, len;
+	bool any = false;
+
+	if (!disk_ok)
+		return false;
+	vmdev_ack(&disk);
+	while (vmdev_used(&disk, &head, &len)) {
+		struct tag *t;
+		struct blk *b;
+
+		any = true;
+		if (debug)
+			printf("used head %u len %u\n", head, len);
+		if (head >= VMDEV_QSIZE)
+			continue;
+		t = &tags[head_tag[head]];
+		b = blk_of(t->dev);
+		t->busy = false;
+		b->on_disk--;
+		if (t->epoch == b->epoch) {
+			struct req *r = &b->req[t->req];
+
+			r->result = t->status == BLK_S_OK	? BLK_S_OK
+				    : t->status == BLK_S_UNSUPP ? BLK_S_UNSUPP
+								: BLK_S_IOERR;
+			r->done = true;
+		}
+	}
+	for (u32 i = 0; any && i < drv_ndevs; i++)
+		if (drv_devs[i].ops) {
+			complete_in_order(&drv_devs[i]);
+			confirm(&drv_devs[i]);
+		}
+	return any;
+}
+
+/* --- requests --------------------------------------------------------- */
+
+/*
+ * The bytes [skip, skip + len) of the chain's readable (or writable)
+ * buffers as disk buffers, at most PIECES; returns how many, or -1.
+ */
+static int pieces(const struct virtq_chain *c, bool writable, u32 skip, u32 len,
+		  struct vmdev_buf *out)
+{
+	u32 from = writable ? c->nread : 0, to = writable ? c->nseg : c->nread;
+	int n = 0;
+
+	for (u32 i = from; i < to && len; i++) {
+		u32 l = c->seg[i].len;
+
+		if (skip >= l) {
+			skip -= l;
+			continue;
+		}
+		if (n == PIECES)
+			return -1;
+		l = MIN(l - skip, len);
+		out[n++] = (struct vmdev_buf){ (u64)c->seg[i].ptr + skip, l,
+					       writable };
+		len -= l;
+		skip = 0;
+	}
+	return n;
+}
+
+/* The first 16 readable bytes, gathered (§2.6.4: any framing). */
+static bool header(const struct virtq_chain *c, u32 *type, u64 *sector)
+{
+	u8 h[16];
+	u32 got = 0;
+
+	for (u32 i = 0; i < c->nread && got < 16; i++) {
+		u32 n = MIN(c->seg[i].len, 16 - got);
+
+		memcpy(h + got, c->seg[i].ptr, n);
+		got += n;
+	}
+	if (got < 16)
+		return false;
+	memcpy(type, h, 4);
+	memcpy(sector, h + 8, 8);
+	return true;
+}
+
+/* The frontend's status byte: the last writable byte of the chain. */
+static u8 *status_byte(const struct virtq_chain *c)
+{
+	const struct virtq_seg *s = &c->seg[c->nseg - 1];
+
+	return c->writable && s->writable ? (u8 *)s->ptr + s->len - 1 : NULL;
+}
+
+/* Does [sector, +bytes) lie in the slice? (Overflow-checked.) */
+static bool in_slice(const struct blk *b, u64 sector, u64 bytes)
+{
+	return sector <= b->size / SECTOR && bytes <= b->size - sector * SECTOR;
+}
+
+static void get_id(struct drv_dev *d, const struct virtq_chain *c,
+		   struct req *r, u32 room)
+{
+	char id[BLK_ID_BYTES] = "bulkhead-";
+	struct vmdev_buf out[PIECES];
+	u32 n = MIN(room, (u32)BLK_ID_BYTES), done = 0;
+	int k;
+
+	memcpy(id + 9, d->frontend, MIN(strlen(d->frontend), 11UL));
+	k = pieces(c, true, 0, n, out);
+	for (int i = 0; i < k; i++) {
+		memcpy((void *)out[i].addr, id + done, out[i].len);
+		done += out[i].len;
+	}
+	finish(r, BLK_S_OK, n);
+}
+
+/* One popped chain: checked, then done here or handed to the disk.
+ * False if the disk has no room now (the chain is then not consumed:
+ * the caller stops and it is served later). */
+static bool request(struct drv_dev *d, const struct virtq_chain *c)
+{
+	struct blk *b = blk_of(d);
+	struct vmdev_buf data[PIECES];
+	struct req *r = open_req(b, c->head);
+	u32 type = 0, room;
+	u64 sector = 0, bytes;
+	int n;
+
+	r->status = status_byte(c);
+	room = r->status ? c->writable - 1 : 0;
+	if (!r->status || !header(c, &type, &sector)) {
+		finish(r, BLK_S_IOERR, 0); /* malformed: fails alone */
+		return true;
+	}
+	switch (type) {
+	case BLK_T_IN:
+	case BLK_T_OUT:
+		bytes = type == BLK_T_IN ? room : c->readable - 16;
+		if (!bytes || bytes % SECTOR || bytes > MAX_DATA ||
+		    !in_slice(b, sector, bytes) ||
+		    (type == BLK_T_OUT && b->read_only) || !disk_ok) {
+			finish(r, BLK_S_IOERR, 0);
+			return true;
+		}
+		n = pieces(c, type == BLK_T_IN, type == BLK_T_IN ? 0 : 16,
+			   (u32)bytes, data);
+		if (n < 0) {
+			finish(r, BLK_S_IOERR, 0);
+			return true;
+		}
+		r->written = type == BLK_T_IN ? (u32)bytes + 1 : 1;
+		return submit(d, r, type, sector + b->offset / SECTOR, data,
+			      (u32)n);
+	case BLK_T_FLUSH:
+		r->written = 1;
+		if (!disk_flush || !disk_ok) {
+			/* Without a write cache every completed write is on
+			 * the disk already. */
+			finish(r, disk_ok ? BLK_S_OK : BLK_S_IOERR, 0);
+			return true;
+		}
+		return submit(d, r, BLK_T_FLUSH, 0, NULL, 0);
+	case BLK_T_GET_ID:
+		get_id(d, c, r, room);
+		return true;
+	default:
+		finish(r, BLK_S_UNSUPP, 0);
+		return true;
+	}
+}
+
+static bool blk_queue(struct drv_dev *d, u32 q)
+{
+	struct blk *b = blk_of(d);
+	struct virtq_seg seg[DRV_MAX_SEGS];
+	struct virtq_chain c = { .seg = seg, .cap = DRV_MAX_SEGS };
+	bool any = false;
+	int r = 0;
+
+	(void)q;
+	/* Room for one more request of the most buffers, and a tag. */
+	while (b->count < MAX_REQS && vmdev_room(&disk) >= DRV_MAX_SEGS + 2 &&
+	       take_tag() >= 0 && (r = virtq_next(&d->q[0], &c)) > 0) {
+		any = true;
+		if (!request(d, &c)) {
+			/* Cannot be: room was checked. Fail it, not hang. */
+			finish(&b->req[(b->first + b->count - 1) % MAX_REQS],
+			       BLK_S_IOERR, 0);
+		}
+	}
+	if (r < 0) {
+		drv_fail(d, 0, r);
+		return true;
+	}
+	if (any) {
+		vmdev_kick(&disk);
+		complete_in_order(d);
+	}
+	return any;
+}
+
+/* The frontend reset the device: its open requests are forgotten; those
+ * still on the disk finish, and are dropped, before it is confirmed. */
+static void blk_reset(struct drv_dev *d)
+{
+	struct blk *b = blk_of(d);
+
+	b->epoch++;
+	b->first = b->count = 0;
+	b->quiesce = d->resets;
+	b->confirmed = false;
+	confirm(d);
+}
+
+static const struct drv_ops block_ops = {
+	.device_id = VIRTIO_BLK_ID,
+	.type = "block",
+	.max_bytes = MAX_DATA + 16,
+	.reset = blk_reset,
+	.queue = blk_queue,
+};
+
+/* --- set-up ----------------------------------------------------------- */
+
+/* The virtio-mmio controller at disk_base: its SPI, from the device
+ * tree node whose reg is there (its properties come in any order). */
+static void find_disk(void *ctx, const char *path, const char *prop,
+		      const void *val, uint32_t len)
+{
+	static char node[128];
+	static bool here;
+	static u32 irq;
+	size_t n = MIN(strlen(path), sizeof(node) - 1);
+
+	(void)ctx;
+	if (memcmp(node, path, n) || node[n]) { /* a new node */
+		memcpy(node, path, n);
+		node[n] = 0;
+		here = false;
+		irq = 0;
+	}
+	if (!strcmp(prop, "reg"))
+		here = rt_fdt_cells(val, len, 0) == disk_base;
+	else if (!strcmp(prop, "interrupts") && rt_fdt_u32(val, len, 0) == 0)
+		irq = 32 + rt_fdt_u32(val, len, 1);
+	if (here && irq)
+		disk_irq = irq;
+}
+
+static void disk_irq_hook(uint32_t intid)
+{
+	(void)intid; /* the loop polls the disk when it wakes */
+}
+
+static bool idle(void)
+{
+	return disk_poll();
+}
+
+void guest_main(void)
+{
+	static const struct drv_ops *const ops[] = { &block_ops };
+	struct rt_whoami w = { .boots = 1 };
+	u64 capacity = 0;
+
+	started = rt_counter();
+	rt_whoami(&w);
+	if (w.boots == 1)
+		crash_after = rt_arg("crash-after", 0);
+	debug = rt_arg("debug", 0);
+	drv_init(ops, 1);
+	for (u32 i = 0; i < drv_ndevs; i++) {
+		struct blk *b = &blks[i];
+
+		b->offset = drv_devs[i].args[0];
+		b->size = drv_devs[i].args[1];
+		b->read_only = drv_devs[i].args[2] & 1;
+		if (drv_devs[i].args[3])
+			disk_base = drv_devs[i].args[3];
+	}
+	if (disk_base) {
+		rt_fdt_walk(rt_dtb(), find_disk, NULL);
+		disk_ok = vmdev_probe(disk_base, VIRTIO_BLK_ID) &&
+			  vmdev_start(&disk, disk_base, 1ULL << BLK_F_FLUSH,
+				      &disk_ring);
+	}
+	if (disk_ok) {
+		vmdev_config(&disk, 0, &capacity, 8);
+		disk_flush = disk.features >> BLK_F_FLUSH & 1;
+	}
+	/* Nothing of anyone's is on the disk now (it was reset). */
+	for (u32 i = 0; i < drv_ndevs; i++) {
+		blks[i].quiesce = drv_devs[i].resets;
+		if (drv_devs[i].ops)
+			confirm(&drv_devs[i]);
+	}
+	if (disk_irq) {
+		drv_set_irq_hook(disk_irq_hook);
+		rt_irq_config(disk_irq, 0x80, true);
+	}
+	printf("block driver (boot %u): %u disks served, disk at 0x%lx: %s, %lu MiB, flush %s\n",
+	       w.boots, drv_ndevs, disk_base,
+	       disk_ok ? "virtio-blk" : "NOT FOUND (requests fail)",
+	       capacity * SECTOR >> 20, disk_flush ? "on" : "off");
+	for (u32 i = 0; i < drv_ndevs; i++) {
+		const struct blk *b = &blks[i];
+
+		if (disk_ok && (b->size > capacity * SECTOR ||
+				b->offset > capacity * SECTOR - b->size))
+			printf("vdev %u (for %s): slice 0x%lx+0x%lx is past the disk's end: requests beyond it fail\n",
+			       drv_devs[i].index, drv_devs[i].frontend,
+			       b->offset, b->size);
+		else
+			printf("vdev %u (for %s): slice 0x%lx+0x%lx%s\n",
+			       drv_devs[i].index, drv_devs[i].frontend,
+			       b->offset, b->size,
+			       b->read_only ? ", read-only" : "");
+	}
+	drv_run(idle);
+}

@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Driving a physical virtio-mmio device that a driver partition owns
+ * (granted through dma-devices): the driver side of VIRTIO 1.2 §4.2
+ * (version 2 registers) and of one split virtqueue (§2.7). The device is
+ * a bus master: every address given to it is physical, which is what the
+ * partition sees (bhconfig maps a partition with bus masters, and the
+ * memory granted to it, at physical addresses).
+ *
+ * The queue's rings live in a struct vmdev_ring the caller provides (its
+ * own memory, page aligned); descriptors come from a free list and go
+ * back when their chain is used. No allocation, no interrupts of its
+ * own: the caller polls vmdev_used() (after vmdev_ack()) when the
+ * device's SPI wakes it.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <bulkhead/types.h>
+
+#define VMDEV_QSIZE 128 /* descriptors in the queue */
+
+/* The queue in memory (§2.7): 16-byte descriptors, then the available
+ * ring, then on its own page the used ring. */
+struct vmdev_ring {
+	struct {
+		u64 addr;
+		u32 len;
+		u16 flags, next;
+	} desc[VMDEV_QSIZE];
+	struct {
+		u16 flags, idx, ring[VMDEV_QSIZE], used_event;
+	} avail;
+	u8 pad[4096 - (VMDEV_QSIZE * 16 + (VMDEV_QSIZE + 3) * 2) % 4096];
+	struct {
+		u16 flags, idx;
+		struct {
+			u32 id, len;
+		} ring[VMDEV_QSIZE];
+		u16 avail_event;
+	} used;
+} __attribute__((aligned(4096)));
+
+struct vmdev {
+	u64 base;     /* its registers */
+	u64 features; /* negotiated */
+	volatile struct vmdev_ring *r;
+	u16 free_head, nfree;
+	u16 next_avail, last_used;
+	u16 chain_len[VMDEV_QSIZE]; /* descriptors of the chain at a head */
+};
+
+/** One buffer of a chain: physical address, length, device-writable. */
+struct vmdev_buf {
+	u64 addr;
+	u32 len;
+	bool writable;
+};
+
+/** Is there a virtio-mmio version 2 device with @device_id at @base? */
+bool vmdev_probe(u64 base, u32 device_id);
+
+/**
+ * Reset the device (Status 0, then wait until it reads 0: §4.2.2.1, the
+ * device has then stopped using the queues), negotiate @wanted features
+ * (VERSION_1 is required and added) and set up queue 0 on @r. Returns
+ * false if the device refuses; *@d then must not be used.
+ */
+bool vmdev_start(struct vmdev *d, u64 base, u64 wanted,
+		 volatile struct vmdev_ring *r);
+
+/** Reset the device and wait until it has stopped (bounded). */
+void vmdev_reset(u64 base);
+
+/** Read @n bytes of the device's config space at @off. */
+void vmdev_config(const struct vmdev *d, u32 off, void *out, u32 n);
+
+/** Free descriptors now. */
+static inline u32 vmdev_room(const struct vmdev *d)
+{
+	return d->nfree;
+}
+
+/**
+ * Post the chain @b[0..n) (readable buffers first) and return its head,
+ * or -1 if fewer than @n descriptors are free. The device sees it at the
+ * next vmdev_kick().
+ */
+int vmdev_add(struct vmdev *d, const struct vmdev_buf *b, u32 n);
+
+/** Publish what was added and notify the device unless it declined. */
+void vmdev_kick(struct vmdev *d);
+
+/** Take the next used chain: its head in *@id, bytes written in *@len;
+ *  false if none. Its descriptors are free again. */
+bool vmdev_used(struct vmdev *d, u32 *id, u32 *len);
+
+/** Acknowledge the device's interrupt (InterruptStatus): before polling. */
+void vmdev_ack(const struct vmdev *d);
+
+/** Whether the device says it needs a reset (Status bit 0x40). */
+bool vmdev_broken(const struct vmdev *d);
