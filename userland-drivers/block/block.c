@@ -69,6 +69,7 @@ struct req {
 };
 
 struct blk {
+	u64 requests, notify0, doorbells0; /* since the last reset */
 	u64 offset, size; /* the slice, bytes */
 	bool read_only;
 	struct req req[MAX_REQS];
@@ -343,6 +344,8 @@ static bool request(struct drv_dev *d, const struct virtq_chain *c)
 	struct vmdev_buf data[PIECES];
 	struct req *r = open_req(b, c->head);
 	u32 type = 0, room;
+
+	b->requests++;
 	u64 sector = 0, bytes;
 	int n;
 
@@ -424,7 +427,20 @@ static bool blk_queue(struct drv_dev *d, u32 q)
 static void blk_reset(struct drv_dev *d)
 {
 	struct blk *b = blk_of(d);
+	u32 kicks = d->st->notify[0] - (u32)b->notify0;
+	uint64_t a[7] = { 0 }, x[8] = { 0 }, exits = 0;
 
+	/* What serving this frontend's life took (scripts/bench-io). */
+	if (b->requests && !rt_hvc(BH_HC_EXITS, a, x))
+		for (int i = 1; i <= 4; i++)
+			exits += (x[i] & 0xffffffff) + (x[i] >> 32);
+	if (b->requests)
+		printf("vdev %u (for %s): %lu requests, %u kicks, %u doorbell interrupts, %lu exits of this partition so far\n",
+		       d->index, d->frontend, b->requests, kicks,
+		       drv_doorbells - (u32)b->doorbells0, exits);
+	b->requests = 0;
+	b->notify0 = d->st->notify[0];
+	b->doorbells0 = drv_doorbells;
 	b->epoch++;
 	b->first = b->count = 0;
 	b->quiesce = d->resets;

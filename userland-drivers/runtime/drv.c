@@ -281,9 +281,13 @@ void drv_set_irq_hook(void (*fn)(uint32_t intid))
 	irq_hook = fn;
 }
 
+u32 drv_doorbells;
+
 void guest_irq(uint32_t intid, uint64_t stamp)
 {
 	(void)stamp;
-	if (intid != dt.doorbell && irq_hook)
+	if (intid == dt.doorbell)
+		drv_doorbells++;
+	else if (irq_hook)
 		irq_hook(intid);
 }

@@ -93,6 +93,9 @@ void drv_fail(struct drv_dev *d, u32 q, int err);
 bool drv_drain(struct drv_dev *d, u32 q,
 	       u32 (*fn)(struct drv_dev *d, const struct virtq_chain *c));
 
+/** Doorbell interrupts taken so far (scripts/bench-io). */
+extern u32 drv_doorbells;
+
 /** The driver page (doorbell arming, console read positions). */
 volatile struct bh_driver_page *drv_page(void);
 
