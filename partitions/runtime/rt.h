@@ -62,6 +62,49 @@ void rt_virtio_console_write(const char *s, size_t n);
 /** Lines dropped because the device did not take them in time. */
 uint32_t rt_virtio_console_dropped(void);
 
+/*
+ * The partition's virtio-blk devices (virtio_blk.c): synchronous requests,
+ * one at a time, each waiting at most RT_BLK_WAIT_MS. The calls return
+ * the request's virtio status byte (RT_BLK_S_*), or a negative RT_BLK_E_*
+ * when none came back.
+ */
+#define RT_BLK_MAX 4 /* block devices a guest can drive */
+#define RT_BLK_SECTOR 512
+#define RT_BLK_ID_BYTES 20 /* GET_ID's answer, VIRTIO 1.2 §5.2.6 */
+#define RT_BLK_WAIT_MS 2000
+#define RT_BLK_S_OK 0
+#define RT_BLK_S_IOERR 1
+#define RT_BLK_S_UNSUPP 2
+#define RT_BLK_E_TIMEOUT (-1) /* no answer in time: the driver is dead */
+#define RT_BLK_E_RESET (-2)   /* the device needs (or failed) a reset */
+#define RT_BLK_E_NODEV (-3)   /* not set up */
+#define RT_BLK_E_ARG (-4)     /* 0 sectors, or more than 4 MiB */
+
+struct rt_blk {
+	uint64_t base;	   /* register window */
+	uint64_t capacity; /* sectors */
+	bool read_only;	   /* VIRTIO_BLK_F_RO offered */
+	bool flush;	   /* VIRTIO_BLK_F_FLUSH negotiated */
+	bool broken;	   /* reset and set up again before the next request */
+	unsigned slot;	   /* its ring */
+	uint16_t next_avail;
+};
+
+/**
+ * Set up the @n-th (from 0) virtio-mmio device of the device tree whose
+ * DeviceID is 2; false if there is none or it refuses.
+ */
+bool rt_blk_init(struct rt_blk *b, unsigned n);
+/** Read @count sectors at @sector into @buf (in RAM, at most 4 MiB). */
+int rt_blk_read(struct rt_blk *b, uint64_t sector, void *buf, uint32_t count);
+/** Write @count sectors at @sector from @buf (in RAM, at most 4 MiB). */
+int rt_blk_write(struct rt_blk *b, uint64_t sector, const void *buf,
+		 uint32_t count);
+/** VIRTIO_BLK_T_FLUSH (completed writes are durable when it returns 0). */
+int rt_blk_flush(struct rt_blk *b);
+/** VIRTIO_BLK_T_GET_ID into @id, NUL-terminated. */
+int rt_blk_get_id(struct rt_blk *b, char id[RT_BLK_ID_BYTES + 1]);
+
 /** Start CPU @cpu at @entry(@arg) with PSCI CPU_ON; a PSCI status. */
 int64_t rt_cpu_on(unsigned cpu, void (*entry)(uint64_t), uint64_t arg);
 __attribute__((__noreturn__)) void rt_cpu_off(void);

@@ -401,9 +401,12 @@ static bool blk_queue(struct drv_dev *d, u32 q)
 	int r = 0;
 
 	(void)q;
-	/* Room for one more request of the most buffers, and a tag. */
-	while (b->count < MAX_REQS && vmdev_room(&disk) >= DRV_MAX_SEGS + 2 &&
-	       take_tag() >= 0 && (r = virtq_next(&d->q[0], &c)) > 0) {
+	/* Room for one more request of the most buffers, and a tag
+	 * (without a disk every request fails in request(): none needed). */
+	while (b->count < MAX_REQS &&
+	       (!disk_ok ||
+		(vmdev_room(&disk) >= DRV_MAX_SEGS + 2 && take_tag() >= 0)) &&
+	       (r = virtq_next(&d->q[0], &c)) > 0) {
 		any = true;
 		if (!request(d, &c)) {
 			/* Cannot be: room was checked. Fail it, not hang. */
@@ -416,7 +419,8 @@ static bool blk_queue(struct drv_dev *d, u32 q)
 		return true;
 	}
 	if (any) {
-		vmdev_kick(&disk);
+		if (disk_ok)
+			vmdev_kick(&disk);
 		complete_in_order(d);
 	}
 	return any;
