@@ -108,7 +108,8 @@ static int bench(int argc, char **argv)
 	long fd;
 
 	if (argc != 5)
-		return fail("usage: blkbench read|write DEVICE BLOCK-BYTES TOTAL-MIB");
+		return fail(
+			"usage: blkbench read|write DEVICE BLOCK-BYTES TOTAL-MIB");
 	write = argv[1][0] == 'w';
 	bs = num(argv[3]);
 	total = num(argv[4]) << 20;

@@ -70,7 +70,7 @@ struct req {
 
 struct blk {
 	u64 requests, notify0, doorbells0; /* since the last reset */
-	u64 offset, size; /* the slice, bytes */
+	u64 offset, size;		   /* the slice, bytes */
 	bool read_only;
 	struct req req[MAX_REQS];
 	u32 first, count; /* open requests: req[first .. first + count) */
