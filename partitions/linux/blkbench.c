@@ -5,9 +5,9 @@
  * program with no C library (raw system calls), built by
  * scripts/linux-fetch into the initramfs as /bin/blkbench:
  *
- *	blkbench read|write DEVICE BLOCK-BYTES TOTAL-MIB
+ *	blkbench read|write DEVICE BLOCK-BYTES TOTAL-MIB [OFFSET-MIB]
  *
- * Reads or writes TOTAL-MIB from offset 0 in blocks of BLOCK-BYTES (a
+ * Reads or writes TOTAL-MIB from OFFSET-MIB (0) in blocks of BLOCK-BYTES (a
  * multiple of 4096, at most 1 MiB), each block one request, one at a
  * time; writes a fixed pattern. Prints one line:
  *
@@ -104,12 +104,13 @@ static int fail(const char *why)
 static int bench(int argc, char **argv)
 {
 	int write;
-	uint64_t bs, total, t0, t1;
+	uint64_t bs, total, t0, t1, at;
 	long fd;
 
-	if (argc != 5)
+	if (argc != 5 && argc != 6)
 		return fail(
-			"usage: blkbench read|write DEVICE BLOCK-BYTES TOTAL-MIB");
+			"usage: blkbench read|write DEVICE BLOCK-BYTES TOTAL-MIB [OFFSET-MIB]");
+	at = argc == 6 ? num(argv[5]) << 20 : 0;
 	write = argv[1][0] == 'w';
 	bs = num(argv[3]);
 	total = num(argv[4]) << 20;
@@ -124,7 +125,7 @@ static int bench(int argc, char **argv)
 	t0 = now_ns();
 	for (uint64_t off = 0; off < total; off += bs)
 		if (sys(write ? SYS_pwrite64 : SYS_pread64, fd, (long)buf,
-			(long)bs, (long)off) != (long)bs)
+			(long)bs, (long)(at + off)) != (long)bs)
 			return fail("I/O error");
 	t1 = now_ns();
 	sys(SYS_close, fd, 0, 0, 0);
