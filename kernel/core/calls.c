@@ -74,7 +74,8 @@ void call_invoke(struct vcpu *v, const struct call_req *r)
 		x[0] = PSCI_SUCCESS;
 		break;
 	case CALL_PSCI_CPU_OFF:
-		partition_cpu_off(v);
+		partition_cpu_off(v); /* never returns */
+		break;
 	case CALL_PSCI_AFFINITY_INFO:
 		x[0] = partition_affinity(v->part, r->target);
 		break;
@@ -82,9 +83,11 @@ void call_invoke(struct vcpu *v, const struct call_req *r)
 		x[0] = PSCI_TOS_NOT_PRESENT_MP;
 		break;
 	case CALL_PSCI_SYSTEM_OFF:
-		partition_off(v);
+		partition_off(v); /* never returns */
+		break;
 	case CALL_PSCI_SYSTEM_RESET:
-		partition_reset(v);
+		partition_reset(v); /* never returns */
+		break;
 	case CALL_UNSUPPORTED:
 	default:
 		x[0] = (u64)SMCCC_NOT_SUPPORTED;

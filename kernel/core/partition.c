@@ -52,13 +52,6 @@ static const struct part_hooks *const hooks[] = {
 				hooks[h_]->step(__VA_ARGS__);  \
 	} while (0)
 
-static const char *const state_names[] = {
-	[PART_RUNNING] = "running",
-	[PART_STOPPED] = "stopped",
-	[PART_OFF] = "off",
-	[PART_RESET] = "restarting",
-};
-
 struct vcpu *partition_vcpu(const struct partition *p, u32 id)
 {
 	if (id >= p->cfg->nvcpus)
@@ -377,9 +370,4 @@ u32 partition_affinity(const struct partition *p, u32 id)
 	u32 s = atomic_load(&partition_vcpu(p, id)->state);
 
 	return s == VCPU_ON ? 0 : s == VCPU_OFF ? 1 : 2;
-}
-
-const char *partition_state_name(u32 state)
-{
-	return state < ARRAY_SIZE(state_names) ? state_names[state] : "?";
 }

@@ -117,29 +117,3 @@ int pt_map(struct pt *pt, u64 in, paddr_t pa, u64 size, unsigned attr)
 		return PT_EOVERLAP;
 	return map_level(pt, pt->root, 1, in, pa, size, attr);
 }
-
-u64 pt_lookup(const struct pt *pt, u64 in, unsigned *level, paddr_t *pa)
-{
-	const u64 *table = pt->root;
-	unsigned l;
-
-	if (in >> pt->bits)
-		return 0;
-	for (l = 1; l <= 3; l++) {
-		u64 desc = table[level_index(pt, in, l)];
-
-		if (!pt->fmt->valid(desc))
-			return 0;
-		if (l < 3 && pt->fmt->is_table(desc, l)) {
-			table = pt->fmt->next(desc);
-			continue;
-		}
-		if (level)
-			*level = l;
-		if (pa)
-			*pa = PA(pt->fmt->leaf_pa(desc, l).pa +
-				 (in & (level_size(l) - 1)));
-		return desc;
-	}
-	return 0;
-}

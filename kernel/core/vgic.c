@@ -187,7 +187,12 @@ void vgic_maintenance(struct vcpu *v)
 	vgic_flush(v);
 }
 
-u32 vgic_sgi_targets(u64 value, u32 self, u32 nvcpus)
+/*
+ * vCPUs (bitmap of indexes) that ICC_SGI1R_EL1 = @value names, sent by
+ * vCPU @self of a partition with @nvcpus: only ever vCPUs of that same
+ * partition, whatever the value asks for.
+ */
+static u32 vgic_sgi_targets(u64 value, u32 self, u32 nvcpus)
 {
 	u32 all = nvcpus >= 32 ? ~0U : BIT32(nvcpus) - 1;
 	u64 rs = (value >> 44) & 0xf;
@@ -317,8 +322,9 @@ void vgic_hold_spi(u32 intid)
 	spin_unlock(hold_lock(p->index));
 }
 
-/* Call after @v's state is ON (see vgic_dist.held). */
-void vgic_release_held(struct vcpu *v)
+/* Let go of the held SPIs routed to @v, which is starting; call after its
+ * state is ON (see vgic_dist.held). */
+static void vgic_release_held(struct vcpu *v)
 {
 	u32 part = v->part->index;
 
@@ -604,7 +610,8 @@ static void dist_router(struct vcpu *v, struct mmio_access *a)
 		virt_kick(v, p, intid);
 }
 
-void vgic_dist_mmio(struct vcpu *v, struct mmio_access *a)
+/* Emulate an access to the partition's distributor. */
+static void vgic_dist_mmio(struct vcpu *v, struct mmio_access *a)
 {
 	struct partition *p = v->part;
 	u32 off = (u32)a->offset;
@@ -636,6 +643,8 @@ void vgic_dist_mmio(struct vcpu *v, struct mmio_access *a)
 		a->value = GIC_PIDR2_V3;
 	}
 }
+
+static bool vgic_redist_mmio(struct vcpu *v, struct mmio_access *a);
 
 bool vgic_mmio(struct vcpu *v, u64 ipa, struct mmio_access *a)
 {
@@ -800,7 +809,8 @@ static void rd_frame(struct vcpu *t, u32 nvcpus, u32 off, struct mmio_access *a)
 	}
 }
 
-bool vgic_redist_mmio(struct vcpu *v, struct mmio_access *a)
+/* Emulate an access to the redistributor frames (vCPU = offset / stride). */
+static bool vgic_redist_mmio(struct vcpu *v, struct mmio_access *a)
 {
 	const struct partition *p = v->part;
 	u32 idx = (u32)(a->offset / plat.gicr_stride);
@@ -823,7 +833,7 @@ bool vgic_redist_mmio(struct vcpu *v, struct mmio_access *a)
 /* Its SGIs and PPIs off, not pending, not active; for a direct vCPU its
  * SGIs too, and their priorities as at reset (0, which is
  * GIC_PRIO_GUEST_MIN for the hardware). */
-void vgic_vcpu_reset(struct vcpu *v)
+static void vgic_vcpu_reset(struct vcpu *v)
 {
 	struct vgic_cpu *g = &v->vgic;
 	u32 slot = slot_of(v), mine = BIT32(VGIC_PPI_VTIMER);
@@ -869,7 +879,7 @@ static void spi_release(u32 intid, bool repend)
  * released; one still pending for the guest is delivered again wherever
  * the SPI is routed now. Runs on the vCPU's own CPU (its LRs are live).
  */
-void vgic_vcpu_park(struct vcpu *v)
+static void vgic_vcpu_park(struct vcpu *v)
 {
 	struct vgic_cpu *g = &v->vgic;
 	u32 busy = ~arch_lr_empty();
@@ -898,7 +908,8 @@ void vgic_vcpu_park(struct vcpu *v)
 	vgic_vcpu_reset(v);
 }
 
-void vgic_partition_spis(struct partition *p, bool on)
+/* Configure (or, with @on false, silence) the SPIs @p owns. */
+static void vgic_partition_spis(struct partition *p, bool on)
 {
 	for (u32 i = 0; i < nr_vspis; i++) {
 		u32 intid = 32 + i, off = (intid / 32) * 4,

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * memcpy/memset/memcmp/strlen/strcmp for the freestanding core (and the
- * guests, which link it too). GCC may emit calls
+ * memcpy/memset/strlen for the freestanding core (and the guests, which
+ * link it too, with memcmp and strcmp from partitions/runtime/cmp.c: the
+ * core compares no memory or strings). GCC may emit calls
  * to memcpy and memset for struct copies, so these must exist. memcpy and
  * memset move 16 bytes a step when both ends allow it: image loading at
  * boot copies whole guest images and is on the boot-cost path.
@@ -44,16 +45,6 @@ void *memset(void *dst, int c, size_t n)
 	return dst;
 }
 
-int memcmp(const void *a, const void *b, size_t n)
-{
-	const u8 *x = a, *y = b;
-
-	for (; n; n--, x++, y++)
-		if (*x != *y)
-			return *x - *y;
-	return 0;
-}
-
 size_t strlen(const char *s)
 {
 	size_t n = 0;
@@ -61,11 +52,4 @@ size_t strlen(const char *s)
 	while (s[n])
 		n++;
 	return n;
-}
-
-int strcmp(const char *a, const char *b)
-{
-	for (; *a && *a == *b; a++, b++)
-		;
-	return (int)(u8)*a - (int)(u8)*b;
 }

@@ -47,7 +47,8 @@ enum esr_fsc_kind esr_fsc_kind(unsigned fsc, int *level)
 	return FSC_OTHER;
 }
 
-const char *esr_ec_name(unsigned ec)
+/* Short human-readable name of an exception class. */
+static const char *esr_ec_name(unsigned ec)
 {
 	switch (ec) {
 	case EC_UNKNOWN:

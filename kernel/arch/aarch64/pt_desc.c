@@ -71,20 +71,12 @@ static u64 *desc_next(u64 desc)
 	return (u64 *)(desc & DESC_OA_MASK);
 }
 
-static paddr_t desc_leaf_pa(u64 desc, unsigned level)
-{
-	u64 mask = DESC_OA_MASK & ~((1UL << PT_LEVEL_SHIFT(level)) - 1);
-
-	return PA(desc & mask);
-}
-
 const struct pt_format arch_pt_hyp = {
 	.leaf = hyp_leaf,
 	.table = table_desc,
 	.valid = desc_valid,
 	.is_table = desc_is_table,
 	.next = desc_next,
-	.leaf_pa = desc_leaf_pa,
 };
 
 const struct pt_format arch_pt_s2 = {
@@ -93,5 +85,4 @@ const struct pt_format arch_pt_s2 = {
 	.valid = desc_valid,
 	.is_table = desc_is_table,
 	.next = desc_next,
-	.leaf_pa = desc_leaf_pa,
 };

@@ -87,7 +87,7 @@ static enum trap_result trap_dabt(struct vcpu *v, u64 esr)
 {
 	struct esr_dabt d = esr_decode_dabt(esr);
 	struct mmio_access a = { .size = d.size, .write = d.write };
-	u64 *reg = d.reg == 31 ? NULL : &v->regs.x[d.reg];
+	bool zr = d.reg == 31; /* the transfer register is XZR */
 	enum esr_fsc_kind kind;
 	int level;
 
@@ -96,9 +96,10 @@ static enum trap_result trap_dabt(struct vcpu *v, u64 esr)
 	if ((kind != FSC_TRANSLATION && kind != FSC_PERMISSION) || !d.isv ||
 	    d.s1ptw)
 		return TRAP_FAULT;
-	if (a.write && reg)
-		a.value = d.size == 8 ? *reg
-				      : *reg & ((1UL << (8 * d.size)) - 1);
+	if (a.write && !zr)
+		a.value = d.size == 8 ? v->regs.x[d.reg]
+				      : v->regs.x[d.reg] &
+						((1UL << (8 * d.size)) - 1);
 	/* Unmapped: the emulated GIC. Mapped read-only: a virtio-mmio
 	 * register page, whose writes vdev_mmio() applies. */
 	if (kind == FSC_TRANSLATION ? !vgic_mmio(v, fault_ipa(), &a)
@@ -107,8 +108,8 @@ static enum trap_result trap_dabt(struct vcpu *v, u64 esr)
 	v->exits[EXIT_ABORT]--;
 	if (kind == FSC_TRANSLATION)
 		v->exits[EXIT_GIC]++;
-	if (!a.write && reg)
-		*reg = load_extend(a.value, &d);
+	if (!a.write && !zr)
+		v->regs.x[d.reg] = load_extend(a.value, &d);
 	/* ESR_EL2.IL (D19.2.40): 32-bit instruction, or a 16-bit T32 one
 	 * from an AArch32 EL0, which may also sit in an IT block. */
 	v->regs.elr += esr & ESR_IL ? 4 : 2;

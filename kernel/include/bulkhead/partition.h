@@ -106,6 +106,3 @@ u32 partition_affinity(const struct partition *p, u32 id);
 
 /** Print the most stack any CPU has used (main.c). */
 void stack_report(void);
-
-/** "running", "stopped", ... for messages. */
-const char *partition_state_name(u32 state);

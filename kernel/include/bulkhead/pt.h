@@ -39,8 +39,6 @@ struct pt_format {
 	bool (*is_table)(u64 desc, unsigned level);
 	/** The table a table descriptor points at. */
 	u64 *(*next)(u64 desc);
-	/** Output address of a leaf descriptor at @level. */
-	paddr_t (*leaf_pa)(u64 desc, unsigned level);
 };
 
 /** Page allocator for translation tables: a fixed pool sized by the config. */
@@ -77,10 +75,3 @@ void pt_init(struct pt *pt, const struct pt_format *fmt, struct pt_pool *pool,
  * page aligned, leaves the input range, or overlaps an existing mapping.
  */
 int pt_map(struct pt *pt, u64 in, paddr_t pa, u64 size, unsigned attr);
-
-/**
- * Look up @in. Returns the leaf descriptor (0 if unmapped) and, through
- * @level and @pa if not NULL, the level it was found at and the output
- * address of @in itself.
- */
-u64 pt_lookup(const struct pt *pt, u64 in, unsigned *level, paddr_t *pa);

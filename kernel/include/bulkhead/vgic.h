@@ -130,35 +130,13 @@ void vgic_flush(struct vcpu *v);
 /** The guest wrote ICC_SGI1R_EL1 = @value (IHI 0069 12.2.23). */
 void vgic_sgi(struct vcpu *v, u64 value);
 
-/**
- * vCPUs (bitmap of indexes) that ICC_SGI1R_EL1 = @value names, sent by
- * vCPU @self of a partition with @nvcpus: only ever vCPUs of that same
- * partition, whatever the value asks for.
- */
-u32 vgic_sgi_targets(u64 value, u32 self, u32 nvcpus);
-
 /** Emulate @a at guest address @ipa if it is in an emulated GIC region. */
 bool vgic_mmio(struct vcpu *v, u64 ipa, struct mmio_access *a);
 
-/** Emulate an access to the partition's distributor. */
-void vgic_dist_mmio(struct vcpu *v, struct mmio_access *a);
-
-/** Emulate an access to the redistributor frames (vCPU = offset / stride). */
-bool vgic_redist_mmio(struct vcpu *v, struct mmio_access *a);
-
-/* --- lifecycle ------------------------------------------------------- */
-
-/** Reset @v's virtual interface before it (re)starts. */
-void vgic_vcpu_reset(struct vcpu *v);
-
-/** Quiesce @v's interrupts as it parks: LRs, virtual timer, PPIs. */
-void vgic_vcpu_park(struct vcpu *v);
+/* --- lifecycle (the rest is in vgic_hooks, partition.h) -------------- */
 
 /** A parked CPU took SPI @intid for its off vCPU: hold it pending. */
 void vgic_hold_spi(u32 intid);
-
-/** Let go of the held SPIs routed to @v, which is starting. */
-void vgic_release_held(struct vcpu *v);
 
 /**
  * Make virtual SPI @intid of partition @p pending (a virtio device's
@@ -167,9 +145,6 @@ void vgic_release_held(struct vcpu *v);
  * @p's virtual SPIs.
  */
 void vgic_raise_virtual(struct vcpu *v, const struct partition *p, u32 intid);
-
-/** Configure (or, with @on false, silence) the SPIs @p owns. */
-void vgic_partition_spis(struct partition *p, bool on);
 
 /* --- list-register helpers (pure) ------------------------------------ */
 

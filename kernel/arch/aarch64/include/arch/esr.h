@@ -73,9 +73,6 @@ struct esr_dabt esr_decode_dabt(u64 esr);
 /** Kind of a fault status code (DFSC/IFSC) and its level (0..3, or -1). */
 enum esr_fsc_kind esr_fsc_kind(unsigned fsc, int *level);
 
-/** Short human-readable name of an exception class. */
-const char *esr_ec_name(unsigned ec);
-
 /**
  * Describe @esr in one phrase for a fault report, e.g.
  * "data abort: translation fault, level 1, write" (into @buf).
