@@ -39,9 +39,11 @@ void console_smp_on(void)
 	con_smp = true;
 }
 
+/* No partition runs before the other CPUs may (con_smp): until then, and
+ * before partitions_init() in particular (a panic at boot), the UART. */
 static bool ring_mode(void)
 {
-	return plat.con_driver >= 0 &&
+	return con_smp && plat.con_driver >= 0 &&
 	       atomic_load(&partitions[plat.con_driver].state) == PART_RUNNING;
 }
 

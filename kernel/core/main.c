@@ -8,8 +8,6 @@
  * partition, or parks until PSCI CPU_ON asks for its vCPU. CPUs no
  * partition uses are never started.
  */
-#include <arch/gicv3.h>
-#include <arch/sysreg.h>
 #include <bulkhead/arch.h>
 #include <bulkhead/console.h>
 #include <bulkhead/lib.h>
@@ -85,7 +83,7 @@ static void print_map(void)
 static void stack_paint(struct cpu *c)
 {
 	u64 *w = (u64 *)c->stack;
-	u64 *sp = (u64 *)__builtin_frame_address(0) - 32;
+	u64 *sp = (u64 *)arch_stack_pointer() - 32;
 
 	for (; w < sp; w++)
 		*w = STACK_PAINT;
@@ -136,7 +134,7 @@ static void cpu_setup(u32 slot)
 noreturn void boot_main(void);
 noreturn void boot_main(void)
 {
-	u64 mpidr = sysreg_read(mpidr_el1) & MPIDR_AFF_MASK;
+	u64 mpidr = arch_cpu_mpidr();
 	u32 i;
 
 	for (i = 0; i < nr_cpus; i++)
@@ -150,7 +148,7 @@ noreturn void boot_main(void)
 	rng_init();
 	vdev_init();
 	print_map();
-	gic_init();
+	arch_gic_init();
 	console_smp_on();
 	for (i = 1; i < nr_cpus; i++) {
 		s64 err = arch_cpu_start(cpu_configs[i].mpidr, i);

@@ -352,6 +352,19 @@ u64 arch_counter_hz(void)
 	return sysreg_read(cntfrq_el0);
 }
 
+u64 arch_cpu_mpidr(void)
+{
+	return sysreg_read(mpidr_el1) & MPIDR_AFF_MASK;
+}
+
+u64 arch_stack_pointer(void)
+{
+	u64 sp;
+
+	__asm__ volatile("mov %0, sp" : "=r"(sp));
+	return sp;
+}
+
 struct cpu *this_cpu(void)
 {
 	return (struct cpu *)sysreg_read(tpidr_el2);

@@ -107,7 +107,7 @@ static void gicr_reset(u64 rd, bool direct)
  * redistributor frame (emulated on the real one) before that sibling's
  * CPU has come up, and what it wrote must not be wiped later.
  */
-void gic_init(void)
+void arch_gic_init(void)
 {
 	u32 lines = ((mmio_read32(plat.gicd + GICD_TYPER) & 0x1f) + 1) * 32;
 	u32 ds = mmio_read32(plat.gicd + GICD_CTLR) & GICD_CTLR_DS, i;

@@ -36,10 +36,6 @@ static inline void mmio_write64(u64 a, u64 v)
 	*(volatile u64 *)a = v;
 }
 
-/** Distributor (affinity routing, group 1, all SPIs off) and the
- *  redistributors of every CPU the config uses; boot CPU, before others. */
-void gic_init(void);
-
 struct cpu;
 struct vcpu;
 
