@@ -853,7 +853,7 @@ static void vgic_vcpu_reset(struct vcpu *v)
 
 /* A vCPU about to enter: reset, and for a direct one the CPU interface
  * handed over (arch_gic_direct). */
-static void vcpu_start(struct vcpu *v)
+static void vcpu_enter(struct vcpu *v)
 {
 	vgic_vcpu_reset(v);
 	if (v->part->cfg->direct)
@@ -964,7 +964,7 @@ static void spis_off(struct partition *p, u32 to)
 const struct part_hooks vgic_hooks = {
 	.start = spis_on,
 	.stop = spis_off,
-	.vcpu_start = vcpu_start,
+	.vcpu_start = vcpu_enter,
 	.vcpu_on = vgic_release_held,
 	.vcpu_park = vgic_vcpu_park,
 };

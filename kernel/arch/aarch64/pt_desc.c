@@ -13,8 +13,8 @@
  *   [7:6] S2AP (01 read-only, 11 read/write).
  * Table: [1:0] 11, [47:12] next-level table address.
  */
-#include <bulkhead/pt.h>
 #include <arch/pt_bits.h>
+#include <bulkhead/arch.h>
 
 static u64 common_leaf(paddr_t pa, unsigned level, unsigned attr)
 {
