@@ -15,8 +15,9 @@ struct out {
 
 static void put(struct out *o, char c)
 {
-	if (o->len + 1 < o->size)
+	if (o->len + 1U < o->size) {
 		o->buf[o->len] = c;
+	}
 	o->len++;
 }
 
@@ -32,26 +33,33 @@ static void put_num(struct out *o, u64 v, unsigned base, bool neg,
 		tmp[n++] = (char)(d < 10 ? '0' + d : 'a' + d - 10);
 		v /= base;
 	} while (v);
-	if (neg)
+	if (neg) {
 		tmp[n++] = '-';
-	for (; width > n; width--)
+	}
+	for (; width > n; width--) {
 		put(o, pad);
-	while (n)
+	}
+	while (n) {
 		put(o, tmp[--n]);
+	}
 }
 
 static void put_str(struct out *o, const char *s, unsigned width, bool left)
 {
-	size_t len = s ? strlen(s) : 0;
+	size_t len = s ? strlen(s) : 0U;
 
-	if (!s)
+	if (!s) {
 		s = "";
-	for (; !left && width > len; width--)
+	}
+	for (; !left && width > len; width--) {
 		put(o, ' ');
-	while (*s)
+	}
+	while (*s) {
 		put(o, *s++);
-	for (; left && width > len; width--)
+	}
+	for (; left && width > len; width--) {
 		put(o, ' ');
+	}
 }
 
 static u64 get_arg(va_list *ap, unsigned lng, bool sgn, bool *neg)
@@ -59,8 +67,9 @@ static u64 get_arg(va_list *ap, unsigned lng, bool sgn, bool *neg)
 	s64 sv;
 
 	*neg = false;
-	if (!sgn)
+	if (!sgn) {
 		return lng ? va_arg(*ap, u64) : va_arg(*ap, unsigned);
+	}
 	sv = lng ? va_arg(*ap, s64) : va_arg(*ap, int);
 	if (sv < 0) {
 		*neg = true;
@@ -85,14 +94,18 @@ size_t fmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 			put(&o, *fmt);
 			continue;
 		}
-		if (*++fmt == '-')
+		if (*++fmt == '-') {
 			left = true, fmt++;
-		if (*fmt == '0')
+		}
+		if (*fmt == '0') {
 			pad = '0', fmt++;
-		for (; *fmt >= '0' && *fmt <= '9'; fmt++)
-			width = width * 10 + (unsigned)(*fmt - '0');
-		for (; *fmt == 'l' || *fmt == 'z'; fmt++)
+		}
+		for (; *fmt >= '0' && *fmt <= '9'; fmt++) {
+			width = width * 10U + (unsigned)(*fmt - '0');
+		}
+		for (; *fmt == 'l' || *fmt == 'z'; fmt++) {
 			lng = 1;
+		}
 		switch (*fmt) {
 		case 's':
 			put_str(&o, va_arg(args, const char *), width, left);
@@ -125,9 +138,10 @@ size_t fmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 		}
 	}
 	va_end(args);
-	if (size)
-		buf[o.len < size ? o.len : size - 1] = '\0';
-	return o.len < size ? o.len : (size ? size - 1 : 0);
+	if (size) {
+		buf[o.len < size ? o.len : size - 1U] = '\0';
+	}
+	return o.len < size ? o.len : (size ? size - 1U : 0U);
 }
 
 size_t fmt_snprintf(char *buf, size_t size, const char *fmt, ...)

@@ -14,8 +14,8 @@ void *memcpy(void *dst, const void *src, size_t n)
 	u8 *d = dst;
 	const u8 *s = src;
 
-	if (ALIGNED((u64)d | (u64)s, 16)) {
-		for (; n >= 16; n -= 16, d += 16, s += 16) {
+	if (ALIGNED((u64)d | (u64)s, 16U)) {
+		for (; n >= 16U; n -= 16U, d += 16U, s += 16U) {
 			u64 a = ((const u64 *)(const void *)s)[0];
 			u64 b = ((const u64 *)(const void *)s)[1];
 
@@ -23,8 +23,9 @@ void *memcpy(void *dst, const void *src, size_t n)
 			((u64 *)(void *)d)[1] = b;
 		}
 	}
-	while (n--)
+	while (n--) {
 		*d++ = *s++;
+	}
 	return dst;
 }
 
@@ -32,16 +33,17 @@ void *memset(void *dst, int c, size_t n)
 {
 	u8 *d = dst;
 
-	if (ALIGNED((u64)d, 16)) {
+	if (ALIGNED((u64)d, 16U)) {
 		u64 v = 0x0101010101010101UL * (u8)c;
 
-		for (; n >= 16; n -= 16, d += 16) {
+		for (; n >= 16U; n -= 16U, d += 16U) {
 			((u64 *)(void *)d)[0] = v;
 			((u64 *)(void *)d)[1] = v;
 		}
 	}
-	while (n--)
+	while (n--) {
 		*d++ = (u8)c;
+	}
 	return dst;
 }
 
@@ -49,7 +51,8 @@ size_t strlen(const char *s)
 {
 	size_t n = 0;
 
-	while (s[n])
+	while (s[n]) {
 		n++;
+	}
 	return n;
 }

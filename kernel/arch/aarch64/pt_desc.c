@@ -20,11 +20,13 @@ static u64 common_leaf(paddr_t pa, unsigned level, unsigned attr)
 {
 	u64 d = (pa.pa & DESC_OA_MASK) | DESC_AF;
 
-	d |= level == 3 ? DESC_PAGE : DESC_BLOCK;
-	if (!(attr & PT_X))
+	d |= level == 3U ? DESC_PAGE : DESC_BLOCK;
+	if (!(attr & PT_X)) {
 		d |= DESC_XN;
-	if (!(attr & PT_DEVICE))
+	}
+	if (!(attr & PT_DEVICE)) {
 		d |= DESC_SH_INNER;
+	}
 	return d;
 }
 
@@ -35,8 +37,9 @@ static u64 hyp_leaf(paddr_t pa, unsigned level, unsigned attr)
 	d |= attr & PT_DEVICE ? S1_ATTR_DEVICE
 	     : attr & PT_NC   ? S1_ATTR_NC
 			      : S1_ATTR_NORMAL;
-	if (!(attr & PT_W))
+	if (!(attr & PT_W)) {
 		d |= S1_AP_RO;
+	}
 	return d;
 }
 
@@ -63,7 +66,7 @@ static bool desc_valid(u64 desc)
 
 static bool desc_is_table(u64 desc, unsigned level)
 {
-	return level < 3 && (desc & DESC_TYPE_MASK) == DESC_TABLE;
+	return level < 3U && (desc & DESC_TYPE_MASK) == DESC_TABLE;
 }
 
 static u64 *desc_next(u64 desc)

@@ -22,7 +22,7 @@
  * little-endian, 8 per register. Lines appear tagged "[partition] ".
  */
 #define BH_HC_CONSOLE_WRITE BH_HC(1)
-#define BH_CONSOLE_MAX 48
+#define BH_CONSOLE_MAX 48U
 
 /**
  * Who am I: x1 = partition index, x2 = vCPU index, x3 = vCPU count,
@@ -86,4 +86,4 @@
 #define PSCI_INVALID_ADDRESS (-9)
 
 #define PSCI_VERSION_1_1 0x00010001U
-#define PSCI_TOS_NOT_PRESENT_MP 2 /* MIGRATE_INFO_TYPE: no trusted OS */
+#define PSCI_TOS_NOT_PRESENT_MP 2U /* MIGRATE_INFO_TYPE: no trusted OS */

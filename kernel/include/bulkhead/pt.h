@@ -15,7 +15,7 @@
 
 #include <bulkhead/types.h>
 
-#define PT_ENTRIES 512
+#define PT_ENTRIES 512U
 #define PT_LEVEL_SHIFT(l) (12U + 9U * (3U - (l)))
 
 /** Access and memory-type flags of a mapping. */

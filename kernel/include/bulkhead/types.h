@@ -30,7 +30,7 @@ typedef struct {
 #define PA(x) ((paddr_t){ .pa = (x) })
 #define IPA(x) ((ipaddr_t){ .ipa = (x) })
 
-#define PAGE_SHIFT 12
+#define PAGE_SHIFT 12U
 #define PAGE_SIZE (1UL << PAGE_SHIFT)
 #define SZ_2M (1UL << 21)
 #define SZ_1G (1UL << 30)

@@ -24,7 +24,7 @@ enum vcpu_state {
 	VCPU_PENDING = 2, /* PSCI CPU_ON accepted, not yet started */
 };
 
-#define CON_LINE 240 /* characters of one tagged console line */
+#define CON_LINE 240U /* characters of one tagged console line */
 
 /** What brought a vCPU into the core, counted per vCPU (exits.c). */
 enum exit_kind {
@@ -67,7 +67,7 @@ enum cpu_request {
  * fmt_vsnprintf) needs about 1.1 KiB (gcc -fstack-usage). Every stack is
  * painted at boot and the most any CPU used is printed at system off
  * (main.c), so tests show the real depth. */
-#define CPU_STACK_SIZE 2048
+#define CPU_STACK_SIZE 2048U
 #define STACK_PAINT 0x5354414b5354414bUL /* "KATSKATS" */
 
 struct cpu {

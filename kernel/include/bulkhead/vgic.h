@@ -26,20 +26,20 @@
 #include <bulkhead/spinlock.h>
 #include <bulkhead/types.h>
 
-#define LR_STATE_SHIFT 62
+#define LR_STATE_SHIFT 62U
 #define LR_PENDING (1UL << 62)
 #define LR_ACTIVE (2UL << 62)
 #define LR_STATE_MASK (3UL << 62)
 #define LR_HW (1UL << 61)
 #define LR_GROUP1 (1UL << 60)
-#define LR_PRIO_SHIFT 48
+#define LR_PRIO_SHIFT 48U
 #define LR_VINTID(lr) ((u32)((lr)&0xffffffffUL))
 #define LR_PRIO(lr) ((u8)((lr) >> LR_PRIO_SHIFT))
 
-#define VGIC_QUEUE 48	   /* hardware interrupts waiting for an LR */
-#define VGIC_PPI_VTIMER 27 /* EL1 virtual timer */
-#define VGIC_PPI_MAINT 25  /* GICv3 maintenance interrupt */
-#define VGIC_SPURIOUS 1023
+#define VGIC_QUEUE 48U	    /* hardware interrupts waiting for an LR */
+#define VGIC_PPI_VTIMER 27U /* EL1 virtual timer */
+#define VGIC_PPI_MAINT 25U  /* GICv3 maintenance interrupt */
+#define VGIC_SPURIOUS 1023U
 /* What a direct partition's vCPU has of its CPU's private interrupts: SGIs
  * 0-14 and the virtual timer; SGI 15 is the core's doorbell there. */
 #define VGIC_DIRECT_PRIVATE (0x7fffU | 1U << VGIC_PPI_VTIMER)
@@ -83,11 +83,11 @@ struct vspi {
 };
 
 /* vspi.edge of a purely virtual SPI (edge-like; no physical interrupt). */
-#define VSPI_VIRTUAL 2
+#define VSPI_VIRTUAL 2U
 /* vspi.edge of a direct partition's virtual SPI: a real SPI no device
  * drives (bhconfig picks it), edge-triggered; raising it sets it pending
  * in the distributor, and its owner takes it with no exit. */
-#define VSPI_DOORBELL 3
+#define VSPI_DOORBELL 3U
 
 extern struct vspi vspis[];
 extern const u32 nr_vspis;
@@ -105,17 +105,18 @@ struct mmio_access {
 /** Is physical INTID @intid one partition @part owns (hardware-linked)? */
 static inline bool vgic_owns(u32 intid, u32 part)
 {
-	if (intid < 32)
+	if (intid < 32U) {
 		return intid == VGIC_PPI_VTIMER;
-	intid -= 32;
-	return intid < nr_vspis && vspis[intid].part == part + 1;
+	}
+	intid -= 32U;
+	return intid < nr_vspis && vspis[intid].part == part + 1U;
 }
 
 /** May a direct partition @part's guest deactivate physical @intid? */
 static inline bool vgic_direct_owns(u32 intid, u32 part)
 {
-	return intid < 32 ? (VGIC_DIRECT_PRIVATE >> intid) & 1
-			  : vgic_owns(intid, part);
+	return intid < 32U ? (VGIC_DIRECT_PRIVATE >> intid) & 1U
+			   : vgic_owns(intid, part);
 }
 
 /** Inject owned hardware interrupt @intid into @v (on @v's CPU). */
@@ -152,8 +153,9 @@ static inline u64 lr_make(u32 intid, u8 prio, bool hw)
 {
 	u64 lr = LR_PENDING | LR_GROUP1 | ((u64)prio << LR_PRIO_SHIFT) | intid;
 
-	if (hw)
+	if (hw) {
 		lr |= LR_HW | ((u64)intid << 32);
+	}
 	return lr;
 }
 
