@@ -19,14 +19,14 @@ static void whoami(struct vcpu *v)
 	char name[16] = { 0 };
 	size_t len = strlen(p->cfg->name);
 
-	memcpy(name, p->cfg->name, MIN(len, sizeof(name)));
+	(void)memcpy(name, p->cfg->name, MIN(len, sizeof(name)));
 	x[0] = SMCCC_SUCCESS;
 	x[1] = p->index;
 	x[2] = v->id;
 	x[3] = p->cfg->nvcpus;
 	x[4] = c->cfg->phys;
 	x[5] = p->boots;
-	memcpy(&x[6], name, sizeof(name));
+	(void)memcpy(&x[6], name, sizeof(name));
 }
 
 void call_invoke(struct vcpu *v, const struct call_req *r)
@@ -59,7 +59,7 @@ void call_invoke(struct vcpu *v, const struct call_req *r)
 		x[0] = PSCI_VERSION_1_1;
 		break;
 	case CALL_PSCI_FEATURES:
-		x[0] = psci_supported(r->feature) ? PSCI_SUCCESS
+		x[0] = psci_supported(r->feature) ? (u64)PSCI_SUCCESS
 						  : (u64)PSCI_NOT_SUPPORTED;
 		break;
 	case CALL_PSCI_CPU_ON:

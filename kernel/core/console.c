@@ -106,7 +106,7 @@ void printk(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	fmt_vsnprintf(buf, sizeof(buf), fmt, ap);
+	(void)fmt_vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	for (i = 0U; buf[i] && n < sizeof(out) - 2U; i++) {
 		if (buf[i] == '\n') {
@@ -122,7 +122,7 @@ static size_t line_format(const struct vcpu *v, char *out, size_t size)
 {
 	size_t n = fmt_snprintf(out, size - 2U, "[%s] ", v->part->cfg->name);
 
-	memcpy(out + n, v->line, v->line_len);
+	(void)memcpy(out + n, v->line, v->line_len);
 	n += v->line_len;
 	out[n++] = '\r';
 	out[n++] = '\n';
@@ -132,7 +132,7 @@ static size_t line_format(const struct vcpu *v, char *out, size_t size)
 /* Write @v's line to the ring or (locked by the caller) the UART. */
 static void line_out(struct vcpu *v, bool ring)
 {
-	char out[CON_LINE + 40];
+	char out[CON_LINE + 40U];
 	size_t n = line_format(v, out, sizeof(out));
 
 	if (ring) {
@@ -145,7 +145,7 @@ static void line_out(struct vcpu *v, bool ring)
 
 void console_guest_flush(struct vcpu *v)
 {
-	char out[CON_LINE + 40];
+	char out[CON_LINE + 40U];
 
 	if (!v->line_len) {
 		return;
@@ -269,7 +269,7 @@ noreturn void panic(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	fmt_vsnprintf(buf, sizeof(buf), fmt, ap);
+	(void)fmt_vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	printk("[bulkhead] panic on cpu %u: %s\n", this_cpu()->cfg->phys, buf);
 	arch_halt();

@@ -24,7 +24,7 @@ void exits_read(const struct vcpu *v, u64 out[4])
 
 static void exits_reset(struct vcpu *v)
 {
-	memset(v->exits, 0, sizeof(v->exits));
+	(void)memset(v->exits, 0, sizeof(v->exits));
 }
 
 static void exits_report(struct vcpu *v)

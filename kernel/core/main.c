@@ -29,7 +29,7 @@ static void hyp_map(u64 start, u64 end, unsigned attr)
 		return;
 	}
 	err = pt_map(&hyp_pt, start, PA(start), end - start, attr);
-	if (err) {
+	if (err != 0) {
 		panic("EL2 map of 0x%lx-0x%lx failed (%d)", start, end, err);
 	}
 }
@@ -164,7 +164,7 @@ noreturn void boot_main(void)
 	for (i = 1; i < nr_cpus; i++) {
 		s64 err = arch_cpu_start(cpu_configs[i].mpidr, i);
 
-		if (err) {
+		if (err != 0) {
 			pr("cpu %u did not start (PSCI %ld)\n",
 			   cpu_configs[i].phys, err);
 		}

@@ -37,14 +37,14 @@ void pt_init(struct pt *pt, const struct pt_format *fmt, struct pt_pool *pool,
 	pt->root = root;
 	pt->bits = bits;
 	pt->root_entries = 1U << (bits - 30U);
-	memset(root, 0, pt->root_entries * sizeof(u64));
+	(void)memset(root, 0, pt->root_entries * sizeof(u64));
 }
 
 /* Is [in, in+size) free of mappings below @table (at @level)? */
 static bool range_free(const struct pt *pt, const u64 *table, unsigned level,
 		       u64 in, u64 size)
 {
-	while (size) {
+	while (size != 0U) {
 		u64 bs = level_size(level);
 		u64 chunk = MIN(size, bs - (in & (bs - 1U)));
 		u64 desc = table[level_index(pt, in, level)];
@@ -72,14 +72,14 @@ static u64 *table_alloc(struct pt_pool *pool)
 		return NULL;
 	}
 	t = pool->pages[pool->used++];
-	memset(t, 0U, PT_ENTRIES * sizeof(u64));
+	(void)memset(t, 0U, PT_ENTRIES * sizeof(u64));
 	return t;
 }
 
 static int map_level(struct pt *pt, u64 *table, unsigned level, u64 in,
 		     paddr_t pa, u64 size, unsigned attr)
 {
-	while (size) {
+	while (size != 0U) {
 		u64 bs = level_size(level);
 		u64 chunk = MIN(size, bs - (in & (bs - 1U)));
 		u64 *slot = &table[level_index(pt, in, level)];
@@ -98,7 +98,7 @@ static int map_level(struct pt *pt, u64 *table, unsigned level, u64 in,
 			}
 			err = map_level(pt, pt->fmt->next(*slot), level + 1U,
 					in, pa, chunk, attr);
-			if (err) {
+			if (err != 0) {
 				return err;
 			}
 		}

@@ -22,7 +22,7 @@
 #include <bulkhead/partition.h>
 #include <bulkhead/rng.h>
 
-#define ROTL(x, n) (((x) << (n)) | ((x) >> (32 - (n))))
+#define ROTL(x, n) (((x) << (n)) | ((x) >> (32U - (n))))
 
 static u32 core_key[8];
 
@@ -46,9 +46,9 @@ static void chacha20(const u32 key[8], const u32 nonce[4], u32 x[16])
 {
 	u32 s[16] = { 0x61707865, 0x3320646e, 0x79622d32, 0x6b206574 };
 
-	memcpy(&s[4], key, 32);
-	memcpy(&s[12], nonce, 16);
-	memcpy(x, s, sizeof(s));
+	(void)memcpy(&s[4], key, 32);
+	(void)memcpy(&s[12], nonce, 16);
+	(void)memcpy(x, s, sizeof(s));
 	for (u32 i = 0U; i < 10U; i++) {
 		quarter(x, 0, 4, 8, 12);
 		quarter(x, 1, 5, 9, 13);
@@ -77,7 +77,7 @@ static const u8 *build_seed(const struct part_config *c)
 
 void rng_init(void)
 {
-	memset(core_key, 0, sizeof(core_key));
+	(void)memset(core_key, 0, sizeof(core_key));
 	for (u32 i = 0; i < nr_partitions; i++) {
 		const u8 *seed = build_seed(&part_configs[i]);
 
@@ -95,7 +95,7 @@ void rng_seed_partition(struct partition *p, u8 *seed)
 	u32 out[16];
 
 	chacha20(p->boots > 1U ? p->rng_key : core_key, nonce, out);
-	memcpy(p->rng_key, out, 32);
-	memcpy(seed, &out[8], 32);
-	memset(out, 0, sizeof(out));
+	(void)memcpy(p->rng_key, out, 32);
+	(void)memcpy(seed, &out[8], 32);
+	(void)memset(out, 0, sizeof(out));
 }

@@ -79,7 +79,7 @@ static bool mpidr_to_vcpu(u64 mpidr, const struct call_env *env, u32 *vcpu)
 	if ((mpidr & 0xff00ffff00UL) || (mpidr & 0xffU) >= env->nvcpus) {
 		return false;
 	}
-	*vcpu = (u32)(mpidr & 0xff);
+	*vcpu = (u32)(mpidr & 0xffU);
 	return true;
 }
 
@@ -87,7 +87,7 @@ static bool entry_ok(u64 entry, const struct call_env *env)
 {
 	u32 i;
 
-	if (entry & 3U) {
+	if ((entry & 3U) != 0U) {
 		return false;
 	}
 	for (i = 0; i < env->nmem; i++) {
@@ -125,7 +125,7 @@ static struct call_req decode_cpu_suspend(const u64 a[4],
 {
 	struct call_req r = { .op = CALL_PSCI_CPU_SUSPEND };
 
-	if (a[1] & ~0x301ffffUL) {
+	if ((a[1] & ~0x301ffffUL) != 0U) {
 		return invalid(PSCI_INVALID_PARAMETERS);
 	}
 	if ((a[1] & BIT(16)) && !entry_ok(a[2], env)) {

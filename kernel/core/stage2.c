@@ -46,7 +46,7 @@ void partitions_init(void)
 			err = pt_map(&p->s2, c->maps[j].ipa, PA(c->maps[j].pa),
 				     c->maps[j].size, c->maps[j].attr);
 		}
-		if (err) {
+		if (err != 0) {
 			panic("partition %s: stage-2 map failed (%d)", c->name,
 			      err);
 		}
@@ -56,7 +56,7 @@ void partitions_init(void)
 
 static void s2_open(struct partition *p)
 {
-	if (p->cfg->direct) {
+	if (p->cfg->direct != 0U) {
 		arch_s2_fence(&p->s2, p->vttbr, false);
 	}
 }
@@ -64,7 +64,7 @@ static void s2_open(struct partition *p)
 static void s2_fence(struct partition *p, u32 to)
 {
 	(void)to;
-	if (p->cfg->direct) {
+	if (p->cfg->direct != 0U) {
 		arch_s2_fence(&p->s2, p->vttbr, true);
 	}
 }

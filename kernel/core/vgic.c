@@ -129,7 +129,7 @@ void vgic_inject_hw(struct vcpu *v, u32 intid)
 	u32 empty = arch_lr_empty();
 
 	/* The fast path: a free list register. */
-	if (empty) {
+	if (empty != 0U) {
 		arch_lr_write((u32)__builtin_ctz(empty),
 			      lr_make(intid, prio_of(v, intid), true));
 		return;
@@ -154,7 +154,7 @@ static void refill(struct vcpu *v)
 				best = i;
 			}
 		}
-		lr_place(v, g->queue[best], false);
+		(void)lr_place(v, g->queue[best], false);
 		g->queue[best] = g->queue[--g->nqueue];
 	}
 }
@@ -167,7 +167,7 @@ static void flush_sgis(struct vcpu *v)
 	u32 keep = take & ~atomic_load(&g->enabled);
 
 	take &= ~keep;
-	for (int s; (s = lowest_bit(take)) >= 0; take &= ~BIT32(s)) {
+	for (int s; (s = lowest_bit(take)) >= 0; take &= ~BIT32((u32)s)) {
 		int n = lr_find((u32)s);
 
 		if (n >= 0) {
@@ -175,17 +175,17 @@ static void flush_sgis(struct vcpu *v)
 
 			arch_lr_write((u32)n, lr | LR_PENDING);
 		} else if (!lr_place(v, (u32)s, true)) {
-			keep |= BIT32(s);
+			keep |= BIT32((u32)s);
 		}
 	}
-	if (keep) {
+	if (keep != 0U) {
 		atomic_or(&g->sgi_pending, keep);
 	}
 }
 
 void vgic_flush(struct vcpu *v)
 {
-	if (v->part->cfg->direct) {
+	if (v->part->cfg->direct != 0U) {
 		return; /* no virtual interface to fill (nor to turn on) */
 	}
 	refill(v);
@@ -210,7 +210,7 @@ static u32 vgic_sgi_targets(u64 value, u32 self, u32 nvcpus)
 	u64 rs = (value >> 44) & 0xfU;
 
 	/* IRM: every PE but the sender. */
-	if (value & BIT(40)) {
+	if ((value & BIT(40)) != 0U) {
 		return all & ~BIT32(self);
 	}
 	/* vCPUs have Aff0 = index only: Aff1..Aff3 must be 0, RS 0. */
@@ -231,12 +231,12 @@ void vgic_sgi(struct vcpu *v, u64 value)
 	u32 targets = vgic_sgi_targets(value, v->id, p->cfg->nvcpus);
 	u32 intid = (value >> 24) & 0xf;
 
-	for (int t; (t = lowest_bit(targets)) >= 0; targets &= ~BIT32(t)) {
+	for (int t; (t = lowest_bit(targets)) >= 0; targets &= ~BIT32((u32)t)) {
 		struct vcpu *u = partition_vcpu(p, (u32)t);
 
 		/* Direct: a physical SGI its target takes with no exit (not
 		 * the one that is the core's doorbell there). */
-		if (p->cfg->direct) {
+		if (p->cfg->direct != 0U) {
 			if ((VGIC_DIRECT_PRIVATE >> intid) & 1U) {
 				arch_sgi(slot_of(u), intid);
 			}
@@ -468,15 +468,17 @@ static void flush_virtual(struct vcpu *v)
 		u32 take = atomic_load(&virt_pending[w]) &
 			   atomic_load(&virt_enabled[w]);
 
-		for (int b; (b = lowest_bit(take)) >= 0; take &= ~BIT32(b)) {
+		for (int b; (b = lowest_bit(take)) >= 0;
+		     take &= ~BIT32((u32)b)) {
 			u32 intid = w * 32U + (u32)b;
 			int n;
 
 			if (!vgic_owns(intid, part) ||
 			    vspis[intid - 32U].vcpu != v->id ||
-			    !(__atomic_fetch_and(&virt_pending[w], ~BIT32(b),
+			    !(__atomic_fetch_and(&virt_pending[w],
+						 ~BIT32((u32)b),
 						 __ATOMIC_ACQ_REL) &
-			      BIT32(b))) {
+			      BIT32((u32)b))) {
 				continue;
 			}
 			n = lr_find(intid);
@@ -484,7 +486,7 @@ static void flush_virtual(struct vcpu *v)
 				arch_lr_write((u32)n, arch_lr_read((u32)n) |
 							      LR_PENDING);
 			} else if (!lr_place(v, intid, true)) {
-				atomic_or(&virt_pending[w], BIT32(b));
+				atomic_or(&virt_pending[w], BIT32((u32)b));
 			}
 		}
 	}
@@ -499,7 +501,8 @@ static bool virtual_waiting(const struct vcpu *v)
 		u32 bits = atomic_load(&virt_pending[w]) &
 			   atomic_load(&virt_enabled[w]);
 
-		for (int b; (b = lowest_bit(bits)) >= 0; bits &= ~BIT32(b)) {
+		for (int b; (b = lowest_bit(bits)) >= 0;
+		     bits &= ~BIT32((u32)b)) {
 			if (vgic_owns(w * 32U + (u32)b, part) &&
 			    vspis[w * 32U + (u32)b - 32U].vcpu == v->id) {
 				return true;
@@ -526,7 +529,7 @@ static void dist_bits(struct vcpu *v, struct mmio_access *a)
 		a->value = a->write ? 0U : mask; /* all group 1, fixed */
 		return;
 	}
-	if (vmask) {
+	if (vmask != 0U) {
 		if (a->write) {
 			virt_write(v, reg, first, (u32)a->value & vmask);
 		}
@@ -553,7 +556,7 @@ static void dist_bits(struct vcpu *v, struct mmio_access *a)
 		spin_unlock(hold_lock(part));
 	} else if (mask && reg != GICD_ISENABLER && reg != GICD_ICENABLER) {
 		a->value = arch_gicd_read(off) & mask;
-	} else if (mask) {
+	} else if (mask != 0U) {
 		/* Enabled = on physically, or held. A hold or a let-go moves
 		 * an SPI between the two under the lock: outside it, a read
 		 * could fall between and see neither. */
@@ -627,7 +630,7 @@ static void spi_route(const struct partition *p, u32 intid)
 	/* IRM (1 of N) and targets that are not one of its vCPUs: vCPU 0. */
 	u8 to = (u8)((s->route & GICD_IROUTER_IRM) || (s->route & 0xffff00U) ||
 				     aff0 >= p->cfg->nvcpus
-			     ? 0
+			     ? 0U
 			     : aff0);
 
 	s->vcpu = to;
@@ -709,7 +712,7 @@ bool vgic_mmio(struct vcpu *v, u64 ipa, struct mmio_access *a)
 {
 	u64 rd_size = plat.gicr_stride * v->part->cfg->nvcpus;
 
-	if (ipa & (a->size - 1U)) {
+	if ((ipa & (a->size - 1U)) != 0U) {
 		return false; /* not naturally aligned */
 	}
 	if (ipa - plat.gicd < 0x10000U) {
@@ -761,7 +764,7 @@ static void sgi_frame_bits(struct vcpu *v, struct vcpu *t, u32 off,
 	/* Direct: its own SGIs and timer PPI on the real redistributor
 	 * (ISENABLER0 .. ICACTIVER0; the words after each are reserved). */
 	if (off >= GICD_ISENABLER && v->part->cfg->direct) {
-		if (off & 0x7fU) {
+		if ((off & 0x7fU) != 0U) {
 			return;
 		}
 		if (a->write) {
@@ -836,7 +839,7 @@ static void sgi_frame(struct vcpu *v, struct vcpu *t, u32 off,
 					       (u8)(a->value >> (8U * i)));
 			}
 			if (a->write) {
-				*prio = (u8)(a->value >> (8 * i));
+				*prio = (u8)(a->value >> (8U * i));
 			} else {
 				a->value |= (u64)*prio << (8U * i);
 			}
@@ -917,10 +920,10 @@ static void vgic_vcpu_reset(struct vcpu *v)
 
 	*g = (struct vgic_cpu){ .icfgr1 = 0 };
 	arch_vgic_reset();
-	if (v->part->cfg->direct) {
+	if (v->part->cfg->direct != 0U) {
 		mine = VGIC_DIRECT_PRIVATE;
 		for (u32 i = 0U; i < 32U; i++) {
-			if ((mine >> i) & 1U) {
+			if (((mine >> i) & 1U) != 0U) {
 				arch_gicr_prio(slot, i, 0);
 			}
 		}
@@ -935,7 +938,7 @@ static void vgic_vcpu_reset(struct vcpu *v)
 static void vcpu_enter(struct vcpu *v)
 {
 	vgic_vcpu_reset(v);
-	if (v->part->cfg->direct) {
+	if (v->part->cfg->direct != 0U) {
 		arch_gic_direct(true);
 	}
 }
@@ -966,7 +969,7 @@ static void vgic_vcpu_park(struct vcpu *v)
 	u32 busy = ~arch_lr_empty();
 
 	arch_vtimer_stop();
-	if (v->part->cfg->direct) {
+	if (v->part->cfg->direct != 0U) {
 		arch_gic_direct(false);
 	}
 	for (u32 n = 0; n < arch_lr_count(); n++) {
@@ -975,10 +978,10 @@ static void vgic_vcpu_park(struct vcpu *v)
 		if (!(busy & BIT32(n)) || LR_VINTID(lr) < 32U) {
 			continue;
 		}
-		if (lr & LR_HW) {
+		if ((lr & LR_HW) != 0U) {
 			spi_release(LR_VINTID(lr),
 				    (lr & LR_STATE_MASK) == LR_PENDING);
-		} else if (lr & LR_PENDING) { /* virtual: stays pending */
+		} else if ((lr & LR_PENDING) != 0U) { /* virtual: pending */
 			atomic_or(&virt_pending[LR_VINTID(lr) / 32U],
 				  BIT32(LR_VINTID(lr) % 32));
 		}
@@ -1033,7 +1036,7 @@ static void vgic_partition_spis(struct partition *p, bool on)
 		spin_unlock(&gicd_rmw_lock);
 		vspis[i].prio = 0;
 		vspis[i].route = 0;
-		if (p->cfg->direct) {
+		if (p->cfg->direct != 0U) {
 			arch_gicd_prio(intid, 0);
 		}
 		spi_route(p, intid);

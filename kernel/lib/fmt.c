@@ -32,14 +32,14 @@ static void put_num(struct out *o, u64 v, unsigned base, bool neg,
 
 		tmp[n++] = (char)(d < 10 ? '0' + d : 'a' + d - 10);
 		v /= base;
-	} while (v);
+	} while (v != 0U);
 	if (neg) {
 		tmp[n++] = '-';
 	}
 	for (; width > n; width--) {
 		put(o, pad);
 	}
-	while (n) {
+	while (n != 0U) {
 		put(o, tmp[--n]);
 	}
 }
@@ -54,7 +54,7 @@ static void put_str(struct out *o, const char *s, unsigned width, bool left)
 	for (; !left && width > len; width--) {
 		put(o, ' ');
 	}
-	while (*s) {
+	while (*s != '\0') {
 		put(o, *s++);
 	}
 	for (; left && width > len; width--) {
@@ -138,7 +138,7 @@ size_t fmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 		}
 	}
 	va_end(args);
-	if (size) {
+	if (size != 0U) {
 		buf[o.len < size ? o.len : size - 1U] = '\0';
 	}
 	return o.len < size ? o.len : (size ? size - 1U : 0U);

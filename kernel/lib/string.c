@@ -23,7 +23,7 @@ void *memcpy(void *dst, const void *src, size_t n)
 			((u64 *)(void *)d)[1] = b;
 		}
 	}
-	while (n--) {
+	while (n-- != 0U) {
 		*d++ = *s++;
 	}
 	return dst;
@@ -41,7 +41,7 @@ void *memset(void *dst, int c, size_t n)
 			((u64 *)(void *)d)[1] = v;
 		}
 	}
-	while (n--) {
+	while (n-- != 0U) {
 		*d++ = (u8)c;
 	}
 	return dst;
@@ -51,7 +51,7 @@ size_t strlen(const char *s)
 {
 	size_t n = 0;
 
-	while (s[n]) {
+	while (s[n] != '\0') {
 		n++;
 	}
 	return n;

@@ -105,7 +105,7 @@ void arch_s2_fence(struct pt *s2, u64 vttbr, bool on)
 	u64 mine = sysreg_read(vttbr_el2);
 
 	for (u32 i = 0; i < s2->root_entries; i++) {
-		if (s2->root[i]) {
+		if (s2->root[i] != 0U) {
 			s2->root[i] = on ? s2->root[i] & ~1UL
 					 : s2->root[i] | 1U;
 		}
@@ -245,7 +245,7 @@ void arch_vcpu_reset(struct vcpu *v, const struct partition *p, u64 entry,
 	__asm__ volatile("tlbi vmalls12e1" : : : "memory");
 	dsb(nsh);
 	isb();
-	memset(&v->regs, 0, sizeof(v->regs));
+	(void)memset(&v->regs, 0, sizeof(v->regs));
 	v->regs.x[0] = arg;
 	v->regs.elr = entry;
 	v->regs.spsr = SPSR_EL1H_MASKED;
@@ -275,7 +275,7 @@ s64 arch_cpu_start(u64 mpidr, u64 slot)
 
 noreturn void arch_system_off(void)
 {
-	smc(PSCI_SYSTEM_OFF, 0, 0, 0);
+	(void)smc(PSCI_SYSTEM_OFF, 0, 0, 0);
 	arch_halt();
 }
 
@@ -323,8 +323,8 @@ void arch_mem_zero(void *p, u64 len)
 {
 	u64 dczid = sysreg_read(dczid_el0), bs = 4UL << (dczid & 0xfU);
 
-	if (dczid & BIT(4)) { /* DZP: DC ZVA prohibited */
-		memset(p, 0, len);
+	if ((dczid & BIT(4)) != 0U) { /* DZP: DC ZVA prohibited */
+		(void)memset(p, 0, len);
 	} else {
 		for (u64 a = (u64)p; a < (u64)p + len; a += bs) {
 			__asm__ volatile("dc zva, %0" : : "r"(a) : "memory");

@@ -26,7 +26,7 @@ struct esr_dabt esr_decode_dabt(u64 esr)
 
 enum esr_fsc_kind esr_fsc_kind(unsigned fsc, int *level)
 {
-	*level = (int)(fsc & 3);
+	*level = (int)(fsc & 3U);
 	switch (fsc >> 2) {
 	case 0x0:
 		return FSC_ADDR_SIZE;
@@ -113,19 +113,22 @@ void esr_describe(u64 esr, char *buf, size_t size)
 	int level;
 
 	if (ec != EC_DABT_LOW && ec != EC_IABT_LOW) {
-		fmt_snprintf(buf, size, "%s (EC 0x%x)", esr_ec_name(ec), ec);
+		(void)fmt_snprintf(buf, size, "%s (EC 0x%x)", esr_ec_name(ec),
+				   ec);
 		return;
 	}
 	kind = esr_fsc_kind(esr & 0x3fU, &level);
 	if (level >= 0) {
-		fmt_snprintf(buf, size, "%s: stage-2 %s, level %d%s",
-			     esr_ec_name(ec), fsc_names[kind], level,
-			     ec == EC_DABT_LOW && (esr & BIT(6)) ? ", write"
-			     : ec == EC_DABT_LOW		 ? ", read"
-								 : "");
+		(void)fmt_snprintf(buf, size, "%s: stage-2 %s, level %d%s",
+				   esr_ec_name(ec), fsc_names[kind], level,
+				   ec == EC_DABT_LOW && (esr & BIT(6))
+					   ? ", write"
+				   : ec == EC_DABT_LOW ? ", read"
+						       : "");
 	} else {
-		fmt_snprintf(buf, size, "%s: %s (FSC 0x%x)", esr_ec_name(ec),
-			     fsc_names[kind], (unsigned)(esr & 0x3fU));
+		(void)fmt_snprintf(buf, size, "%s: %s (FSC 0x%x)",
+				   esr_ec_name(ec), fsc_names[kind],
+				   (unsigned)(esr & 0x3fU));
 	}
 }
 

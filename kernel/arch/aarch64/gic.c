@@ -40,10 +40,10 @@
 #define ICC_CTLR_CBPR (1UL << 0)
 #define ICC_CTLR_EOIMODE (1UL << 1)
 #define ICH_HCR_EN (1UL << 0)
-#define ICH_HCR_UIE (1UL << 1)	/* maintenance IRQ when <= 1 LR is in use */
-#define ICH_HCR_TC (1UL << 10)	/* trap EL1's PMR, CTLR, RPR, DIR */
-#define GIC_PRIO_CORE 0x00	/* the direct doorbell (group 0) */
-#define GIC_PRIO_GUEST_MIN 0x08 /* a direct guest's highest priority */
+#define ICH_HCR_UIE (1UL << 1)	 /* maintenance IRQ when <= 1 LR is in use */
+#define ICH_HCR_TC (1UL << 10)	 /* trap EL1's PMR, CTLR, RPR, DIR */
+#define GIC_PRIO_CORE 0x00	 /* the direct doorbell (group 0) */
+#define GIC_PRIO_GUEST_MIN 0x08U /* a direct guest's highest priority */
 
 static u32 nr_lrs;   /* ICH_VTR_EL2.ListRegs + 1 (4 on cortex-a72) */
 static u32 pre_bits; /* ICH_VTR_EL2.PREbits + 1: 5, 6 or 7 */
@@ -69,7 +69,7 @@ static u64 gicr_find(u64 mpidr)
 		if ((typer >> 32) == aff) {
 			return rd;
 		}
-		if (typer & GICR_TYPER_LAST) {
+		if ((typer & GICR_TYPER_LAST) != 0U) {
 			panic("no redistributor for MPIDR 0x%lx", mpidr);
 		}
 	}
@@ -147,14 +147,15 @@ void gic_cpu_init(struct cpu *c)
 
 	mmio_write32(rd + GICR_WAKER,
 		     mmio_read32(rd + GICR_WAKER) & ~GICR_WAKER_PS);
-	while (mmio_read32(rd + GICR_WAKER) & GICR_WAKER_CA) {
+	while ((mmio_read32(rd + GICR_WAKER) & GICR_WAKER_CA) != 0U) {
 		;
 	}
 	sysreg_write(ICC_SRE_EL2, ICC_SRE_SRE | ICC_SRE_ENABLE);
 	isb();
 	sysreg_write(ICC_PMR_EL1, 0xff);
 	sysreg_write(ICC_CTLR_EL1, ICC_CTLR_EOIMODE);
-	if (gicd_ds) { /* else group 0 is EL3's: its registers trap there */
+	/* Without DS, group 0 is EL3's: its registers would trap there. */
+	if (gicd_ds != 0U) {
 		sysreg_write(ICC_IGRPEN0_EL1, 1);
 	}
 	sysreg_write(ICC_IGRPEN1_EL1, 1);
@@ -387,7 +388,7 @@ static void fiq_ack(void)
 		return;
 	}
 	sysreg_write(ICC_EOIR0_EL1, iar);
-	if (sysreg_read(ICC_CTLR_EL1) & ICC_CTLR_EOIMODE) {
+	if ((sysreg_read(ICC_CTLR_EL1) & ICC_CTLR_EOIMODE) != 0U) {
 		sysreg_write(ICC_DIR_EL1, iar);
 	}
 }

@@ -22,7 +22,7 @@
 #define PMCR_P BIT(1)			 /* reset event counters */
 #define PMCR_C BIT(2)			 /* reset the cycle counter */
 #define PMU_TYPE_EL2 (BIT(27) | BIT(24)) /* NSH, SH: count at EL2 */
-#define PMU_CYCLES 31			 /* PMSELR_EL0 value of PMCCFILTR */
+#define PMU_CYCLES 31U			 /* PMSELR_EL0 value of PMCCFILTR */
 
 /* Sysreg IDs (op0, op1, CRn, CRm, op2) of the PMU registers, D13.4. */
 #define PMCR SYSREG_ID(3, 3, 9, 12, 0)

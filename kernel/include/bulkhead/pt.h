@@ -18,14 +18,12 @@
 #define PT_ENTRIES 512U
 #define PT_LEVEL_SHIFT(l) (12U + 9U * (3U - (l)))
 
-/** Access and memory-type flags of a mapping. */
-enum pt_attr {
-	PT_R = 1U << 0,
-	PT_W = 1U << 1,
-	PT_X = 1U << 2,
-	PT_DEVICE = 1U << 3, /* Device-nGnRE; without it, Normal write-back */
-	PT_NC = 1U << 4,     /* Normal Non-cacheable (pages the core shares) */
-};
+/* Access and memory-type flags of a mapping (pt_attr: an unsigned set). */
+#define PT_R (1U << 0)
+#define PT_W (1U << 1)
+#define PT_X (1U << 2)
+#define PT_DEVICE (1U << 3) /* Device-nGnRE; without it, Normal write-back */
+#define PT_NC (1U << 4)	    /* Normal Non-cacheable (pages the core shares) */
 
 /** How descriptors are encoded: the architecture's (or a fake) encoding. */
 struct pt_format {

@@ -123,7 +123,7 @@ struct bh_driver_page {
  * position is the count modulo the size). The driver's con_read[] says
  * how far it has read.
  */
-#define BH_CON_RING 2048
+#define BH_CON_RING 2048U
 struct bh_con_ring {
 	uint32_t written;
 	uint32_t pad[15];

@@ -26,9 +26,7 @@
 #include <bulkhead/spinlock.h>
 #include <bulkhead/types.h>
 
-#define LR_STATE_SHIFT 62U
 #define LR_PENDING (1UL << 62)
-#define LR_ACTIVE (2UL << 62)
 #define LR_STATE_MASK (3UL << 62)
 #define LR_HW (1UL << 61)
 #define LR_GROUP1 (1UL << 60)
@@ -38,8 +36,6 @@
 
 #define VGIC_QUEUE 48U	    /* hardware interrupts waiting for an LR */
 #define VGIC_PPI_VTIMER 27U /* EL1 virtual timer */
-#define VGIC_PPI_MAINT 25U  /* GICv3 maintenance interrupt */
-#define VGIC_SPURIOUS 1023U
 /* What a direct partition's vCPU has of its CPU's private interrupts: SGIs
  * 0-14 and the virtual timer; SGI 15 is the core's doorbell there. */
 #define VGIC_DIRECT_PRIVATE (0x7fffU | 1U << VGIC_PPI_VTIMER)

@@ -89,8 +89,9 @@ struct esr_sysreg {
 struct esr_sysreg esr_decode_sysreg(u64 esr);
 
 /* Encode a system register as (op0, op1, CRn, CRm, op2) for comparisons. */
-#define SYSREG_ID(op0, op1, crn, crm, op2) \
-	(((op0) << 14) | ((op1) << 11) | ((crn) << 7) | ((crm) << 3) | (op2))
+#define SYSREG_ID(op0, op1, crn, crm, op2)                             \
+	(((u32)(op0) << 14) | ((u32)(op1) << 11) | ((u32)(crn) << 7) | \
+	 ((u32)(crm) << 3) | (u32)(op2))
 
 unsigned esr_sysreg_id(const struct esr_sysreg *s);
 

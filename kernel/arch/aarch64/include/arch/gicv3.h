@@ -11,11 +11,10 @@
 #include <bulkhead/gic_regs.h>
 
 #define GIC_SGI_DOORBELL 0U /* the core's own SGI between physical CPUs */
-#define GIC_SGI_DIRECT                                                       \
-	15U		   /* the same on a direct partition's CPUs: group 0 \
-			    */
-#define GIC_PPI_MAINT 25U  /* GICv3 maintenance interrupt */
-#define GIC_PPI_VTIMER 27U /* EL1 virtual timer */
+#define GIC_SGI_DIRECT                                                      \
+	15U		  /* the same on a direct partition's CPUs: group 0 \
+			   */
+#define GIC_PPI_MAINT 25U /* GICv3 maintenance interrupt */
 #define GIC_SPURIOUS 1023U
 
 static inline u32 mmio_read32(u64 a)
