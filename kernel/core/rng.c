@@ -90,8 +90,8 @@ void rng_init(void)
 void rng_seed_partition(struct partition *p, u8 *seed)
 {
 	u64 now = arch_counter(), rnd = arch_random();
-	u32 nonce[4U] = { p->index << 16 | (p->boots & 0xffffU), (u32)now,
-			  (u32)(now >> 32), (u32)rnd ^ (u32)(rnd >> 32) };
+	u32 nonce[4] = { (p->index << 16) | (p->boots & 0xffffU), (u32)now,
+			 (u32)(now >> 32), (u32)rnd ^ (u32)(rnd >> 32) };
 	u32 out[16];
 
 	chacha20(p->boots > 1U ? p->rng_key : core_key, nonce, out);

@@ -20,7 +20,7 @@ static struct call_req decode_console(const u64 x[8])
 	struct call_req r = { .op = CALL_HC_CONSOLE };
 	u32 i;
 
-	if (x[1U] > BH_CONSOLE_MAX) {
+	if (x[1] > BH_CONSOLE_MAX) {
 		return invalid(SMCCC_INVALID_PARAMETER);
 	}
 	r.console.len = (u32)x[1];
@@ -43,13 +43,13 @@ static struct call_req decode_exits(const u64 x[8], const struct call_env *env)
  * the caller serves that device is call_invoke()'s (vdev.c) to decide. */
 static struct call_req decode_vdev(const u64 x[8], bool needs_reset)
 {
-	if (x[1U] > 0xffffU || (!needs_reset && (x[2U] == 0U || x[2U] > 3U))) {
+	if (x[1] > 0xffffU || (!needs_reset && (x[2] == 0U || x[2] > 3U))) {
 		return invalid(SMCCC_INVALID_PARAMETER);
 	}
-	return (struct call_req){ .op = CALL_HC_VDEV,
-				  .vdev = { (u32)x[1U],
-					    needs_reset ? 0U : (u32)x[2U],
-					    needs_reset } };
+	return (struct call_req){
+		.op = CALL_HC_VDEV,
+		.vdev = { (u32)x[1], needs_reset ? 0U : (u32)x[2], needs_reset }
+	};
 }
 
 static struct call_req decode_hypercall(u32 fid, const u64 x[8],
@@ -180,7 +180,7 @@ static struct call_req decode_psci(u32 fid, const u64 a[4],
 	case PSCI_AFFINITY_INFO_32:
 	case PSCI_AFFINITY_INFO_64:
 		/* Only level 0 (a single vCPU) is meaningful here. */
-		if (a[2U] != 0U || !mpidr_to_vcpu(a[1U], env, &r.target)) {
+		if (a[2] != 0U || !mpidr_to_vcpu(a[1], env, &r.target)) {
 			return invalid(PSCI_INVALID_PARAMETERS);
 		}
 		r.op = CALL_PSCI_AFFINITY_INFO;
@@ -219,7 +219,8 @@ struct call_req call_decode(const u64 x[8], bool hvc, u32 imm,
 	if (owner == 4U && psci_known(fid)) {
 		return decode_psci(fid, a, env);
 	}
-	if (owner == 6U && hvc && (fid & BIT(31)) && (fid & BIT(30))) {
+	if (owner == 6U && hvc && (fid & BIT(31)) != 0U &&
+	    (fid & BIT(30)) != 0U) {
 		return decode_hypercall(fid, x, env);
 	}
 	return (struct call_req){ .op = CALL_UNSUPPORTED };

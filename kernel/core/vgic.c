@@ -214,7 +214,9 @@ static u32 vgic_sgi_targets(u64 value, u32 self, u32 nvcpus)
 		return all & ~BIT32(self);
 	}
 	/* vCPUs have Aff0 = index only: Aff1..Aff3 must be 0, RS 0. */
-	if (value & (0xffUL << 16 | 0xffUL << 32 | 0xffUL << 48) || rs) {
+	if ((value & ((0xffUL << 16) | (0xffUL << 32) | (0xffUL << 48))) !=
+		    0U ||
+	    rs != 0U) {
 		return 0;
 	}
 	return (u32)(value & 0xffffU) & all;
@@ -628,10 +630,9 @@ static void spi_route(const struct partition *p, u32 intid)
 	u32 aff0 = s->route & 0xffU;
 
 	/* IRM (1 of N) and targets that are not one of its vCPUs: vCPU 0. */
-	u8 to = (u8)((s->route & GICD_IROUTER_IRM) || (s->route & 0xffff00U) ||
-				     aff0 >= p->cfg->nvcpus
-			     ? 0U
-			     : aff0);
+	bool any = (s->route & (GICD_IROUTER_IRM | 0xffff00U)) != 0U ||
+		   aff0 >= p->cfg->nvcpus;
+	u8 to = any ? 0U : (u8)aff0;
 
 	s->vcpu = to;
 	if (s->edge != VSPI_VIRTUAL) {
@@ -697,7 +698,7 @@ static void vgic_dist_mmio(struct vcpu *v, struct mmio_access *a)
 		/* ITLinesNumber and IDbits of the real one; no LPIs, no MBIs.
 		 */
 		a->value =
-			(arch_gicd_read(GICD_TYPER) & (0x1fU | 0x1fU << 19)) |
+			(arch_gicd_read(GICD_TYPER) & (0x1fU | (0x1fU << 19))) |
 			((p->cfg->nvcpus - 1U) & 7U) << 5;
 	} else if (off == GICD_IIDR && !a->write) {
 		a->value = arch_gicd_read(GICD_IIDR);

@@ -136,11 +136,11 @@ static u64 cpu_features(void)
 	u64 hcr = HCR_GUEST;
 	u64 cptr = CPTR_EL2_RES1;
 
-	if (sysreg_read(id_aa64isar1_el1) & 0xff000ff0UL ||
-	    sysreg_read(ID_AA64ISAR2_EL1) & 0xf000UL) {
+	if ((sysreg_read(id_aa64isar1_el1) & 0xff000ff0UL) != 0U ||
+	    (sysreg_read(ID_AA64ISAR2_EL1) & 0xf000UL) != 0U) {
 		hcr |= HCR_API | HCR_APK;
 	}
-	if (sysreg_read(id_aa64pfr0_el1) >> 32 & 0xf) {
+	if (((sysreg_read(id_aa64pfr0_el1) >> 32) & 0xfU) != 0U) {
 		cptr &= ~CPTR_EL2_TZ;
 	}
 	sysreg_write(cptr_el2, cptr);
@@ -161,7 +161,7 @@ static u64 cpu_features(void)
 static u64 mdcr(void)
 {
 	u64 pmuver = sysreg_read(id_aa64dfr0_el1) >> 8 & 0xf;
-	u64 v = (sysreg_read(pmcr_el0) >> 11 & 0x1f) | MDCR_TPM;
+	u64 v = ((sysreg_read(pmcr_el0) >> 11) & 0x1fU) | MDCR_TPM;
 
 	if (pmuver >= 4U && pmuver != 0xfU) {
 		v |= MDCR_HPMD;
@@ -198,8 +198,8 @@ static void el1_reset(void)
 
 	arch_fpsimd_reset();
 	arch_pmu_reset();
-	arch_debug_reset((u32)(dfr0 >> 12 & 0xfU) + 1U,
-			 (u32)(dfr0 >> 20 & 0xfU) + 1U);
+	arch_debug_reset((u32)((dfr0 >> 12) & 0xfU) + 1U,
+			 (u32)((dfr0 >> 20) & 0xfU) + 1U);
 	sysreg_write(csselr_el1, 0);
 	sysreg_write(mdccint_el1, 0);
 	sysreg_write(sctlr_el1, SCTLR_EL1_RESET);

@@ -164,11 +164,11 @@ u64 spsr_skip_it(u64 spsr)
 	if (!(spsr & (1UL << 4)) || !(spsr & (1UL << 5))) {
 		return spsr;
 	}
-	it = (spsr >> 25 & 3U) | (spsr >> 10 & 0x3fU) << 2;
+	it = ((spsr >> 25) & 3U) | (((spsr >> 10) & 0x3fU) << 2);
 	if (!it) {
 		return spsr;
 	}
-	it = (it & 7U) == 0U ? 0U : (it & 0xe0U) | (it << 1 & 0x1fU);
-	spsr &= ~(3UL << 25 | 0x3fUL << 10);
+	it = (it & 7U) == 0U ? 0U : (it & 0xe0U) | ((it << 1) & 0x1fU);
+	spsr &= ~((3UL << 25) | (0x3fUL << 10));
 	return spsr | (it & 3U) << 25 | (it >> 2) << 10;
 }

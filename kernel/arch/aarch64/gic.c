@@ -160,8 +160,8 @@ void gic_cpu_init(struct cpu *c)
 	}
 	sysreg_write(ICC_IGRPEN1_EL1, 1);
 	nr_lrs = (u32)(sysreg_read(ICH_VTR_EL2) & 0x1fU) + 1U;
-	pre_bits = (u32)(sysreg_read(ICH_VTR_EL2) >> 26 & 7U) + 1U;
-	pri_bits = (u32)(sysreg_read(ICC_CTLR_EL1) >> 8 & 7U) + 1U;
+	pre_bits = (u32)((sysreg_read(ICH_VTR_EL2) >> 26) & 7U) + 1U;
+	pri_bits = (u32)((sysreg_read(ICC_CTLR_EL1) >> 8) & 7U) + 1U;
 	arch_vgic_reset();
 }
 

@@ -71,7 +71,7 @@ static void indexed(u32 n, bool type, bool read, u64 *val)
  * CRm 0b10nn (counters) or 0b11nn (types), n = CRm[1:0]:op2. */
 static bool evt_access(const struct esr_sysreg *s, u64 *val)
 {
-	u32 n = (s->crm & 3U) << 3 | s->op2;
+	u32 n = ((s->crm & 3U) << 3) | s->op2;
 	bool type = s->crm >= 12U;
 
 	if (s->op0 != 3U || s->op1 != 3U || s->crn != 14U || s->crm < 8U) {

@@ -63,7 +63,7 @@ static u64 fault_ipa(void)
 {
 	u64 hpfar = sysreg_read(hpfar_el2);
 
-	return ((hpfar >> 4) << 12 & 0x000ffffffffff000UL) |
+	return (((hpfar >> 4) << 12) & 0x000ffffffffff000UL) |
 	       (sysreg_read(far_el2) & 0xfff);
 }
 
