@@ -91,8 +91,9 @@ static void stack_paint(struct cpu *c)
 	u64 *w = (u64 *)c->stack;
 	u64 *sp = (u64 *)arch_stack_pointer() - 32;
 
-	for (; w < sp; w++) {
+	while (w < sp) {
 		*w = STACK_PAINT;
+		w++;
 	}
 }
 
@@ -134,7 +135,7 @@ static void cpu_setup(u32 slot)
 	c->cfg = cfg;
 	if (cfg->part >= 0) {
 		c->vcpu.part = &partitions[cfg->part];
-		c->vcpu.part_tag = (u8)(cfg->part + 1);
+		c->vcpu.part_tag = (u8)((u32)cfg->part + 1U);
 		c->vcpu.id = cfg->vcpu;
 	}
 }

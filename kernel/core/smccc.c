@@ -25,7 +25,8 @@ static struct call_req decode_console(const u64 x[8])
 	}
 	r.console.len = (u32)x[1];
 	for (i = 0; i < r.console.len; i++) {
-		r.console.buf[i] = (char)(x[2U + i / 8U] >> (8U * (i % 8U)));
+		r.console.buf[i] =
+			(char)(u8)(x[2U + i / 8U] >> (8U * (i % 8U)));
 	}
 	return r;
 }
@@ -55,22 +56,31 @@ static struct call_req decode_vdev(const u64 x[8], bool needs_reset)
 static struct call_req decode_hypercall(u32 fid, const u64 x[8],
 					const struct call_env *env)
 {
+	struct call_req r = { .op = CALL_UNSUPPORTED };
+
 	switch (fid) {
 	case BH_HC_VERSION:
-		return (struct call_req){ .op = CALL_HC_VERSION };
+		r.op = CALL_HC_VERSION;
+		break;
 	case BH_HC_CONSOLE_WRITE:
-		return decode_console(x);
+		r = decode_console(x);
+		break;
 	case BH_HC_WHOAMI:
-		return (struct call_req){ .op = CALL_HC_WHOAMI };
+		r.op = CALL_HC_WHOAMI;
+		break;
 	case BH_HC_EXITS:
-		return decode_exits(x, env);
+		r = decode_exits(x, env);
+		break;
 	case BH_HC_VDEV_RAISE:
-		return decode_vdev(x, false);
+		r = decode_vdev(x, false);
+		break;
 	case BH_HC_VDEV_NEEDS_RESET:
-		return decode_vdev(x, true);
+		r = decode_vdev(x, true);
+		break;
 	default:
-		return (struct call_req){ .op = CALL_UNSUPPORTED };
+		break;
 	}
+	return r;
 }
 
 /* A vCPU named by MPIDR affinity: Aff0 = index, every other field zero. */

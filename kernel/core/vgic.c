@@ -41,6 +41,15 @@ static int lowest_bit(u32 x)
 	return x ? __builtin_ctz(x) : -1;
 }
 
+/* The lowest bit set in *@set (not 0), taken out of it. */
+static u32 pop_lowest(u32 *set)
+{
+	u32 b = (u32)__builtin_ctz(*set);
+
+	*set &= *set - 1U;
+	return b;
+}
+
 static int lr_find(u32 intid)
 {
 	u32 busy = ~arch_lr_empty();
@@ -167,15 +176,18 @@ static void flush_sgis(struct vcpu *v)
 	u32 keep = take & ~atomic_load(&g->enabled);
 
 	take &= ~keep;
-	for (int s; (s = lowest_bit(take)) >= 0; take &= ~BIT32((u32)s)) {
-		int n = lr_find((u32)s);
+	while (take != 0U) {
+		u32 s = pop_lowest(&take);
+		int n = lr_find(s);
 
 		if (n >= 0) {
 			u64 lr = arch_lr_read((u32)n);
 
 			arch_lr_write((u32)n, lr | LR_PENDING);
-		} else if (!lr_place(v, (u32)s, true)) {
-			keep |= BIT32((u32)s);
+		} else if (!lr_place(v, s, true)) {
+			keep |= BIT32(s);
+		} else {
+			/* placed */
 		}
 	}
 	if (keep != 0U) {
@@ -231,10 +243,10 @@ void vgic_sgi(struct vcpu *v, u64 value)
 {
 	const struct partition *p = v->part;
 	u32 targets = vgic_sgi_targets(value, v->id, p->cfg->nvcpus);
-	u32 intid = (value >> 24) & 0xf;
+	u32 intid = (u32)((value >> 24) & 0xfU);
 
-	for (int t; (t = lowest_bit(targets)) >= 0; targets &= ~BIT32((u32)t)) {
-		struct vcpu *u = partition_vcpu(p, (u32)t);
+	while (targets != 0U) {
+		struct vcpu *u = partition_vcpu(p, pop_lowest(&targets));
 
 		/* Direct: a physical SGI its target takes with no exit (not
 		 * the one that is the core's doorbell there). */
@@ -470,17 +482,16 @@ static void flush_virtual(struct vcpu *v)
 		u32 take = atomic_load(&virt_pending[w]) &
 			   atomic_load(&virt_enabled[w]);
 
-		for (int b; (b = lowest_bit(take)) >= 0;
-		     take &= ~BIT32((u32)b)) {
-			u32 intid = w * 32U + (u32)b;
+		while (take != 0U) {
+			u32 b = pop_lowest(&take);
+			u32 intid = w * 32U + b;
 			int n;
 
 			if (!vgic_owns(intid, part) ||
 			    vspis[intid - 32U].vcpu != v->id ||
-			    !(__atomic_fetch_and(&virt_pending[w],
-						 ~BIT32((u32)b),
-						 __ATOMIC_ACQ_REL) &
-			      BIT32((u32)b))) {
+			    (__atomic_fetch_and(&virt_pending[w], ~BIT32(b),
+						__ATOMIC_ACQ_REL) &
+			     BIT32(b)) == 0U) {
 				continue;
 			}
 			n = lr_find(intid);
@@ -488,7 +499,9 @@ static void flush_virtual(struct vcpu *v)
 				arch_lr_write((u32)n, arch_lr_read((u32)n) |
 							      LR_PENDING);
 			} else if (!lr_place(v, intid, true)) {
-				atomic_or(&virt_pending[w], BIT32((u32)b));
+				atomic_or(&virt_pending[w], BIT32(b));
+			} else {
+				/* placed */
 			}
 		}
 	}
@@ -503,10 +516,11 @@ static bool virtual_waiting(const struct vcpu *v)
 		u32 bits = atomic_load(&virt_pending[w]) &
 			   atomic_load(&virt_enabled[w]);
 
-		for (int b; (b = lowest_bit(bits)) >= 0;
-		     bits &= ~BIT32((u32)b)) {
-			if (vgic_owns(w * 32U + (u32)b, part) &&
-			    vspis[w * 32U + (u32)b - 32U].vcpu == v->id) {
+		while (bits != 0U) {
+			u32 intid = w * 32U + pop_lowest(&bits);
+
+			if (vgic_owns(intid, part) &&
+			    vspis[intid - 32U].vcpu == v->id) {
 				return true;
 			}
 		}

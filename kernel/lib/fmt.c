@@ -30,7 +30,7 @@ static void put_num(struct out *o, u64 v, unsigned base, bool neg,
 	do {
 		unsigned d = (unsigned)(v % base);
 
-		tmp[n++] = (char)(d < 10 ? '0' + d : 'a' + d - 10);
+		tmp[n++] = "0123456789abcdef"[d];
 		v /= base;
 	} while (v != 0U);
 	if (neg) {
@@ -84,7 +84,7 @@ size_t fmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 	va_list args;
 
 	va_copy(args, ap);
-	for (; *fmt; fmt++) {
+	while (*fmt != '\0') {
 		unsigned width = 0, lng = 0;
 		bool left = false, neg;
 		char pad = ' ';
@@ -92,19 +92,25 @@ size_t fmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 
 		if (*fmt != '%') {
 			put(&o, *fmt);
+			fmt++;
 			continue;
 		}
-		if (*++fmt == '-') {
-			left = true, fmt++;
+		fmt++;
+		if (*fmt == '-') {
+			left = true;
+			fmt++;
 		}
 		if (*fmt == '0') {
-			pad = '0', fmt++;
+			pad = '0';
+			fmt++;
 		}
-		for (; *fmt >= '0' && *fmt <= '9'; fmt++) {
+		while (*fmt >= '0' && *fmt <= '9') {
 			width = width * 10U + (unsigned)(*fmt - '0');
+			fmt++;
 		}
-		for (; *fmt == 'l' || *fmt == 'z'; fmt++) {
+		while (*fmt == 'l' || *fmt == 'z') {
 			lng = 1;
+			fmt++;
 		}
 		switch (*fmt) {
 		case 's':
@@ -130,11 +136,13 @@ size_t fmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 				pad);
 			break;
 		case '\0':
-			fmt--;
-			break;
+			break; /* a lone '%' at the end */
 		default:
 			put(&o, *fmt);
 			break;
+		}
+		if (*fmt != '\0') {
+			fmt++;
 		}
 	}
 	va_end(args);

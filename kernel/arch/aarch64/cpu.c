@@ -281,8 +281,9 @@ noreturn void arch_system_off(void)
 
 noreturn void arch_halt(void)
 {
-	for (;;)
+	for (;;) {
 		wfi();
+	}
 }
 
 /* YIELD: on hardware a hint to SMT siblings; under QEMU's single-threaded

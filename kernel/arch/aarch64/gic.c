@@ -62,17 +62,16 @@ static u64 gicr_find(u64 mpidr)
 {
 	u64 aff = (mpidr & 0xffffffU) | ((mpidr >> 8) & 0xff000000UL);
 	u64 rd = plat.gicr;
+	u64 typer = mmio_read64(rd + GICR_TYPER);
 
-	for (;; rd += plat.gicr_stride) {
-		u64 typer = mmio_read64(rd + GICR_TYPER);
-
-		if ((typer >> 32) == aff) {
-			return rd;
-		}
+	while ((typer >> 32) != aff) {
 		if ((typer & GICR_TYPER_LAST) != 0U) {
 			panic("no redistributor for MPIDR 0x%lx", mpidr);
 		}
+		rd += plat.gicr_stride;
+		typer = mmio_read64(rd + GICR_TYPER);
 	}
+	return rd;
 }
 
 static bool direct_cpu(u32 slot)
@@ -183,17 +182,14 @@ void arch_gic_direct(bool on)
 	}
 
 	sysreg_write(hcr_el2, on ? hcr & ~HCR_IMO : hcr | HCR_IMO);
-	switch (pri_bits) {
-	case 7:
+	if (pri_bits >= 7U) {
 		sysreg_write(ICC_AP1R3_EL1, 0);
 		sysreg_write(ICC_AP1R2_EL1, 0);
-		/* fall through */
-	case 6:
-		sysreg_write(ICC_AP1R1_EL1, 0);
-		/* fall through */
-	default:
-		sysreg_write(ICC_AP1R0_EL1, 0);
 	}
+	if (pri_bits >= 6U) {
+		sysreg_write(ICC_AP1R1_EL1, 0);
+	}
+	sysreg_write(ICC_AP1R0_EL1, 0);
 	sysreg_write(ICC_BPR0_EL1, 0);
 	sysreg_write(ICC_PMR_EL1, on ? GIC_PRIO_GUEST_MIN : 0xff);
 	sysreg_write(ICC_CTLR_EL1, on ? ICC_CTLR_CBPR : ICC_CTLR_EOIMODE);
@@ -284,21 +280,18 @@ void arch_vgic_reset(void)
 	}
 	/* Active priorities: one register of each group per 32 preemption
 	 * levels, so 1, 2 or 4 exist (IHI 0069 12.4.1); the others UNDEF. */
-	switch (pre_bits) {
-	case 7:
+	if (pre_bits >= 7U) {
 		sysreg_write(ICH_AP0R3_EL2, 0);
 		sysreg_write(ICH_AP0R2_EL2, 0);
 		sysreg_write(ICH_AP1R3_EL2, 0);
 		sysreg_write(ICH_AP1R2_EL2, 0);
-		/* fall through */
-	case 6:
+	}
+	if (pre_bits >= 6U) {
 		sysreg_write(ICH_AP0R1_EL2, 0);
 		sysreg_write(ICH_AP1R1_EL2, 0);
-		/* fall through */
-	default:
-		sysreg_write(ICH_AP0R0_EL2, 0);
-		sysreg_write(ICH_AP1R0_EL2, 0);
 	}
+	sysreg_write(ICH_AP0R0_EL2, 0);
+	sysreg_write(ICH_AP1R0_EL2, 0);
 	sysreg_write(ICH_VMCR_EL2, 0);
 	sysreg_write(ICH_HCR_EL2, ICH_HCR_EN);
 	isb();

@@ -29,8 +29,8 @@
 #define GICD_CTLR_EN_GRP1 (1U << 1)
 #define GICD_CTLR_ARE (1U << 4)
 #define GICD_CTLR_DS (1U << 6)
-#define GICD_CTLR_RWP (1U << 31)
-#define GICD_IROUTER_IRM (1U << 31)
+#define GICD_CTLR_RWP 0x80000000U
+#define GICD_IROUTER_IRM 0x80000000U
 
 #define GICR_CTLR 0x0000U
 #define GICR_IIDR 0x0004U

@@ -25,8 +25,7 @@ typedef struct {
 
 #define PA(x) ((paddr_t){ .pa = (x) })
 
-#define PAGE_SHIFT 12U
-#define PAGE_SIZE (1UL << PAGE_SHIFT)
+#define PAGE_SIZE 0x1000UL /* 4 KiB granule */
 #define SZ_2M (1UL << 21)
 
 #define ALIGNED(x, a) ((((u64)(x)) & ((u64)(a)-1U)) == 0U)
@@ -34,7 +33,7 @@ typedef struct {
 #define ROUND_DOWN(x, a) (((u64)(x)) & ~((u64)(a)-1U))
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define BIT(n) (1UL << (n))
-#define BIT32(n) (1U << (n))
+#define BIT32(n) ((u32)1U << (n))
 #define MIN(a, b) ((a) < (b) ? (a) : (b))
 #define MAX(a, b) ((a) > (b) ? (a) : (b))
 
