@@ -16,17 +16,20 @@ static void whoami(struct vcpu *v)
 	const struct partition *p = v->part;
 	const struct cpu *c = container_of(v, struct cpu, vcpu);
 	u64 *x = v->regs.x;
-	char name[16] = { 0 };
-	size_t len = strlen(p->cfg->name);
+	size_t len = MIN(strlen(p->cfg->name), 16U);
 
-	(void)memcpy(name, p->cfg->name, MIN(len, sizeof(name)));
 	x[0] = SMCCC_SUCCESS;
 	x[1] = p->index;
 	x[2] = v->id;
 	x[3] = p->cfg->nvcpus;
 	x[4] = c->cfg->phys;
 	x[5] = p->boots;
-	(void)memcpy(&x[6], name, sizeof(name));
+	/* The name in x6, x7: 16 bytes, little-endian, zero-padded. */
+	x[6] = 0;
+	x[7] = 0;
+	for (size_t i = 0; i < len; i++) {
+		x[6U + i / 8U] |= (u64)(u8)p->cfg->name[i] << (8U * (i % 8U));
+	}
 }
 
 void call_invoke(struct vcpu *v, const struct call_req *r)

@@ -122,7 +122,7 @@ static size_t line_format(const struct vcpu *v, char *out, size_t size)
 {
 	size_t n = fmt_snprintf(out, size - 2U, "[%s] ", v->part->cfg->name);
 
-	(void)memcpy(out + n, v->line, v->line_len);
+	(void)memcpy(&out[n], v->line, v->line_len);
 	n += v->line_len;
 	out[n++] = '\r';
 	out[n++] = '\n';
@@ -213,6 +213,8 @@ s64 console_guest_write(struct vcpu *v, const char *s, u32 n)
 				line_out(v, ring);
 			}
 			line_put(v, (u8)*s);
+		} else {
+			/* a carriage return: dropped */
 		}
 	}
 	if (out && !ring && con_smp) {

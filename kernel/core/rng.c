@@ -44,8 +44,11 @@ static __attribute__((noinline)) void quarter(u32 *x, u32 a, u32 b, u32 c,
  * (block counter and nonce together), 16 words out in @x. */
 static void chacha20(const u32 key[8], const u32 nonce[4], u32 x[16])
 {
-	u32 s[16] = { 0x61707865, 0x3320646e, 0x79622d32, 0x6b206574 };
+	static const u32 sigma[4] = { 0x61707865U, 0x3320646eU, 0x79622d32U,
+				      0x6b206574U }; /* "expand 32-byte k" */
+	u32 s[16];
 
+	(void)memcpy(s, sigma, sizeof(sigma));
 	(void)memcpy(&s[4], key, 32);
 	(void)memcpy(&s[12], nonce, 16);
 	(void)memcpy(x, s, sizeof(s));
@@ -96,6 +99,8 @@ void rng_seed_partition(struct partition *p, u8 *seed)
 
 	chacha20(p->boots > 1U ? p->rng_key : core_key, nonce, out);
 	(void)memcpy(p->rng_key, out, 32);
-	(void)memcpy(seed, &out[8], 32);
+	for (u32 k = 0U; k < 32U; k++) { /* words 8-15, little-endian */
+		seed[k] = (u8)(out[8U + k / 4U] >> (8U * (k % 4U)));
+	}
 	(void)memset(out, 0, sizeof(out));
 }

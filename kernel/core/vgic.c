@@ -423,6 +423,8 @@ static void virt_kick(struct vcpu *v, const struct partition *p, u32 intid)
 		vgic_flush(v);
 	} else if (t && atomic_load(&t->state) == VCPU_ON) {
 		vcpu_request(t, REQ_VIRQ);
+	} else {
+		/* off or not its partition's: nothing to kick */
 	}
 }
 
@@ -454,9 +456,11 @@ static void virt_write(struct vcpu *v, u32 reg, u32 first, u32 bits)
 		atomic_or(w, bits);
 	} else if (reg == GICD_ICENABLER || reg == GICD_ICPENDR) {
 		__atomic_fetch_and(w, ~bits, __ATOMIC_ACQ_REL);
+	} else {
+		/* other registers: nothing to set */
 	}
 	for (u32 i = 0U; i < 32U; i++) {
-		if (bits & BIT32(i)) {
+		if ((bits & BIT32(i)) != 0U) {
 			virt_kick(v, v->part, first + i);
 		}
 	}
@@ -564,7 +568,7 @@ static void dist_bits(struct vcpu *v, struct mmio_access *a)
 		/* Enabling or disabling a held SPI ends the hold. */
 		spin_lock(hold_lock(part));
 		for (u32 i = 0U; i < 32U; i++) {
-			if (bits & BIT32(i)) {
+			if ((bits & BIT32(i)) != 0U) {
 				spi_let_go(part, first + i, false);
 			}
 		}
@@ -580,6 +584,8 @@ static void dist_bits(struct vcpu *v, struct mmio_access *a)
 		a->value = (arch_gicd_read(off) | *held_word(part, first)) &
 			   mask;
 		spin_unlock(hold_lock(part));
+	} else {
+		/* not its SPIs: read as zero */
 	}
 	if (!a->write && vmask) {
 		a->value |= virt_read(reg, first) & vmask;
@@ -711,13 +717,14 @@ static void vgic_dist_mmio(struct vcpu *v, struct mmio_access *a)
 	} else if (off == GICD_TYPER && !a->write) {
 		/* ITLinesNumber and IDbits of the real one; no LPIs, no MBIs.
 		 */
-		a->value =
-			(arch_gicd_read(GICD_TYPER) & (0x1fU | (0x1fU << 19))) |
-			((p->cfg->nvcpus - 1U) & 7U) << 5;
+		a->value = (arch_gicd_read(GICD_TYPER) & (0x1fU | 0xf80000U)) |
+			   ((p->cfg->nvcpus - 1U) & 7U) << 5;
 	} else if (off == GICD_IIDR && !a->write) {
 		a->value = arch_gicd_read(GICD_IIDR);
 	} else if (off == GICD_PIDR2 && !a->write) {
 		a->value = GIC_PIDR2_V3;
+	} else {
+		/* reserved or unemulated: RAZ/WI */
 	}
 }
 
@@ -758,7 +765,7 @@ static void ppi_hw(const struct vcpu *t, u32 off, u32 bits)
 {
 	const struct cpu *c = container_of(t, struct cpu, vcpu);
 
-	if (bits & BIT32(VGIC_PPI_VTIMER)) {
+	if ((bits & BIT32(VGIC_PPI_VTIMER)) != 0U) {
 		arch_gicr_write(c->slot, off, BIT32(VGIC_PPI_VTIMER));
 	}
 }
@@ -871,6 +878,8 @@ static void sgi_frame(struct vcpu *v, struct vcpu *t, u32 off,
 		}
 	} else if (off < GICD_IPRIORITYR) {
 		sgi_frame_bits(v, t, off, a);
+	} else {
+		/* beyond the SGI/PPI registers: RAZ/WI */
 	}
 }
 
@@ -898,6 +907,8 @@ static void rd_frame(struct vcpu *t, u32 nvcpus, u32 off, struct mmio_access *a)
 		a->value = 0x43b; /* Arm */
 	} else if (off == GICR_PIDR2 && !a->write) {
 		a->value = GIC_PIDR2_V3;
+	} else {
+		/* other registers: RAZ/WI */
 	}
 }
 
@@ -999,14 +1010,18 @@ static void vgic_vcpu_park(struct vcpu *v)
 		} else if ((lr & LR_PENDING) != 0U) { /* virtual: pending */
 			atomic_or(&virt_pending[LR_VINTID(lr) / 32U],
 				  BIT32(LR_VINTID(lr) % 32));
+		} else {
+			/* active only: the guest ends it */
 		}
 	}
 	for (u32 i = 0; i < g->nqueue; i++) {
 		if (is_virtual(g->queue[i])) {
 			atomic_or(&virt_pending[g->queue[i] / 32U],
-				  BIT32(g->queue[i] % 32));
+				  BIT32(g->queue[i] % 32U));
 		} else if (g->queue[i] >= 32U) {
 			spi_release(g->queue[i], true);
+		} else {
+			/* an SGI or PPI: nothing physical */
 		}
 	}
 	vgic_vcpu_reset(v);

@@ -26,7 +26,7 @@ struct esr_dabt esr_decode_dabt(u64 esr)
 
 enum esr_fsc_kind esr_fsc_kind(unsigned fsc, int *level)
 {
-	*level = (int)(fsc & 3U);
+	*level = (int)fsc & 3;
 	switch (fsc >> 2) {
 	case 0x0:
 		return FSC_ADDR_SIZE;
@@ -108,7 +108,7 @@ static const char *const fsc_names[] = {
 
 void esr_describe(u64 esr, char *buf, size_t size)
 {
-	unsigned ec = ESR_EC(esr);
+	unsigned ec = (unsigned)ESR_EC(esr);
 	enum esr_fsc_kind kind;
 	int level;
 

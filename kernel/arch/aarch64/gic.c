@@ -52,7 +52,7 @@ static u32 gicd_ds;  /* GICD_CTLR.DS: one security state, group 0 is ours */
 
 static void gicd_wait_rwp(void)
 {
-	while (mmio_read32(plat.gicd + GICD_CTLR) & GICD_CTLR_RWP) {
+	while ((mmio_read32(plat.gicd + GICD_CTLR) & GICD_CTLR_RWP) != 0U) {
 		;
 	}
 }

@@ -84,6 +84,8 @@ static bool evt_access(const struct esr_sysreg *s, u64 *val)
 		indexed(n, type, s->read, val);
 	} else if (s->read) {
 		*val = 0; /* no such counter: RAZ/WI */
+	} else {
+		/* a write to no counter: ignored */
 	}
 	return true;
 }
@@ -160,6 +162,8 @@ static bool fixed_access(const struct esr_sysreg *s, u64 *val)
 			indexed(n, esr_sysreg_id(s) == PMXEVTYPER, r, val);
 		} else if (r) {
 			*val = 0;
+		} else {
+			/* a write to no counter: ignored */
 		}
 		break;
 	}

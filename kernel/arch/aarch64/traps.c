@@ -206,8 +206,11 @@ static const trap_fn trap_table[EC_MAX + 1] = {
 static noreturn void fault(struct vcpu *v, u64 esr)
 {
 	char what[80];
-	unsigned ec = ESR_EC(esr);
-	struct fault_info f = { what, esr, sysreg_read(far_el2), ~0UL };
+	unsigned ec = (unsigned)ESR_EC(esr);
+	struct fault_info f = { .what = what,
+				.esr = esr,
+				.far = sysreg_read(far_el2),
+				.ipa = ~0UL };
 
 	if (ec == EC_DABT_LOW || ec == EC_IABT_LOW) {
 		f.ipa = fault_ipa();
@@ -258,7 +261,10 @@ void trap_serror(struct regs *r);
 void trap_serror(struct regs *r)
 {
 	struct vcpu *v = container_of(r, struct vcpu, regs);
-	struct fault_info f = { "SError", sysreg_read(esr_el2), 0, ~0UL };
+	struct fault_info f = { .what = "SError",
+				.esr = sysreg_read(esr_el2),
+				.far = 0,
+				.ipa = ~0UL };
 
 	partition_fault(v, &f);
 }
