@@ -157,7 +157,7 @@ void console_guest_flush(struct vcpu *v)
 /* Bytes @c adds to a line as it will be shown: itself or \xNN. */
 static u32 shown_len(u8 c)
 {
-	return (c >= 0x20U && c < 0x7fU) || c == '\t' ? 1U : 4U;
+	return (c >= 0x20U && c < 0x7fU) || c == (u8)'\t' ? 1U : 4U;
 }
 
 static void line_put(struct vcpu *v, u8 c)
@@ -238,7 +238,7 @@ static void drain_rings(struct partition *p, u32 to)
 	const volatile struct bh_driver_page *pg =
 		(const volatile struct bh_driver_page *)p->cfg->drv_page;
 
-	if ((s32)p->index != plat.con_driver || to == PART_RESET) {
+	if ((s32)p->index != plat.con_driver || to == (u32)PART_RESET) {
 		return;
 	}
 	spin_lock(&con_lock);

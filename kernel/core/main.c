@@ -81,7 +81,7 @@ static void print_map(void)
 			       c->mem[j].size, c->mem[j].ipa);
 		}
 		printk(" dev %u, %s\n", c->ndev,
-		       c->on_fault == FAULT_RESTART ? "restart" : "stop");
+		       c->on_fault == (u8)FAULT_RESTART ? "restart" : "stop");
 	}
 }
 

@@ -1009,7 +1009,7 @@ static void vgic_vcpu_park(struct vcpu *v)
 				    (lr & LR_STATE_MASK) == LR_PENDING);
 		} else if ((lr & LR_PENDING) != 0U) { /* virtual: pending */
 			atomic_or(&virt_pending[LR_VINTID(lr) / 32U],
-				  BIT32(LR_VINTID(lr) % 32));
+				  BIT32(LR_VINTID(lr) % 32U));
 		} else {
 			/* active only: the guest ends it */
 		}

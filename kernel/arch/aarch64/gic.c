@@ -191,7 +191,7 @@ void arch_gic_direct(bool on)
 	}
 	sysreg_write(ICC_AP1R0_EL1, 0);
 	sysreg_write(ICC_BPR0_EL1, 0);
-	sysreg_write(ICC_PMR_EL1, on ? GIC_PRIO_GUEST_MIN : 0xff);
+	sysreg_write(ICC_PMR_EL1, on ? GIC_PRIO_GUEST_MIN : 0xffU);
 	sysreg_write(ICC_CTLR_EL1, on ? ICC_CTLR_CBPR : ICC_CTLR_EOIMODE);
 	sysreg_write(ICC_IGRPEN1_EL1, on ? 0 : 1);
 	sysreg_write(ICH_HCR_EL2, on ? ICH_HCR_TC : ICH_HCR_EN);

@@ -207,10 +207,10 @@ static noreturn void fault(struct vcpu *v, u64 esr)
 {
 	char what[80];
 	unsigned ec = (unsigned)ESR_EC(esr);
-	struct fault_info f = { .what = what,
-				.esr = esr,
-				.far = sysreg_read(far_el2),
-				.ipa = ~0UL };
+	u64 far = sysreg_read(far_el2);
+	struct fault_info f = {
+		.what = what, .esr = esr, .far = far, .ipa = ~0UL
+	};
 
 	if (ec == EC_DABT_LOW || ec == EC_IABT_LOW) {
 		f.ipa = fault_ipa();
@@ -261,10 +261,10 @@ void trap_serror(struct regs *r);
 void trap_serror(struct regs *r)
 {
 	struct vcpu *v = container_of(r, struct vcpu, regs);
-	struct fault_info f = { .what = "SError",
-				.esr = sysreg_read(esr_el2),
-				.far = 0,
-				.ipa = ~0UL };
+	u64 esr = sysreg_read(esr_el2);
+	struct fault_info f = {
+		.what = "SError", .esr = esr, .far = 0, .ipa = ~0UL
+	};
 
 	partition_fault(v, &f);
 }

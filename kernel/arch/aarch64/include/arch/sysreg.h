@@ -97,7 +97,7 @@
 #define SPSR_EL1H_MASKED 0x3c5UL
 
 /* ESR_ELx (D19.2.40): EC in [31:26], IL [25], ISS [24:0]. */
-#define ESR_EC(esr) (((esr) >> 26) & 0x3f)
+#define ESR_EC(esr) ((u32)((esr) >> 26) & 0x3fU)
 #define ESR_IL (1UL << 25) /* instruction length: 32-bit */
 
 /* CNTHCTL_EL2 (D19.11.?), non-VHE: EL1PCTEN bit 0, EL1PCEN bit 1. */
