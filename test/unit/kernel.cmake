@@ -9,6 +9,7 @@ bh_unit(test_pt unit/test_pt.c unit/fake_pt.c unit/pt_walk.c ${kernel}/core/pt.c
 bh_unit(test_esr unit/test_esr.c ${kernel}/arch/aarch64/esr.c ${kernel}/lib/fmt.c)
 bh_unit(test_smccc unit/test_smccc.c ${kernel}/core/smccc.c)
 bh_unit(test_fmt unit/test_fmt.c ${kernel}/lib/fmt.c)
+bh_unit(test_string unit/test_string.c) # includes kernel/lib/string.c
 bh_unit(test_rng unit/test_rng.c ${kernel}/core/rng.c)
 bh_unit(test_vdev unit/test_vdev.c ${kernel}/core/vdev.c)
 bh_unit(test_vgic unit/test_vgic.c unit/fake_gic.c ${kernel}/core/vgic.c)
