@@ -53,7 +53,7 @@ static u32 gicd_ds;  /* GICD_CTLR.DS: one security state, group 0 is ours */
 static void gicd_wait_rwp(void)
 {
 	while ((mmio_read32(plat.gicd + GICD_CTLR) & GICD_CTLR_RWP) != 0U) {
-		;
+		/* the distributor is still applying a write */
 	}
 }
 
@@ -147,7 +147,7 @@ void gic_cpu_init(struct cpu *c)
 	mmio_write32(rd + GICR_WAKER,
 		     mmio_read32(rd + GICR_WAKER) & ~GICR_WAKER_PS);
 	while ((mmio_read32(rd + GICR_WAKER) & GICR_WAKER_CA) != 0U) {
-		;
+		/* the redistributor is still waking up */
 	}
 	sysreg_write(ICC_SRE_EL2, ICC_SRE_SRE | ICC_SRE_ENABLE);
 	isb();
