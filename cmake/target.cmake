@@ -41,16 +41,18 @@ function(bh_config_guests config out)
   set(${out} ${files} PARENT_SCOPE)
 endfunction()
 
-# bulkhead_system(NAME CONFIG [PRINT] [DEPENDS FILE...]): validate CONFIG
-# with bhconfig, generate its tables, and link NAME's system image:
-# systems/NAME/bulkhead.elf, with report.txt beside it (printed by the
-# build if PRINT). DEPENDS names files the config's images are made by
-# this build (generated files bhconfig reads). After the link, bhcheck
+# bulkhead_system(NAME CONFIG [PRINT] [DEPENDS FILE...] [PLATFORMS DIR...]
+# [IMAGES DIR...]): validate CONFIG with bhconfig, generate its tables,
+# and link NAME's system image: systems/NAME/bulkhead.elf, with report.txt
+# beside it (printed by the build if PRINT). DEPENDS names files the
+# config's images are made by this build (generated files bhconfig
+# reads); PLATFORMS and IMAGES add directories of platform descriptions
+# (beside dts/) and of guest images. After the link, bhcheck
 # (BHCHECK) checks the image independently against the config: a
 # mismatch, or anything that breaks isolation, fails the build and
 # removes the image.
 function(bulkhead_system name config)
-  cmake_parse_arguments(arg "PRINT" "" "DEPENDS" ${ARGN})
+  cmake_parse_arguments(arg "PRINT" "" "DEPENDS;PLATFORMS;IMAGES" ${ARGN})
   set(quiet --quiet)
   if(arg_PRINT)
     set(quiet)
@@ -66,12 +68,19 @@ function(bulkhead_system name config)
   if(BULKHEAD_LINUX_DIR)
     list(APPEND image_dirs -L ${BULKHEAD_LINUX_DIR})
   endif()
+  foreach(d ${arg_IMAGES})
+    list(APPEND image_dirs -L ${d})
+  endforeach()
+  set(platform_dirs -P ${CMAKE_SOURCE_DIR}/dts)
+  foreach(d ${arg_PLATFORMS})
+    list(APPEND platform_dirs -P ${d})
+  endforeach()
   add_custom_command(
     OUTPUT ${out}/config.c ${out}/images.s ${out}/layout.ld ${out}/report.in
            ${out}/config.dtb ${out}/platform.dtb ${out}/disks.txt
     COMMAND ${CMAKE_COMMAND} -E make_directory ${out}
     COMMAND ${BHCONFIG} gen ${shown} --out ${out}
-            -P ${CMAKE_SOURCE_DIR}/dts -I ${config_dir}
+            ${platform_dirs} -I ${config_dir}
             ${image_dirs}
             --depfile ${out}/config.d --deptarget ${out}/config.c
     DEPFILE ${out}/config.d
@@ -134,6 +143,16 @@ if(BULKHEAD_SYSTEM_ONLY)
 endif()
 
 add_subdirectory(test/integration)
+
+# The valid but unusual configs of test/configs/good are linked too (never
+# booted), so that bhcheck checks their tables like every other system's.
+file(GLOB good_configs CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/test/configs/good/*.dts)
+foreach(cfg ${good_configs})
+  get_filename_component(name ${cfg} NAME_WE)
+  bulkhead_system(good-${name} ${cfg}
+    PLATFORMS ${CMAKE_SOURCE_DIR}/test/configs/platforms
+    IMAGES ${CMAKE_SOURCE_DIR}/test/configs/images)
+endforeach()
 
 # Benchmarks' systems (scripts/bootcost, scripts/latency).
 bulkhead_system(bench-bootcost ${CMAKE_SOURCE_DIR}/test/bench/bootcost/config.dts)

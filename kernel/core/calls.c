@@ -16,17 +16,20 @@ static void whoami(struct vcpu *v)
 	const struct partition *p = v->part;
 	const struct cpu *c = container_of(v, struct cpu, vcpu);
 	u64 *x = v->regs.x;
-	char name[16] = { 0 };
-	size_t len = strlen(p->cfg->name);
+	size_t len = MIN(strlen(p->cfg->name), 16U);
 
-	memcpy(name, p->cfg->name, MIN(len, sizeof(name)));
 	x[0] = SMCCC_SUCCESS;
 	x[1] = p->index;
 	x[2] = v->id;
 	x[3] = p->cfg->nvcpus;
 	x[4] = c->cfg->phys;
 	x[5] = p->boots;
-	memcpy(&x[6], name, sizeof(name));
+	/* The name in x6, x7: 16 bytes, little-endian, zero-padded. */
+	x[6] = 0;
+	x[7] = 0;
+	for (size_t i = 0; i < len; i++) {
+		x[6U + i / 8U] |= (u64)(u8)p->cfg->name[i] << (8U * (i % 8U));
+	}
 }
 
 void call_invoke(struct vcpu *v, const struct call_req *r)
@@ -59,7 +62,7 @@ void call_invoke(struct vcpu *v, const struct call_req *r)
 		x[0] = PSCI_VERSION_1_1;
 		break;
 	case CALL_PSCI_FEATURES:
-		x[0] = psci_supported(r->feature) ? PSCI_SUCCESS
+		x[0] = psci_supported(r->feature) ? (u64)PSCI_SUCCESS
 						  : (u64)PSCI_NOT_SUPPORTED;
 		break;
 	case CALL_PSCI_CPU_ON:
@@ -74,7 +77,8 @@ void call_invoke(struct vcpu *v, const struct call_req *r)
 		x[0] = PSCI_SUCCESS;
 		break;
 	case CALL_PSCI_CPU_OFF:
-		partition_cpu_off(v);
+		partition_cpu_off(v); /* never returns */
+		break;
 	case CALL_PSCI_AFFINITY_INFO:
 		x[0] = partition_affinity(v->part, r->target);
 		break;
@@ -82,9 +86,11 @@ void call_invoke(struct vcpu *v, const struct call_req *r)
 		x[0] = PSCI_TOS_NOT_PRESENT_MP;
 		break;
 	case CALL_PSCI_SYSTEM_OFF:
-		partition_off(v);
+		partition_off(v); /* never returns */
+		break;
 	case CALL_PSCI_SYSTEM_RESET:
-		partition_reset(v);
+		partition_reset(v); /* never returns */
+		break;
 	case CALL_UNSUPPORTED:
 	default:
 		x[0] = (u64)SMCCC_NOT_SUPPORTED;

@@ -39,9 +39,11 @@ void console_smp_on(void)
 	con_smp = true;
 }
 
+/* No partition runs before the other CPUs may (con_smp): until then, and
+ * before partitions_init() in particular (a panic at boot), the UART. */
 static bool ring_mode(void)
 {
-	return plat.con_driver >= 0 &&
+	return con_smp && plat.con_driver >= 0 &&
 	       atomic_load(&partitions[plat.con_driver].state) == PART_RUNNING;
 }
 
@@ -63,7 +65,7 @@ static u32 ring_room(void)
 	volatile struct bh_con_ring *r = my_ring(&slot);
 	u32 used = r->written - pg->con_read[slot];
 
-	return used > BH_CON_RING ? 0 : BH_CON_RING - used;
+	return used > BH_CON_RING ? 0U : BH_CON_RING - used;
 }
 
 static void ring_put(const char *s, size_t n)
@@ -72,8 +74,9 @@ static void ring_put(const char *s, size_t n)
 	volatile struct bh_con_ring *r = my_ring(&slot);
 	u32 w = r->written;
 
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		r->data[(w + i) % BH_CON_RING] = s[i];
+	}
 	__atomic_thread_fence(__ATOMIC_RELEASE);
 	r->written = w + (u32)n;
 	vdev_ring_driver(&this_cpu()->vcpu, &partitions[plat.con_driver]);
@@ -86,11 +89,13 @@ static void con_write(const char *s, size_t n)
 		ring_put(s, n);
 		return;
 	}
-	if (con_smp)
+	if (con_smp) {
 		spin_lock(&con_lock);
+	}
 	uart_write(plat.uart, s, n);
-	if (con_smp)
+	if (con_smp) {
 		spin_unlock(&con_lock);
+	}
 }
 
 void printk(const char *fmt, ...)
@@ -101,11 +106,12 @@ void printk(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	fmt_vsnprintf(buf, sizeof(buf), fmt, ap);
+	(void)fmt_vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	for (i = 0; buf[i] && n < sizeof(out) - 2; i++) {
-		if (buf[i] == '\n')
+	for (i = 0U; buf[i] && n < sizeof(out) - 2U; i++) {
+		if (buf[i] == '\n') {
 			out[n++] = '\r';
+		}
 		out[n++] = buf[i];
 	}
 	con_write(out, n);
@@ -114,9 +120,9 @@ void printk(const char *fmt, ...)
 /* Format @v's line, tagged, into @out; returns its length. */
 static size_t line_format(const struct vcpu *v, char *out, size_t size)
 {
-	size_t n = fmt_snprintf(out, size - 2, "[%s] ", v->part->cfg->name);
+	size_t n = fmt_snprintf(out, size - 2U, "[%s] ", v->part->cfg->name);
 
-	memcpy(out + n, v->line, v->line_len);
+	(void)memcpy(&out[n], v->line, v->line_len);
 	n += v->line_len;
 	out[n++] = '\r';
 	out[n++] = '\n';
@@ -126,22 +132,24 @@ static size_t line_format(const struct vcpu *v, char *out, size_t size)
 /* Write @v's line to the ring or (locked by the caller) the UART. */
 static void line_out(struct vcpu *v, bool ring)
 {
-	char out[CON_LINE + 40];
+	char out[CON_LINE + 40U];
 	size_t n = line_format(v, out, sizeof(out));
 
-	if (ring)
+	if (ring) {
 		ring_put(out, n);
-	else
+	} else {
 		uart_write(plat.uart, out, n);
+	}
 	v->line_len = 0;
 }
 
 void console_guest_flush(struct vcpu *v)
 {
-	char out[CON_LINE + 40];
+	char out[CON_LINE + 40U];
 
-	if (!v->line_len)
+	if (!v->line_len) {
 		return;
+	}
 	con_write(out, line_format(v, out, sizeof(out)));
 	v->line_len = 0;
 }
@@ -149,27 +157,27 @@ void console_guest_flush(struct vcpu *v)
 /* Bytes @c adds to a line as it will be shown: itself or \xNN. */
 static u32 shown_len(u8 c)
 {
-	return (c >= 0x20 && c < 0x7f) || c == '\t' ? 1 : 4;
+	return (c >= 0x20U && c < 0x7fU) || c == (u8)'\t' ? 1U : 4U;
 }
 
 static void line_put(struct vcpu *v, u8 c)
 {
 	static const char hex[] = "0123456789abcdef";
 
-	if (shown_len(c) == 1) {
+	if (shown_len(c) == 1U) {
 		v->line[v->line_len++] = (char)c;
 		return;
 	}
 	v->line[v->line_len++] = '\\';
 	v->line[v->line_len++] = 'x';
 	v->line[v->line_len++] = hex[c >> 4];
-	v->line[v->line_len++] = hex[c & 15];
+	v->line[v->line_len++] = hex[c & 15U];
 }
 
 /* Output bytes @s would make leave the core (0: it only fills the line). */
 static size_t output_of(const struct vcpu *v, const char *s, u32 n)
 {
-	size_t tag = strlen(v->part->cfg->name) + 5, out = 0;
+	size_t tag = strlen(v->part->cfg->name) + 5U, out = 0U;
 	u32 len = v->line_len;
 
 	for (; n; n--, s++) {
@@ -179,8 +187,9 @@ static size_t output_of(const struct vcpu *v, const char *s, u32 n)
 			out += tag + len;
 			len = 0;
 		}
-		if (*s != '\n' && *s != '\r')
+		if (*s != '\n' && *s != '\r') {
 			len += k;
+		}
 	}
 	return out;
 }
@@ -190,21 +199,27 @@ s64 console_guest_write(struct vcpu *v, const char *s, u32 n)
 	size_t out = output_of(v, s, n);
 	bool ring = ring_mode();
 
-	if (out && ring && ring_room() < out)
+	if (out && ring && ring_room() < out) {
 		return BH_BUSY;
-	if (out && !ring && con_smp && !spin_trylock(&con_lock))
+	}
+	if (out && !ring && con_smp && !spin_trylock(&con_lock)) {
 		return BH_BUSY;
+	}
 	for (; n; n--, s++) {
 		if (*s == '\n') {
 			line_out(v, ring);
 		} else if (*s != '\r') {
-			if (v->line_len + shown_len((u8)*s) > CON_LINE)
+			if (v->line_len + shown_len((u8)*s) > CON_LINE) {
 				line_out(v, ring);
+			}
 			line_put(v, (u8)*s);
+		} else {
+			/* a carriage return: dropped */
 		}
 	}
-	if (out && !ring && con_smp)
+	if (out && !ring && con_smp) {
 		spin_unlock(&con_lock);
+	}
 	return SMCCC_SUCCESS;
 }
 
@@ -223,16 +238,18 @@ static void drain_rings(struct partition *p, u32 to)
 	const volatile struct bh_driver_page *pg =
 		(const volatile struct bh_driver_page *)p->cfg->drv_page;
 
-	if ((s32)p->index != plat.con_driver || to == PART_RESET)
+	if ((s32)p->index != plat.con_driver || to == (u32)PART_RESET) {
 		return;
+	}
 	spin_lock(&con_lock);
 	for (u32 i = 0; i < nr_cpus; i++) {
 		volatile struct bh_con_ring *r =
 			(volatile struct bh_con_ring *)plat.con_rings + i;
 		u32 w = r->written, rd = pg->con_read[i];
 
-		if (w - rd > BH_CON_RING)
+		if (w - rd > BH_CON_RING) {
 			rd = w - BH_CON_RING;
+		}
 		for (; rd != w; rd++) {
 			char c = r->data[rd % BH_CON_RING];
 
@@ -254,7 +271,7 @@ noreturn void panic(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	fmt_vsnprintf(buf, sizeof(buf), fmt, ap);
+	(void)fmt_vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	printk("[bulkhead] panic on cpu %u: %s\n", this_cpu()->cfg->phys, buf);
 	arch_halt();

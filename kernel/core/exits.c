@@ -16,21 +16,24 @@
 
 void exits_read(const struct vcpu *v, u64 out[4])
 {
-	for (u32 i = 0; i < 4; i++)
-		out[i] = (u64)v->exits[2 * i] | (u64)v->exits[2 * i + 1] << 32;
+	for (u32 i = 0U; i < 4U; i++) {
+		out[i] = (u64)v->exits[2U * i] | (u64)v->exits[2U * i + 1U]
+							 << 32;
+	}
 }
 
 static void exits_reset(struct vcpu *v)
 {
-	memset(v->exits, 0, sizeof(v->exits));
+	(void)memset(v->exits, 0, sizeof(v->exits));
 }
 
 static void exits_report(struct vcpu *v)
 {
 	const u32 *e = v->exits;
 
-	if (atomic_load(&v->part->state) == PART_RUNNING)
+	if (atomic_load(&v->part->state) == PART_RUNNING) {
 		return; /* a vCPU turning itself off: not a stop */
+	}
 	pr("partition %s vcpu %u exits: hvc %u smc %u sysreg %u gic %u virtio %u abort %u other %u irq %u\n",
 	   v->part->cfg->name, v->id, e[EXIT_HVC], e[EXIT_SMC], e[EXIT_SYSREG],
 	   e[EXIT_GIC], e[EXIT_VIRTIO], e[EXIT_ABORT], e[EXIT_OTHER],

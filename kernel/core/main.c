@@ -8,8 +8,6 @@
  * partition, or parks until PSCI CPU_ON asks for its vCPU. CPUs no
  * partition uses are never started.
  */
-#include <arch/gicv3.h>
-#include <arch/sysreg.h>
 #include <bulkhead/arch.h>
 #include <bulkhead/console.h>
 #include <bulkhead/lib.h>
@@ -27,11 +25,13 @@ static void hyp_map(u64 start, u64 end, unsigned attr)
 {
 	int err;
 
-	if (start == end)
+	if (start == end) {
 		return;
+	}
 	err = pt_map(&hyp_pt, start, PA(start), end - start, attr);
-	if (err)
+	if (err != 0) {
 		panic("EL2 map of 0x%lx-0x%lx failed (%d)", start, end, err);
+	}
 }
 
 static void hyp_map_all(void)
@@ -45,15 +45,17 @@ static void hyp_map_all(void)
 	hyp_map((u64)__text_end, (u64)__rodata_end, PT_R);
 	hyp_map((u64)__rodata_end, (u64)__core_end, PT_R | PT_W);
 	hyp_map((u64)__images_start, ROUND_UP((u64)__images_end, SZ_2M), PT_R);
-	for (i = 0; i < nr_partitions; i++)
+	for (i = 0; i < nr_partitions; i++) {
 		for (j = 0; j < part_configs[i].nmem; j++) {
 			const struct mem_region *m = &part_configs[i].mem[j];
 
 			hyp_map(m->pa, m->pa + m->size, PT_R | PT_W);
 		}
-	for (i = 0; i < plat.ndev; i++)
+	}
+	for (i = 0; i < plat.ndev; i++) {
 		hyp_map(plat.dev[i].pa, plat.dev[i].pa + plat.dev[i].size,
 			PT_R | PT_W | PT_DEVICE);
+	}
 	hyp_map(plat.shared_base, plat.shared_base + plat.shared_size,
 		PT_R | PT_W | PT_NC);
 }
@@ -70,14 +72,16 @@ static void print_map(void)
 		const struct part_config *c = &part_configs[i];
 
 		printk("[bulkhead]  %-8s cpu", c->name);
-		for (j = 0; j < c->nvcpus; j++)
+		for (j = 0; j < c->nvcpus; j++) {
 			printk("%c%u", j ? ',' : ' ',
 			       cpu_configs[c->vcpu_slot[j]].phys);
-		for (j = 0; j < c->nmem; j++)
+		}
+		for (j = 0; j < c->nmem; j++) {
 			printk(" ram 0x%lx+0x%lx@0x%lx", c->mem[j].pa,
 			       c->mem[j].size, c->mem[j].ipa);
+		}
 		printk(" dev %u, %s\n", c->ndev,
-		       c->on_fault == FAULT_RESTART ? "restart" : "stop");
+		       c->on_fault == (u8)FAULT_RESTART ? "restart" : "stop");
 	}
 }
 
@@ -85,10 +89,12 @@ static void print_map(void)
 static void stack_paint(struct cpu *c)
 {
 	u64 *w = (u64 *)c->stack;
-	u64 *sp = (u64 *)__builtin_frame_address(0) - 32;
+	u64 *sp = (u64 *)arch_stack_pointer() - 32;
 
-	for (; w < sp; w++)
+	while (w < sp) {
 		*w = STACK_PAINT;
+		w++;
+	}
 }
 
 void stack_report(void)
@@ -98,10 +104,11 @@ void stack_report(void)
 	for (u32 i = 0; i < nr_cpus; i++) {
 		u32 n = 0;
 
-		while (n < CPU_STACK_SIZE / 8 &&
-		       ((u64 *)percpu[i].stack)[n] == STACK_PAINT)
+		while (n < CPU_STACK_SIZE / 8U &&
+		       ((u64 *)percpu[i].stack)[n] == STACK_PAINT) {
 			n++;
-		most = MAX(most, CPU_STACK_SIZE - 8 * n);
+		}
+		most = MAX(most, CPU_STACK_SIZE - 8U * n);
 	}
 	pr("stack: at most %u of %u bytes used\n", most, CPU_STACK_SIZE);
 }
@@ -110,8 +117,9 @@ static noreturn void cpu_main(struct cpu *c)
 {
 	stack_paint(c);
 	arch_cpu_init(c);
-	if (c->cfg->part >= 0 && c->cfg->vcpu == 0)
+	if (c->cfg->part >= 0 && c->cfg->vcpu == 0U) {
 		partition_start(c->vcpu.part);
+	}
 	cpu_park(c);
 }
 
@@ -127,7 +135,7 @@ static void cpu_setup(u32 slot)
 	c->cfg = cfg;
 	if (cfg->part >= 0) {
 		c->vcpu.part = &partitions[cfg->part];
-		c->vcpu.part_tag = (u8)(cfg->part + 1);
+		c->vcpu.part_tag = (u8)((u32)cfg->part + 1U);
 		c->vcpu.id = cfg->vcpu;
 	}
 }
@@ -136,28 +144,31 @@ static void cpu_setup(u32 slot)
 noreturn void boot_main(void);
 noreturn void boot_main(void)
 {
-	u64 mpidr = sysreg_read(mpidr_el1) & MPIDR_AFF_MASK;
+	u64 mpidr = arch_cpu_mpidr();
 	u32 i;
 
-	for (i = 0; i < nr_cpus; i++)
+	for (i = 0; i < nr_cpus; i++) {
 		cpu_setup(i);
-	if (mpidr != cpu_configs[0].mpidr)
+	}
+	if (mpidr != cpu_configs[0].mpidr) {
 		panic("booted on MPIDR 0x%lx, the config expects 0x%lx", mpidr,
 		      cpu_configs[0].mpidr);
+	}
 	hyp_map_all();
 	arch_mmu_enable(pt_roots[0], plat.addr_bits, true);
 	partitions_init();
 	rng_init();
 	vdev_init();
 	print_map();
-	gic_init();
+	arch_gic_init();
 	console_smp_on();
 	for (i = 1; i < nr_cpus; i++) {
 		s64 err = arch_cpu_start(cpu_configs[i].mpidr, i);
 
-		if (err)
+		if (err != 0) {
 			pr("cpu %u did not start (PSCI %ld)\n",
 			   cpu_configs[i].phys, err);
+		}
 	}
 	cpu_main(&percpu[0]);
 }

@@ -48,24 +48,20 @@ static const struct part_hooks *const hooks[] = {
 	&vgic_hooks, &console_hooks, &exits_hooks, &vdev_hooks, &stage2_hooks,
 };
 
-#define RUN_HOOKS(step, ...)                                   \
-	do {                                                   \
-		for (u32 h_ = 0; h_ < ARRAY_SIZE(hooks); h_++) \
-			if (hooks[h_]->step)                   \
-				hooks[h_]->step(__VA_ARGS__);  \
+#define RUN_HOOKS(step, ...)                                     \
+	do {                                                     \
+		for (u32 h_ = 0; h_ < ARRAY_SIZE(hooks); h_++) { \
+			if (hooks[h_]->step != NULL) {           \
+				hooks[h_]->step(__VA_ARGS__);    \
+			}                                        \
+		}                                                \
 	} while (0)
-
-static const char *const state_names[] = {
-	[PART_RUNNING] = "running",
-	[PART_STOPPED] = "stopped",
-	[PART_OFF] = "off",
-	[PART_RESET] = "restarting",
-};
 
 struct vcpu *partition_vcpu(const struct partition *p, u32 id)
 {
-	if (id >= p->cfg->nvcpus)
+	if (id >= p->cfg->nvcpus) {
 		return NULL;
+	}
 	return &percpu[p->cfg->vcpu_slot[id]].vcpu;
 }
 
@@ -76,8 +72,9 @@ struct vcpu *partition_vcpu(const struct partition *p, u32 id)
  */
 static void clear_memory(const struct partition *p)
 {
-	for (u32 i = 0; i < p->cfg->nmem; i++)
+	for (u32 i = 0; i < p->cfg->nmem; i++) {
 		arch_mem_zero((void *)p->cfg->mem[i].pa, p->cfg->mem[i].size);
+	}
 }
 
 static void load_images(struct partition *p)
@@ -87,10 +84,10 @@ static void load_images(struct partition *p)
 	for (i = 0; i < p->cfg->nimg; i++) {
 		const struct image_load *img = &p->cfg->img[i];
 
-		memcpy((void *)img->pa, img->src, img->size);
+		(void)memcpy((void *)img->pa, img->src, img->size);
 		arch_dcache_clean((void *)img->pa, img->size);
 	}
-	if (p->cfg->rng_seed) {
+	if (p->cfg->rng_seed != 0U) {
 		rng_seed_partition(p, (u8 *)p->cfg->rng_seed);
 		arch_dcache_clean((void *)p->cfg->rng_seed, 32);
 	}
@@ -112,12 +109,13 @@ noreturn void partition_start(struct partition *p)
 
 	/* Every vCPU is off and nothing can start one: no CPU_ON of the
 	 * last boot survives into this one. */
-	for (u32 i = 0; i < p->cfg->nvcpus; i++)
+	for (u32 i = 0; i < p->cfg->nvcpus; i++) {
 		atomic_store(&partition_vcpu(p, i)->on_ready, 0);
+	}
 
 	u64 hz = arch_counter_hz(), cleared = arch_counter();
 
-	if (p->boots) {
+	if (p->boots != 0U) {
 		RUN_HOOKS(clear, p);
 		clear_memory(p);
 	}
@@ -126,13 +124,14 @@ noreturn void partition_start(struct partition *p)
 	load_images(p);
 	RUN_HOOKS(start, p);
 	p->cntvoff = arch_counter();
-	if (p->boots > 1)
+	if (p->boots > 1U) {
 		pr("partition %s: started (boot %u) at %lu us, memory cleared in %lu us\n",
-		   p->cfg->name, p->boots, p->cntvoff * 1000000 / hz,
-		   cleared * 1000000 / hz);
-	else
+		   p->cfg->name, p->boots, p->cntvoff * 1000000U / hz,
+		   cleared * 1000000U / hz);
+	} else {
 		pr("partition %s: started (boot %u) at %lu us\n", p->cfg->name,
-		   p->boots, p->cntvoff * 1000000 / hz);
+		   p->boots, p->cntvoff * 1000000U / hz);
+	}
 	atomic_store(&p->state, PART_RUNNING);
 	vcpu_start(v0, p->cfg->entry, p->cfg->dtb);
 }
@@ -153,8 +152,9 @@ static void stop_others(struct vcpu *self)
 	for (i = 0; i < self->part->cfg->nvcpus; i++) {
 		struct vcpu *v = partition_vcpu(self->part, i);
 
-		if (v != self)
+		if (v != self) {
 			vcpu_request(v, REQ_STOP);
+		}
 	}
 }
 
@@ -166,8 +166,9 @@ static void system_check(void)
 	for (i = 0; i < nr_partitions; i++) {
 		u32 s = atomic_load(&partitions[i].state);
 
-		if (s == PART_RUNNING || s == PART_RESET)
+		if (s == PART_RUNNING || s == PART_RESET) {
 			return;
+		}
 	}
 	stack_report();
 	pr("no partition is running: system off\n");
@@ -186,16 +187,19 @@ static bool vcpu_go_off(struct vcpu *v)
 {
 	const struct partition *p = v->part;
 
-	if (atomic_load(&v->state) == VCPU_OFF)
+	if (atomic_load(&v->state) == VCPU_OFF) {
 		return false;
+	}
 	RUN_HOOKS(vcpu_park, v);
 	/* Sequentially consistent: of two vCPUs going off at once, at least
 	 * one must see the other's store. */
 	__atomic_store_n(&v->state, VCPU_OFF, __ATOMIC_SEQ_CST);
-	for (u32 i = 0; i < p->cfg->nvcpus; i++)
+	for (u32 i = 0; i < p->cfg->nvcpus; i++) {
 		if (__atomic_load_n(&partition_vcpu(p, i)->state,
-				    __ATOMIC_SEQ_CST) != VCPU_OFF)
+				    __ATOMIC_SEQ_CST) != VCPU_OFF) {
 			return false;
+		}
+	}
 	return true;
 }
 
@@ -210,11 +214,14 @@ static bool vcpu_go_off(struct vcpu *v)
  */
 static noreturn void restart_here(struct partition *p)
 {
-	for (u32 pass = 0; pass < 2; pass++)
-		for (u32 i = 1; i < p->cfg->nvcpus; i++)
+	for (u32 pass = 0U; pass < 2U; pass++) {
+		for (u32 i = 1; i < p->cfg->nvcpus; i++) {
 			while (atomic_load(&partition_vcpu(p, i)->state) !=
-			       VCPU_OFF)
+			       VCPU_OFF) {
 				arch_relax();
+			}
+		}
+	}
 	partition_start(p);
 }
 
@@ -223,9 +230,10 @@ static void serve_stop(struct cpu *c)
 {
 	struct vcpu *v = &c->vcpu;
 
-	vcpu_go_off(v);
-	if (v->id == 0 && atomic_load(&v->part->state) == PART_RESET)
+	(void)vcpu_go_off(v);
+	if (v->id == 0U && atomic_load(&v->part->state) == PART_RESET) {
 		restart_here(v->part);
+	}
 }
 
 /* Start @c's vCPU if a CPU_ON for it is complete (a doorbell may come
@@ -235,10 +243,11 @@ static void serve_start(struct cpu *c)
 	struct vcpu *v = &c->vcpu;
 
 	if (atomic_load(&v->state) != VCPU_PENDING ||
-	    !atomic_xchg(&v->on_ready, 0))
+	    !atomic_xchg(&v->on_ready, 0)) {
 		return;
+	}
 	if (atomic_load(&v->part->state) != PART_RUNNING) {
-		vcpu_go_off(v);
+		(void)vcpu_go_off(v);
 		return;
 	}
 	vcpu_start(v, v->on_entry, v->on_ctx);
@@ -249,12 +258,15 @@ noreturn void cpu_park(struct cpu *c)
 	for (;;) {
 		u32 req = atomic_xchg(&c->mailbox, 0);
 
-		if (req & REQ_STOP)
+		if ((req & REQ_STOP) != 0U) {
 			serve_stop(c);
-		if (req & REQ_START)
+		}
+		if ((req & REQ_START) != 0U) {
 			serve_start(c);
-		if (!atomic_load(&c->mailbox))
+		}
+		if (!atomic_load(&c->mailbox)) {
 			arch_wait();
+		}
 		arch_doorbell_ack();
 	}
 }
@@ -263,15 +275,17 @@ void cpu_check_mailbox(struct cpu *c)
 {
 	u32 req;
 
-	if (!__atomic_load_n(&c->mailbox, __ATOMIC_RELAXED))
+	if (!__atomic_load_n(&c->mailbox, __ATOMIC_RELAXED)) {
 		return;
+	}
 	req = atomic_xchg(&c->mailbox, 0);
-	if (req & REQ_STOP) {
+	if ((req & REQ_STOP) != 0U) {
 		serve_stop(c);
 		cpu_park(c);
 	}
-	if (req & REQ_VIRQ)
+	if ((req & REQ_VIRQ) != 0U) {
 		vgic_flush(&c->vcpu);
+	}
 }
 
 /* Move @v's partition from RUNNING to @to; the winner tells the others
@@ -279,8 +293,9 @@ void cpu_check_mailbox(struct cpu *c)
  * way out). */
 static bool transition(struct vcpu *v, u32 to)
 {
-	if (!atomic_cas(&v->part->state, PART_RUNNING, to))
+	if (!atomic_cas(&v->part->state, PART_RUNNING, to)) {
 		return false;
+	}
 	stop_others(v);
 	RUN_HOOKS(stop, v->part, to);
 	return true;
@@ -289,21 +304,22 @@ static bool transition(struct vcpu *v, u32 to)
 /* The running vCPU @v stops here; its CPU waits for requests. */
 static noreturn void park_running(struct vcpu *v)
 {
-	vcpu_go_off(v);
+	(void)vcpu_go_off(v);
 	cpu_park(this_cpu());
 }
 
 static noreturn void halt(struct vcpu *v, u32 to)
 {
-	if (transition(v, to))
+	if (transition(v, to)) {
 		system_check();
+	}
 	park_running(v);
 }
 
 static noreturn void restart(struct vcpu *v)
 {
-	if (transition(v, PART_RESET) && v->id == 0) {
-		vcpu_go_off(v);
+	if (transition(v, PART_RESET) && v->id == 0U) {
+		(void)vcpu_go_off(v);
 		restart_here(v->part);
 	}
 	park_running(v);
@@ -312,21 +328,24 @@ static noreturn void restart(struct vcpu *v)
 noreturn void partition_fault(struct vcpu *v, const struct fault_info *f)
 {
 	const struct partition *p = v->part;
-	bool again = p->cfg->on_fault == FAULT_RESTART;
+	bool again = p->cfg->on_fault == (u8)FAULT_RESTART;
 	char ipa[24] = "?";
 
 	/* Its partition is stopping already: this is a vCPU running into
 	 * the fence (stage2.c), or a late fault; it just parks. */
-	if (atomic_load(&p->state) != PART_RUNNING)
+	if (atomic_load(&p->state) != PART_RUNNING) {
 		park_running(v);
+	}
 	console_guest_flush(v);
-	if (f->ipa != ~0UL)
-		fmt_snprintf(ipa, sizeof(ipa), "0x%lx", f->ipa);
+	if (f->ipa != ~0UL) {
+		(void)fmt_snprintf(ipa, sizeof(ipa), "0x%lx", f->ipa);
+	}
 	pr("fault: partition %s vcpu %u: %s; ESR 0x%lx IPA %s VA 0x%lx ELR 0x%lx: %s\n",
 	   p->cfg->name, v->id, f->what, f->esr, ipa, f->far, v->regs.elr,
 	   again ? "restarting" : "stopped");
-	if (again)
+	if (again) {
 		restart(v);
+	}
 	halt(v, PART_STOPPED);
 }
 
@@ -352,11 +371,13 @@ s64 partition_cpu_on(struct vcpu *caller, u32 id, u64 entry, u64 ctx)
 	/* A partition on its way to stop or restart starts nothing (a race
 	 * past this check is caught by serve_start()). DENIED is not among
 	 * CPU_ON's return codes (DEN0022, CPU_ON): INTERNAL_FAILURE is. */
-	if (atomic_load(&p->state) != PART_RUNNING)
+	if (atomic_load(&p->state) != PART_RUNNING) {
 		return PSCI_INTERNAL_FAILURE;
-	if (!atomic_cas(&v->state, VCPU_OFF, VCPU_PENDING))
+	}
+	if (!atomic_cas(&v->state, VCPU_OFF, VCPU_PENDING)) {
 		return atomic_load(&v->state) == VCPU_PENDING ? PSCI_ON_PENDING
 							      : PSCI_ALREADY_ON;
+	}
 	v->on_entry = entry;
 	v->on_ctx = ctx;
 	atomic_store(&v->on_ready, 1); /* release: publishes the two above */
@@ -382,9 +403,4 @@ u32 partition_affinity(const struct partition *p, u32 id)
 	u32 s = atomic_load(&partition_vcpu(p, id)->state);
 
 	return s == VCPU_ON ? 0 : s == VCPU_OFF ? 1 : 2;
-}
-
-const char *partition_state_name(u32 state)
-{
-	return state < ARRAY_SIZE(state_names) ? state_names[state] : "?";
 }

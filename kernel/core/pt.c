@@ -16,9 +16,9 @@ static u64 level_size(unsigned level)
 
 static u32 level_index(const struct pt *pt, u64 in, unsigned level)
 {
-	u32 entries = level == 1 ? pt->root_entries : PT_ENTRIES;
+	u32 entries = level == 1U ? pt->root_entries : PT_ENTRIES;
 
-	return (u32)((in >> PT_LEVEL_SHIFT(level)) & (entries - 1));
+	return (u32)((in >> PT_LEVEL_SHIFT(level)) & (entries - 1U));
 }
 
 /* A block is usable at level 1 and 2 (4 KiB granule), a page at level 3. */
@@ -36,25 +36,27 @@ void pt_init(struct pt *pt, const struct pt_format *fmt, struct pt_pool *pool,
 	pt->pool = pool;
 	pt->root = root;
 	pt->bits = bits;
-	pt->root_entries = 1U << (bits - 30);
-	memset(root, 0, pt->root_entries * sizeof(u64));
+	pt->root_entries = 1U << (bits - 30U);
+	(void)memset(root, 0, pt->root_entries * sizeof(u64));
 }
 
 /* Is [in, in+size) free of mappings below @table (at @level)? */
 static bool range_free(const struct pt *pt, const u64 *table, unsigned level,
 		       u64 in, u64 size)
 {
-	while (size) {
+	while (size != 0U) {
 		u64 bs = level_size(level);
-		u64 chunk = MIN(size, bs - (in & (bs - 1)));
+		u64 chunk = MIN(size, bs - (in & (bs - 1U)));
 		u64 desc = table[level_index(pt, in, level)];
 
 		if (pt->fmt->valid(desc)) {
-			if (level == 3 || !pt->fmt->is_table(desc, level))
+			if (level == 3U || !pt->fmt->is_table(desc, level)) {
 				return false;
-			if (!range_free(pt, pt->fmt->next(desc), level + 1, in,
-					chunk))
+			}
+			if (!range_free(pt, pt->fmt->next(desc), level + 1U, in,
+					chunk)) {
 				return false;
+			}
 		}
 		in += chunk;
 		size -= chunk;
@@ -66,19 +68,20 @@ static u64 *table_alloc(struct pt_pool *pool)
 {
 	u64 *t;
 
-	if (pool->used == pool->total)
+	if (pool->used == pool->total) {
 		return NULL;
+	}
 	t = pool->pages[pool->used++];
-	memset(t, 0, PT_ENTRIES * sizeof(u64));
+	(void)memset(t, 0U, PT_ENTRIES * sizeof(u64));
 	return t;
 }
 
 static int map_level(struct pt *pt, u64 *table, unsigned level, u64 in,
 		     paddr_t pa, u64 size, unsigned attr)
 {
-	while (size) {
+	while (size != 0U) {
 		u64 bs = level_size(level);
-		u64 chunk = MIN(size, bs - (in & (bs - 1)));
+		u64 chunk = MIN(size, bs - (in & (bs - 1U)));
 		u64 *slot = &table[level_index(pt, in, level)];
 		int err;
 
@@ -88,14 +91,16 @@ static int map_level(struct pt *pt, u64 *table, unsigned level, u64 in,
 			if (!pt->fmt->valid(*slot)) {
 				u64 *next = table_alloc(pt->pool);
 
-				if (!next)
+				if (!next) {
 					return PT_ENOMEM;
+				}
 				*slot = pt->fmt->table(next);
 			}
-			err = map_level(pt, pt->fmt->next(*slot), level + 1, in,
-					pa, chunk, attr);
-			if (err)
+			err = map_level(pt, pt->fmt->next(*slot), level + 1U,
+					in, pa, chunk, attr);
+			if (err != 0) {
 				return err;
+			}
 		}
 		in += chunk;
 		pa.pa += chunk;
@@ -109,37 +114,14 @@ int pt_map(struct pt *pt, u64 in, paddr_t pa, u64 size, unsigned attr)
 	u64 limit = 1UL << pt->bits;
 
 	if (!size || !ALIGNED(in, PAGE_SIZE) || !ALIGNED(pa.pa, PAGE_SIZE) ||
-	    !ALIGNED(size, PAGE_SIZE))
+	    !ALIGNED(size, PAGE_SIZE)) {
 		return PT_EALIGN;
-	if (in >= limit || size > limit - in || pa.pa + size < pa.pa)
-		return PT_ERANGE;
-	if (!range_free(pt, pt->root, 1, in, size))
-		return PT_EOVERLAP;
-	return map_level(pt, pt->root, 1, in, pa, size, attr);
-}
-
-u64 pt_lookup(const struct pt *pt, u64 in, unsigned *level, paddr_t *pa)
-{
-	const u64 *table = pt->root;
-	unsigned l;
-
-	if (in >> pt->bits)
-		return 0;
-	for (l = 1; l <= 3; l++) {
-		u64 desc = table[level_index(pt, in, l)];
-
-		if (!pt->fmt->valid(desc))
-			return 0;
-		if (l < 3 && pt->fmt->is_table(desc, l)) {
-			table = pt->fmt->next(desc);
-			continue;
-		}
-		if (level)
-			*level = l;
-		if (pa)
-			*pa = PA(pt->fmt->leaf_pa(desc, l).pa +
-				 (in & (level_size(l) - 1)));
-		return desc;
 	}
-	return 0;
+	if (in >= limit || size > limit - in || pa.pa + size < pa.pa) {
+		return PT_ERANGE;
+	}
+	if (!range_free(pt, pt->root, 1, in, size)) {
+		return PT_EOVERLAP;
+	}
+	return map_level(pt, pt->root, 1, in, pa, size, attr);
 }

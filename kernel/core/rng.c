@@ -22,7 +22,7 @@
 #include <bulkhead/partition.h>
 #include <bulkhead/rng.h>
 
-#define ROTL(x, n) (((x) << (n)) | ((x) >> (32 - (n))))
+#define ROTL(x, n) (((x) << (n)) | ((x) >> (32U - (n))))
 
 static u32 core_key[8];
 
@@ -31,25 +31,28 @@ static __attribute__((noinline)) void quarter(u32 *x, u32 a, u32 b, u32 c,
 					      u32 d)
 {
 	x[a] += x[b];
-	x[d] = ROTL(x[d] ^ x[a], 16);
+	x[d] = ROTL(x[d] ^ x[a], 16U);
 	x[c] += x[d];
-	x[b] = ROTL(x[b] ^ x[c], 12);
+	x[b] = ROTL(x[b] ^ x[c], 12U);
 	x[a] += x[b];
-	x[d] = ROTL(x[d] ^ x[a], 8);
+	x[d] = ROTL(x[d] ^ x[a], 8U);
 	x[c] += x[d];
-	x[b] = ROTL(x[b] ^ x[c], 7);
+	x[b] = ROTL(x[b] ^ x[c], 7U);
 }
 
 /* One ChaCha20 block (RFC 8439 2.3): @key 8 words, @nonce 4 words
  * (block counter and nonce together), 16 words out in @x. */
 static void chacha20(const u32 key[8], const u32 nonce[4], u32 x[16])
 {
-	u32 s[16] = { 0x61707865, 0x3320646e, 0x79622d32, 0x6b206574 };
+	static const u32 sigma[4] = { 0x61707865U, 0x3320646eU, 0x79622d32U,
+				      0x6b206574U }; /* "expand 32-byte k" */
+	u32 s[16];
 
-	memcpy(&s[4], key, 32);
-	memcpy(&s[12], nonce, 16);
-	memcpy(x, s, sizeof(s));
-	for (u32 i = 0; i < 10; i++) {
+	(void)memcpy(s, sigma, sizeof(sigma));
+	(void)memcpy(&s[4], key, 32);
+	(void)memcpy(&s[12], nonce, 16);
+	(void)memcpy(x, s, sizeof(s));
+	for (u32 i = 0U; i < 10U; i++) {
 		quarter(x, 0, 4, 8, 12);
 		quarter(x, 1, 5, 9, 13);
 		quarter(x, 2, 6, 10, 14);
@@ -59,39 +62,45 @@ static void chacha20(const u32 key[8], const u32 nonce[4], u32 x[16])
 		quarter(x, 2, 7, 8, 13);
 		quarter(x, 3, 4, 9, 14);
 	}
-	for (u32 i = 0; i < 16; i++)
+	for (u32 i = 0U; i < 16U; i++) {
 		x[i] += s[i];
+	}
 }
 
 /* The build-time seed of @c's DTB, in the pristine image the core keeps. */
 static const u8 *build_seed(const struct part_config *c)
 {
-	for (u32 i = 0; c->rng_seed && i < c->nimg; i++)
-		if (c->rng_seed - c->img[i].pa < c->img[i].size)
+	for (u32 i = 0; c->rng_seed && i < c->nimg; i++) {
+		if (c->rng_seed - c->img[i].pa < c->img[i].size) {
 			return c->img[i].src + (c->rng_seed - c->img[i].pa);
+		}
+	}
 	return NULL;
 }
 
 void rng_init(void)
 {
-	memset(core_key, 0, sizeof(core_key));
+	(void)memset(core_key, 0, sizeof(core_key));
 	for (u32 i = 0; i < nr_partitions; i++) {
 		const u8 *seed = build_seed(&part_configs[i]);
 
-		for (u32 k = 0; seed && k < 32; k++)
+		for (u32 k = 0U; seed && k < 32U; k++) {
 			((u8 *)core_key)[k] ^= seed[k];
+		}
 	}
 }
 
 void rng_seed_partition(struct partition *p, u8 *seed)
 {
 	u64 now = arch_counter(), rnd = arch_random();
-	u32 nonce[4] = { p->index << 16 | (p->boots & 0xffff), (u32)now,
+	u32 nonce[4] = { (p->index << 16) | (p->boots & 0xffffU), (u32)now,
 			 (u32)(now >> 32), (u32)rnd ^ (u32)(rnd >> 32) };
 	u32 out[16];
 
-	chacha20(p->boots > 1 ? p->rng_key : core_key, nonce, out);
-	memcpy(p->rng_key, out, 32);
-	memcpy(seed, &out[8], 32);
-	memset(out, 0, sizeof(out));
+	chacha20(p->boots > 1U ? p->rng_key : core_key, nonce, out);
+	(void)memcpy(p->rng_key, out, 32);
+	for (u32 k = 0U; k < 32U; k++) { /* words 8-15, little-endian */
+		seed[k] = (u8)(out[8U + k / 4U] >> (8U * (k % 4U)));
+	}
+	(void)memset(out, 0, sizeof(out));
 }

@@ -20,18 +20,22 @@ static struct call_req decode_console(const u64 x[8])
 	struct call_req r = { .op = CALL_HC_CONSOLE };
 	u32 i;
 
-	if (x[1] > BH_CONSOLE_MAX)
+	if (x[1] > BH_CONSOLE_MAX) {
 		return invalid(SMCCC_INVALID_PARAMETER);
+	}
 	r.console.len = (u32)x[1];
-	for (i = 0; i < r.console.len; i++)
-		r.console.buf[i] = (char)(x[2 + i / 8] >> (8 * (i % 8)));
+	for (i = 0; i < r.console.len; i++) {
+		r.console.buf[i] =
+			(char)(u8)(x[2U + i / 8U] >> (8U * (i % 8U)));
+	}
 	return r;
 }
 
 static struct call_req decode_exits(const u64 x[8], const struct call_env *env)
 {
-	if (x[1] >= env->nvcpus)
+	if (x[1] >= env->nvcpus) {
 		return invalid(SMCCC_INVALID_PARAMETER);
+	}
 	return (struct call_req){ .op = CALL_HC_EXITS,
 				  .exits_vcpu = (u32)x[1] };
 }
@@ -40,41 +44,52 @@ static struct call_req decode_exits(const u64 x[8], const struct call_env *env)
  * the caller serves that device is call_invoke()'s (vdev.c) to decide. */
 static struct call_req decode_vdev(const u64 x[8], bool needs_reset)
 {
-	if (x[1] > 0xffff || (!needs_reset && (x[2] == 0 || x[2] > 3)))
+	if (x[1] > 0xffffU || (!needs_reset && (x[2] == 0U || x[2] > 3U))) {
 		return invalid(SMCCC_INVALID_PARAMETER);
+	}
 	return (struct call_req){
 		.op = CALL_HC_VDEV,
-		.vdev = { (u32)x[1], needs_reset ? 0 : (u32)x[2], needs_reset }
+		.vdev = { (u32)x[1], needs_reset ? 0U : (u32)x[2], needs_reset }
 	};
 }
 
 static struct call_req decode_hypercall(u32 fid, const u64 x[8],
 					const struct call_env *env)
 {
+	struct call_req r = { .op = CALL_UNSUPPORTED };
+
 	switch (fid) {
 	case BH_HC_VERSION:
-		return (struct call_req){ .op = CALL_HC_VERSION };
+		r.op = CALL_HC_VERSION;
+		break;
 	case BH_HC_CONSOLE_WRITE:
-		return decode_console(x);
+		r = decode_console(x);
+		break;
 	case BH_HC_WHOAMI:
-		return (struct call_req){ .op = CALL_HC_WHOAMI };
+		r.op = CALL_HC_WHOAMI;
+		break;
 	case BH_HC_EXITS:
-		return decode_exits(x, env);
+		r = decode_exits(x, env);
+		break;
 	case BH_HC_VDEV_RAISE:
-		return decode_vdev(x, false);
+		r = decode_vdev(x, false);
+		break;
 	case BH_HC_VDEV_NEEDS_RESET:
-		return decode_vdev(x, true);
+		r = decode_vdev(x, true);
+		break;
 	default:
-		return (struct call_req){ .op = CALL_UNSUPPORTED };
+		break;
 	}
+	return r;
 }
 
 /* A vCPU named by MPIDR affinity: Aff0 = index, every other field zero. */
 static bool mpidr_to_vcpu(u64 mpidr, const struct call_env *env, u32 *vcpu)
 {
-	if ((mpidr & 0xff00ffff00UL) || (mpidr & 0xff) >= env->nvcpus)
+	if ((mpidr & 0xff00ffff00UL) || (mpidr & 0xffU) >= env->nvcpus) {
 		return false;
-	*vcpu = (u32)(mpidr & 0xff);
+	}
+	*vcpu = (u32)(mpidr & 0xffU);
 	return true;
 }
 
@@ -82,12 +97,15 @@ static bool entry_ok(u64 entry, const struct call_env *env)
 {
 	u32 i;
 
-	if (entry & 3)
+	if ((entry & 3U) != 0U) {
 		return false;
-	for (i = 0; i < env->nmem; i++)
+	}
+	for (i = 0; i < env->nmem; i++) {
 		if (entry >= env->mem[i].ipa &&
-		    entry - env->mem[i].ipa < env->mem[i].size)
+		    entry - env->mem[i].ipa < env->mem[i].size) {
 			return true;
+		}
+	}
 	return false;
 }
 
@@ -95,10 +113,12 @@ static struct call_req decode_cpu_on(const u64 a[4], const struct call_env *env)
 {
 	struct call_req r = { .op = CALL_PSCI_CPU_ON };
 
-	if (!mpidr_to_vcpu(a[1], env, &r.cpu_on.vcpu))
+	if (!mpidr_to_vcpu(a[1], env, &r.cpu_on.vcpu)) {
 		return invalid(PSCI_INVALID_PARAMETERS);
-	if (!entry_ok(a[2], env))
+	}
+	if (!entry_ok(a[2], env)) {
 		return invalid(PSCI_INVALID_ADDRESS);
+	}
 	r.cpu_on.entry = a[2];
 	r.cpu_on.ctx = a[3];
 	return r;
@@ -115,10 +135,12 @@ static struct call_req decode_cpu_suspend(const u64 a[4],
 {
 	struct call_req r = { .op = CALL_PSCI_CPU_SUSPEND };
 
-	if (a[1] & ~0x301ffffUL)
+	if ((a[1] & ~0x301ffffUL) != 0U) {
 		return invalid(PSCI_INVALID_PARAMETERS);
-	if ((a[1] & BIT(16)) && !entry_ok(a[2], env))
+	}
+	if ((a[1] & BIT(16)) && !entry_ok(a[2], env)) {
 		return invalid(PSCI_INVALID_ADDRESS);
+	}
 	return r;
 }
 
@@ -168,8 +190,9 @@ static struct call_req decode_psci(u32 fid, const u64 a[4],
 	case PSCI_AFFINITY_INFO_32:
 	case PSCI_AFFINITY_INFO_64:
 		/* Only level 0 (a single vCPU) is meaningful here. */
-		if (a[2] != 0 || !mpidr_to_vcpu(a[1], env, &r.target))
+		if (a[2] != 0U || !mpidr_to_vcpu(a[1], env, &r.target)) {
 			return invalid(PSCI_INVALID_PARAMETERS);
+		}
 		r.op = CALL_PSCI_AFFINITY_INFO;
 		break;
 	case PSCI_MIGRATE_INFO_TYPE:
@@ -191,19 +214,25 @@ struct call_req call_decode(const u64 x[8], bool hvc, u32 imm,
 			    const struct call_env *env)
 {
 	u32 fid = (u32)x[0];
-	unsigned owner = (fid >> 24) & 0x3f;
+	unsigned owner = (fid >> 24) & 0x3fU;
 	u64 a[4] = { x[0], x[1], x[2], x[3] };
 	unsigned i;
 
-	if (hvc && imm != 0)
+	if (hvc && imm != 0U) {
 		return (struct call_req){ .op = CALL_UNSUPPORTED };
-	if (!(fid & BIT(30)))
-		for (i = 1; i < 4; i++)
+	}
+	if (!(fid & BIT(30))) {
+		for (i = 1U; i < 4U; i++) {
 			a[i] &= 0xffffffffUL;
-	if (owner == 4 && psci_known(fid))
+		}
+	}
+	if (owner == 4U && psci_known(fid)) {
 		return decode_psci(fid, a, env);
-	if (owner == 6 && hvc && (fid & BIT(31)) && (fid & BIT(30)))
+	}
+	if (owner == 6U && hvc && (fid & BIT(31)) != 0U &&
+	    (fid & BIT(30)) != 0U) {
 		return decode_hypercall(fid, x, env);
+	}
 	return (struct call_req){ .op = CALL_UNSUPPORTED };
 }
 

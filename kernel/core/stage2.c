@@ -32,35 +32,41 @@ void partitions_init(void)
 		p->cfg = c;
 		p->index = i;
 		p->state = PART_RESET; /* counts as alive until it boots */
-		pt_init(&p->s2, &arch_pt_s2, &pt_pool, pt_roots[1 + i],
+		pt_init(&p->s2, &arch_pt_s2, &pt_pool, pt_roots[1U + i],
 			plat.addr_bits);
-		for (j = 0; j < c->nmem && !err; j++)
+		for (j = 0; j < c->nmem && !err; j++) {
 			err = pt_map(&p->s2, c->mem[j].ipa, PA(c->mem[j].pa),
 				     c->mem[j].size, PT_R | PT_W | PT_X);
-		for (j = 0; j < c->ndev && !err; j++)
+		}
+		for (j = 0; j < c->ndev && !err; j++) {
 			err = pt_map(&p->s2, c->dev[j].ipa, PA(c->dev[j].pa),
 				     c->dev[j].size, PT_R | PT_W | PT_DEVICE);
-		for (j = 0; j < c->nmaps && !err; j++)
+		}
+		for (j = 0; j < c->nmaps && !err; j++) {
 			err = pt_map(&p->s2, c->maps[j].ipa, PA(c->maps[j].pa),
 				     c->maps[j].size, c->maps[j].attr);
-		if (err)
+		}
+		if (err != 0) {
 			panic("partition %s: stage-2 map failed (%d)", c->name,
 			      err);
+		}
 		p->vttbr = arch_vttbr(&p->s2, c->vmid);
 	}
 }
 
 static void s2_open(struct partition *p)
 {
-	if (p->cfg->direct)
+	if (p->cfg->direct != 0U) {
 		arch_s2_fence(&p->s2, p->vttbr, false);
+	}
 }
 
 static void s2_fence(struct partition *p, u32 to)
 {
 	(void)to;
-	if (p->cfg->direct)
+	if (p->cfg->direct != 0U) {
 		arch_s2_fence(&p->s2, p->vttbr, true);
+	}
 }
 
 const struct part_hooks stage2_hooks = {

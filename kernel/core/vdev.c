@@ -43,7 +43,7 @@ static volatile struct bh_vdev_state *state(const struct vdev_config *c)
 
 static u32 feature_word(u64 f, u32 sel)
 {
-	return sel < 2 ? (u32)(f >> (32 * sel)) : 0;
+	return sel < 2U ? (u32)(f >> (32U * sel)) : 0U;
 }
 
 /* The banked registers as the current selects show them. */
@@ -53,9 +53,9 @@ static void show_selected(const struct vdev_config *c, const struct vdev *d)
 	u32 q = d->queue_sel;
 
 	*reg(c, VMMIO_DEVICE_FEATURES) = feature_word(c->features, d->dev_sel);
-	*reg(c, VMMIO_QUEUE_NUM_MAX) = q < c->nqueues ? c->queue_max : 0;
-	*reg(c, VMMIO_QUEUE_READY) = q < c->nqueues ? st->queue[q].ready : 0;
-	*reg(c, VMMIO_QUEUE_NUM) = q < c->nqueues ? st->queue[q].num : 0;
+	*reg(c, VMMIO_QUEUE_NUM_MAX) = q < c->nqueues ? c->queue_max : 0U;
+	*reg(c, VMMIO_QUEUE_READY) = q < c->nqueues ? st->queue[q].ready : 0U;
+	*reg(c, VMMIO_QUEUE_NUM) = q < c->nqueues ? st->queue[q].num : 0U;
 }
 
 /* Device reset (§2.4): Status 0, or its frontend (re)starting. */
@@ -63,14 +63,17 @@ static void reset(const struct vdev_config *c, struct vdev *d)
 {
 	volatile struct bh_vdev_state *st = state(c);
 
-	d->dev_sel = d->drv_sel = d->queue_sel = 0;
+	d->dev_sel = 0;
+	d->drv_sel = 0;
+	d->queue_sel = 0;
 	d->isr = 0;
 	d->drv_features = 0;
 	st->resets++;
 	st->status = 0;
 	st->driver_features = 0;
-	for (u32 q = 0; q < BH_VDEV_QUEUES; q++)
+	for (u32 q = 0; q < BH_VDEV_QUEUES; q++) {
 		st->queue[q] = (struct bh_vq){ 0 };
+	}
 	*reg(c, VMMIO_STATUS) = 0;
 	*reg(c, VMMIO_INTERRUPT_STATUS) = 0;
 	show_selected(c, d);
@@ -82,8 +85,9 @@ void vdev_ring_driver(struct vcpu *v, struct partition *drv)
 		(const volatile struct bh_driver_page *)drv->cfg->drv_page;
 	u32 armed = pg->armed, seen = atomic_load(&drv->doorbell_rung);
 
-	if (armed != seen && atomic_cas(&drv->doorbell_rung, seen, armed))
+	if (armed != seen && atomic_cas(&drv->doorbell_rung, seen, armed)) {
 		vgic_raise_virtual(v, drv, drv->cfg->doorbell);
+	}
 }
 
 static void ring_driver(struct vcpu *v, const struct vdev_config *c)
@@ -92,8 +96,8 @@ static void ring_driver(struct vcpu *v, const struct vdev_config *c)
 }
 
 /* Raise the frontend's interrupt with @bits of InterruptStatus. Locked. */
-static void raise(struct vcpu *v, const struct vdev_config *c, struct vdev *d,
-		  u32 bits)
+static void raise_irq(struct vcpu *v, const struct vdev_config *c,
+		      struct vdev *d, u32 bits)
 {
 	d->isr |= bits;
 	*reg(c, VMMIO_INTERRUPT_STATUS) = d->isr;
@@ -113,10 +117,12 @@ static void set_status(const struct vdev_config *c, struct vdev *d, u32 val)
 	 * VERSION_1 (§3.1.1): the device refuses anything else. */
 	if ((val & ~old & VIRTIO_STATUS_FEATURES_OK) &&
 	    ((d->drv_features & ~c->features) ||
-	     !(d->drv_features & BIT(VIRTIO_F_VERSION_1))))
+	     !(d->drv_features & BIT(VIRTIO_F_VERSION_1)))) {
 		val &= ~VIRTIO_STATUS_FEATURES_OK;
-	if (val & ~old & VIRTIO_STATUS_FEATURES_OK)
+	}
+	if ((val & ~old & VIRTIO_STATUS_FEATURES_OK) != 0U) {
 		st->driver_features = d->drv_features;
+	}
 	st->status = (val & STATUS_BITS) | (old & VIRTIO_STATUS_NEEDS_RESET);
 	*reg(c, VMMIO_STATUS) = st->status;
 }
@@ -130,18 +136,21 @@ static void queue_write(const struct vdev_config *c, struct vdev *d, u32 off,
 	volatile struct bh_vq *q;
 	u32 n = d->queue_sel;
 
-	if (n >= c->nqueues)
+	if (n >= c->nqueues) {
 		return;
+	}
 	q = &state(c)->queue[n];
-	if (off == VMMIO_QUEUE_READY)
-		q->ready = val & 1;
-	else if (q->ready)
+	if (off == VMMIO_QUEUE_READY) {
+		q->ready = val & 1U;
+	} else if (q->ready != 0U) {
 		return; /* §4.2.2.3: set up a queue before it is ready */
-	else if (off == VMMIO_QUEUE_NUM)
+	} else if (off == VMMIO_QUEUE_NUM) {
 		q->num = val;
-	else
-		((volatile u32 *)&q->desc)[(off - VMMIO_QUEUE_DESC_LOW) / 16 * 2 +
-					   (off & 4) / 4] = val;
+	} else {
+		((volatile u32 *)&q
+			 ->desc)[(off - VMMIO_QUEUE_DESC_LOW) / 16U * 2U +
+				 (off & 4U) / 4U] = val;
+	}
 	show_selected(c, d);
 }
 
@@ -158,12 +167,13 @@ static bool reg_write(const struct vdev_config *c, struct vdev *d, u32 off,
 		d->drv_sel = val;
 		return false;
 	case VMMIO_DRIVER_FEATURES:
-		if (d->drv_sel < 2 &&
-		    !(state(c)->status & VIRTIO_STATUS_FEATURES_OK))
+		if (d->drv_sel < 2U &&
+		    !(state(c)->status & VIRTIO_STATUS_FEATURES_OK)) {
 			d->drv_features =
 				(d->drv_features &
-				 ~(0xffffffffUL << (32 * d->drv_sel))) |
-				(u64)val << (32 * d->drv_sel);
+				 ~(0xffffffffUL << (32U * d->drv_sel))) |
+				(u64)val << (32U * d->drv_sel);
+		}
 		return false;
 	case VMMIO_QUEUE_SEL:
 		d->queue_sel = val;
@@ -193,8 +203,9 @@ static bool reg_write(const struct vdev_config *c, struct vdev *d, u32 off,
 
 static void notify(struct vcpu *v, const struct vdev_config *c, u32 q)
 {
-	if (q >= c->nqueues)
+	if (q >= c->nqueues) {
 		return;
+	}
 	__atomic_add_fetch(&state(c)->notify[q], 1, __ATOMIC_RELEASE);
 	ring_driver(v, c);
 }
@@ -207,13 +218,15 @@ bool vdev_mmio(struct vcpu *v, u64 ipa, struct mmio_access *a)
 		u32 off = (u32)(ipa - c->window);
 		bool look;
 
-		if (c->frontend != v->part->index || ipa - c->window >= 4096)
+		if (c->frontend != v->part->index || ipa - c->window >= 4096U) {
 			continue;
+		}
 		/* Reads never fault here; control registers are written 32
 		 * bits at a time, aligned (§4.2.2.2); anything else is
 		 * ignored, as writes to config space are. */
-		if (!a->write || a->size != 4 || off >= VMMIO_CONFIG)
+		if (!a->write || a->size != 4U || off >= VMMIO_CONFIG) {
 			return a->write;
+		}
 		v->exits[EXIT_VIRTIO]++;
 		if (off == VMMIO_QUEUE_NOTIFY) {
 			notify(v, c, (u32)a->value);
@@ -221,12 +234,14 @@ bool vdev_mmio(struct vcpu *v, u64 ipa, struct mmio_access *a)
 		}
 		spin_lock(&d->lock);
 		look = reg_write(c, d, off, (u32)a->value);
-		if (look)
+		if (look) {
 			__atomic_add_fetch(&state(c)->generation, 1,
 					   __ATOMIC_RELEASE);
+		}
 		spin_unlock(&d->lock);
-		if (look)
+		if (look) {
 			ring_driver(v, c);
+		}
 		return true;
 	}
 	return false;
@@ -243,16 +258,18 @@ static void raise_locked(struct vcpu *v, u32 dev, u32 bits, bool needs_reset)
 		*reg(c, VMMIO_STATUS) = state(c)->status;
 		bits = VIRTIO_INT_CONFIG;
 	}
-	if (bits)
-		raise(v, c, d, bits);
+	if (bits != 0U) {
+		raise_irq(v, c, d, bits);
+	}
 	spin_unlock(&d->lock);
 }
 
 s64 vdev_raise(struct vcpu *v, u32 dev, u32 bits, bool needs_reset)
 {
 	if (dev >= nr_vdevs || vdev_configs[dev].driver != v->part->index ||
-	    (bits & ~(VIRTIO_INT_VRING | VIRTIO_INT_CONFIG)))
+	    (bits & ~(VIRTIO_INT_VRING | VIRTIO_INT_CONFIG))) {
 		return SMCCC_INVALID_PARAMETER;
+	}
 	raise_locked(v, dev, bits, needs_reset);
 	return SMCCC_SUCCESS;
 }
@@ -261,8 +278,9 @@ void vdev_init(void)
 {
 	/* Register and state pages, driver pages, console rings: all of it
 	 * starts zeroed, whatever the loader left there. */
-	if (plat.shared_size)
+	if (plat.shared_size != 0U) {
 		arch_mem_zero((void *)plat.shared_base, plat.shared_size);
+	}
 	for (u32 i = 0; i < nr_vdevs; i++) {
 		const struct vdev_config *c = &vdev_configs[i];
 		volatile struct bh_vdev_state *st = state(c);
@@ -271,16 +289,18 @@ void vdev_init(void)
 		*reg(c, VMMIO_VERSION) = 2;
 		*reg(c, VMMIO_DEVICE_ID) = c->device_id;
 		*reg(c, VMMIO_VENDOR_ID) = VMMIO_VENDOR_BULKHEAD;
-		for (u32 k = 0; k < c->config_len; k++)
+		for (u32 k = 0; k < c->config_len; k++) {
 			((volatile u8 *)c->regs)[VMMIO_CONFIG + k] =
 				c->config[k];
+		}
 		st->magic = BH_VDEV_MAGIC;
 		st->device_id = c->device_id;
 		st->device_features = c->features;
 		st->nqueues = c->nqueues;
 		st->queue_max = c->queue_max;
-		memcpy((void *)st->frontend, partitions[c->frontend].cfg->name,
-		       MIN(strlen(partitions[c->frontend].cfg->name), 15UL));
+		(void)memcpy(
+			(void *)st->frontend, partitions[c->frontend].cfg->name,
+			MIN(strlen(partitions[c->frontend].cfg->name), 15UL));
 		reset(c, &vdevs[i]);
 	}
 }
@@ -308,6 +328,8 @@ static void part_stop(struct partition *p, u32 to)
 			ring_driver(v, c);
 		} else if (c->driver == p->index && to != PART_RESET) {
 			raise_locked(v, i, 0, true);
+		} else {
+			/* a restarting driver, or not this device's */
 		}
 	}
 }
@@ -322,30 +344,37 @@ static void part_stop(struct partition *p, u32 to)
  * driver that is not running or does not answer is not waited for: the
  * config trusted it with all memory (dma-devices) anyway.
  */
-#define QUIESCE_MS 50
+#define QUIESCE_MS 50U
+
+/* Has @drv confirmed device @i's last reset, or stopped running? */
+static bool quiesced(const struct vdev_config *c, u32 i,
+		     const struct partition *drv)
+{
+	const volatile struct bh_driver_page *pg =
+		(const volatile struct bh_driver_page *)drv->cfg->drv_page;
+
+	return (pg->quiesced[i] == state(c)->resets) ||
+	       (atomic_load(&drv->state) != PART_RUNNING);
+}
 
 static void part_clear(struct partition *p)
 {
-	u64 end = arch_counter() + arch_counter_hz() / 1000 * QUIESCE_MS;
+	u64 end = arch_counter() + (arch_counter_hz() / 1000U * QUIESCE_MS);
 
 	for (u32 i = 0; i < nr_vdevs; i++) {
 		const struct vdev_config *c = &vdev_configs[i];
 		const struct partition *drv = &partitions[c->driver];
-		const volatile struct bh_driver_page *pg =
-			(const volatile struct bh_driver_page *)
-				drv->cfg->drv_page;
+		bool late = false;
 
-		if (c->frontend != p->index || !c->dma)
-			continue;
-		while (pg->quiesced[i] != state(c)->resets) {
-			if (atomic_load(&drv->state) != PART_RUNNING)
-				break;
-			if (arch_counter() > end) {
-				pr("partition %s: %s did not confirm its device %u idle within %u ms\n",
-				   p->cfg->name, drv->cfg->name, i, QUIESCE_MS);
-				break;
+		if ((c->frontend == p->index) && (c->dma != 0U)) {
+			while (!quiesced(c, i, drv) && !late) {
+				late = arch_counter() > end;
+				arch_relax();
 			}
-			arch_relax();
+		}
+		if (late) {
+			pr("partition %s: %s did not confirm its device %u idle within %u ms\n",
+			   p->cfg->name, drv->cfg->name, i, QUIESCE_MS);
 		}
 	}
 }

@@ -13,8 +13,8 @@
 #include <bulkhead/arch.h>
 #include <bulkhead/console.h>
 
-#define UARTDR 0x000
-#define UARTFR 0x018
+#define UARTDR 0x000U
+#define UARTFR 0x018U
 #define UARTFR_TXFF (1U << 5)
 #define TXFF_SPINS 200000 /* about a millisecond or more on hardware */
 
@@ -28,7 +28,7 @@ void uart_write(u64 base, const char *s, size_t n)
 	for (; n; n--, s++) {
 		u32 spins = 0;
 
-		while (*fr & UARTFR_TXFF) {
+		while ((*fr & UARTFR_TXFF) != 0U) {
 			if (stuck || ++spins == TXFF_SPINS) {
 				stuck = true;
 				return;

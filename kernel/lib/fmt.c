@@ -15,8 +15,9 @@ struct out {
 
 static void put(struct out *o, char c)
 {
-	if (o->len + 1 < o->size)
+	if (o->len + 1U < o->size) {
 		o->buf[o->len] = c;
+	}
 	o->len++;
 }
 
@@ -29,29 +30,36 @@ static void put_num(struct out *o, u64 v, unsigned base, bool neg,
 	do {
 		unsigned d = (unsigned)(v % base);
 
-		tmp[n++] = (char)(d < 10 ? '0' + d : 'a' + d - 10);
+		tmp[n++] = "0123456789abcdef"[d];
 		v /= base;
-	} while (v);
-	if (neg)
+	} while (v != 0U);
+	if (neg) {
 		tmp[n++] = '-';
-	for (; width > n; width--)
+	}
+	for (; width > n; width--) {
 		put(o, pad);
-	while (n)
+	}
+	while (n != 0U) {
 		put(o, tmp[--n]);
+	}
 }
 
 static void put_str(struct out *o, const char *s, unsigned width, bool left)
 {
-	size_t len = s ? strlen(s) : 0;
+	size_t len = s ? strlen(s) : 0U;
 
-	if (!s)
+	if (!s) {
 		s = "";
-	for (; !left && width > len; width--)
+	}
+	for (; !left && width > len; width--) {
 		put(o, ' ');
-	while (*s)
+	}
+	while (*s != '\0') {
 		put(o, *s++);
-	for (; left && width > len; width--)
+	}
+	for (; left && width > len; width--) {
 		put(o, ' ');
+	}
 }
 
 static u64 get_arg(va_list *ap, unsigned lng, bool sgn, bool *neg)
@@ -59,8 +67,9 @@ static u64 get_arg(va_list *ap, unsigned lng, bool sgn, bool *neg)
 	s64 sv;
 
 	*neg = false;
-	if (!sgn)
+	if (!sgn) {
 		return lng ? va_arg(*ap, u64) : va_arg(*ap, unsigned);
+	}
 	sv = lng ? va_arg(*ap, s64) : va_arg(*ap, int);
 	if (sv < 0) {
 		*neg = true;
@@ -75,7 +84,7 @@ size_t fmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 	va_list args;
 
 	va_copy(args, ap);
-	for (; *fmt; fmt++) {
+	while (*fmt != '\0') {
 		unsigned width = 0, lng = 0;
 		bool left = false, neg;
 		char pad = ' ';
@@ -83,16 +92,26 @@ size_t fmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 
 		if (*fmt != '%') {
 			put(&o, *fmt);
+			fmt++;
 			continue;
 		}
-		if (*++fmt == '-')
-			left = true, fmt++;
-		if (*fmt == '0')
-			pad = '0', fmt++;
-		for (; *fmt >= '0' && *fmt <= '9'; fmt++)
-			width = width * 10 + (unsigned)(*fmt - '0');
-		for (; *fmt == 'l' || *fmt == 'z'; fmt++)
+		fmt++;
+		if (*fmt == '-') {
+			left = true;
+			fmt++;
+		}
+		if (*fmt == '0') {
+			pad = '0';
+			fmt++;
+		}
+		while (*fmt >= '0' && *fmt <= '9') {
+			width = width * 10U + (unsigned)(*fmt - '0');
+			fmt++;
+		}
+		while (*fmt == 'l' || *fmt == 'z') {
 			lng = 1;
+			fmt++;
+		}
 		switch (*fmt) {
 		case 's':
 			put_str(&o, va_arg(args, const char *), width, left);
@@ -117,17 +136,20 @@ size_t fmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 				pad);
 			break;
 		case '\0':
-			fmt--;
-			break;
+			break; /* a lone '%' at the end */
 		default:
 			put(&o, *fmt);
 			break;
 		}
+		if (*fmt != '\0') {
+			fmt++;
+		}
 	}
 	va_end(args);
-	if (size)
-		buf[o.len < size ? o.len : size - 1] = '\0';
-	return o.len < size ? o.len : (size ? size - 1 : 0);
+	if (size != 0U) {
+		buf[o.len < size ? o.len : size - 1U] = '\0';
+	}
+	return o.len < size ? o.len : (size ? size - 1U : 0U);
 }
 
 size_t fmt_snprintf(char *buf, size_t size, const char *fmt, ...)

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * memcpy/memset/memcmp/strlen/strcmp for the freestanding core (and the
- * guests, which link it too). GCC may emit calls
+ * memcpy/memset/strlen for the freestanding core (and the guests, which
+ * link it too, with memcmp and strcmp from partitions/runtime/cmp.c: the
+ * core compares no memory or strings). GCC may emit calls
  * to memcpy and memset for struct copies, so these must exist. memcpy and
  * memset move 16 bytes a step when both ends allow it: image loading at
  * boot copies whole guest images and is on the boot-cost path.
@@ -13,8 +14,8 @@ void *memcpy(void *dst, const void *src, size_t n)
 	u8 *d = dst;
 	const u8 *s = src;
 
-	if (ALIGNED((u64)d | (u64)s, 16)) {
-		for (; n >= 16; n -= 16, d += 16, s += 16) {
+	if (ALIGNED((u64)d | (u64)s, 16U)) {
+		for (; n >= 16U; n -= 16U, d += 16U, s += 16U) {
 			u64 a = ((const u64 *)(const void *)s)[0];
 			u64 b = ((const u64 *)(const void *)s)[1];
 
@@ -22,8 +23,9 @@ void *memcpy(void *dst, const void *src, size_t n)
 			((u64 *)(void *)d)[1] = b;
 		}
 	}
-	while (n--)
+	while (n-- != 0U) {
 		*d++ = *s++;
+	}
 	return dst;
 }
 
@@ -31,41 +33,26 @@ void *memset(void *dst, int c, size_t n)
 {
 	u8 *d = dst;
 
-	if (ALIGNED((u64)d, 16)) {
+	if (ALIGNED((u64)d, 16U)) {
 		u64 v = 0x0101010101010101UL * (u8)c;
 
-		for (; n >= 16; n -= 16, d += 16) {
+		for (; n >= 16U; n -= 16U, d += 16U) {
 			((u64 *)(void *)d)[0] = v;
 			((u64 *)(void *)d)[1] = v;
 		}
 	}
-	while (n--)
+	while (n-- != 0U) {
 		*d++ = (u8)c;
+	}
 	return dst;
-}
-
-int memcmp(const void *a, const void *b, size_t n)
-{
-	const u8 *x = a, *y = b;
-
-	for (; n; n--, x++, y++)
-		if (*x != *y)
-			return *x - *y;
-	return 0;
 }
 
 size_t strlen(const char *s)
 {
 	size_t n = 0;
 
-	while (s[n])
+	while (s[n] != '\0') {
 		n++;
+	}
 	return n;
-}
-
-int strcmp(const char *a, const char *b)
-{
-	for (; *a && *a == *b; a++, b++)
-		;
-	return (int)(u8)*a - (int)(u8)*b;
 }

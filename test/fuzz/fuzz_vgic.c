@@ -242,9 +242,9 @@ static void reset_system(void)
 	}
 	fill_gicd();
 	for (u32 p = 0; p < 2; p++)
-		vgic_partition_spis(&partitions[p], true);
+		vgic_hooks.start(&partitions[p]);
 	for (u32 s = 1; s < NSLOTS; s++)
-		vgic_vcpu_reset(&percpu[s].vcpu);
+		vgic_hooks.vcpu_start(&percpu[s].vcpu);
 	before.gicd_writes = fake_gic.gicd_writes + 1; /* force a copy */
 	snapshot();
 }
@@ -436,14 +436,15 @@ static void step_mmio(struct input *in, struct vcpu *v, u32 op, bool dist)
 
 	if (dist) {
 		a.offset = off & ~(a.size - 1);
-		vgic_dist_mmio(v, &a);
+		check(vgic_mmio(v, plat.gicd + a.offset, &a));
 		if (!a.write)
 			check_dist_read(v->part->index, &a);
 		return;
 	}
 	a.offset = idx * plat.gicr_stride + (frame & 0x80 ? GICR_SGI_BASE : 0) +
 		   (off & ~(a.size - 1));
-	check(vgic_redist_mmio(v, &a) == (idx < v->part->cfg->nvcpus));
+	check(vgic_mmio(v, plat.gicr + a.offset, &a) ==
+	      (idx < v->part->cfg->nvcpus));
 }
 
 /* The guest acknowledges (pending -> active) or deactivates an LR. */

@@ -8,6 +8,7 @@
 #include <bulkhead/vgic.h>
 
 #define FAKE_ROUTED (1UL << 63)
+#define LR_ACTIVE (2UL << 62) /* ICH_LR<n>_EL2.State: active */
 
 struct fake_gic {
 	u32 nlr;

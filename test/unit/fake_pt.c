@@ -35,7 +35,7 @@ static u64 *fake_next(u64 d)
 	return (u64 *)(d & ADDR_MASK);
 }
 
-static paddr_t fake_leaf_pa(u64 d, unsigned level)
+paddr_t fake_leaf_pa(u64 d, unsigned level)
 {
 	return PA(d & ADDR_MASK & ~((1UL << PT_LEVEL_SHIFT(level)) - 1));
 }
@@ -46,7 +46,6 @@ const struct pt_format fake_pt = {
 	.valid = fake_valid,
 	.is_table = fake_is_table,
 	.next = fake_next,
-	.leaf_pa = fake_leaf_pa,
 };
 
 struct pt_pool fake_pool(unsigned pages)

@@ -191,22 +191,38 @@ static void maintenance_refills_best_first(void **state)
 	assert_false(fake_gic.underflow);
 }
 
+/* The vCPUs of @v's partition that ICC_SGI1R_EL1 = @value from @v leaves
+ * SGI 1 pending for (a bitmap of vCPU indexes). */
+static u32 sgi_targets_of(struct vcpu *v, u64 value)
+{
+	const struct partition *p = v->part;
+	u32 got = 0;
+
+	for (u32 i = 0; i < p->cfg->nvcpus; i++)
+		partition_vcpu(p, i)->vgic.sgi_pending = 0;
+	vgic_sgi(v, 1UL << 24 | value);
+	for (u32 i = 0; i < p->cfg->nvcpus; i++)
+		if (partition_vcpu(p, i)->vgic.sgi_pending & (1U << 1))
+			got |= 1U << i;
+	return got;
+}
+
 static void sgi_targets(void **state)
 {
 	(void)state;
 	/* TargetList bits 0 and 1 from vCPU 0 of a 2-vCPU partition. */
-	assert_int_equal(vgic_sgi_targets(3UL << 24 | 0x3, 0, 2), 0x3);
+	assert_int_equal(sgi_targets_of(a0, 0x3), 0x3);
 	/* vCPUs it does not have are dropped, whatever the list says. */
-	assert_int_equal(vgic_sgi_targets(0xffff, 0, 2), 0x3);
-	assert_int_equal(vgic_sgi_targets(0xfffc, 0, 2), 0);
+	assert_int_equal(sgi_targets_of(a0, 0xffff), 0x3);
+	assert_int_equal(sgi_targets_of(a0, 0xfffc), 0);
 	/* IRM: everyone but the sender, inside the partition. */
-	assert_int_equal(vgic_sgi_targets(1UL << 40 | 0xffff, 0, 2), 0x2);
-	assert_int_equal(vgic_sgi_targets(1UL << 40, 0, 1), 0);
+	assert_int_equal(sgi_targets_of(a0, 1UL << 40 | 0xffff), 0x2);
+	assert_int_equal(sgi_targets_of(b0, 1UL << 40), 0);
 	/* Other affinity levels or range selectors name no vCPU. */
-	assert_int_equal(vgic_sgi_targets(1UL << 16 | 1, 0, 2), 0);
-	assert_int_equal(vgic_sgi_targets(1UL << 32 | 1, 0, 2), 0);
-	assert_int_equal(vgic_sgi_targets(1UL << 48 | 1, 0, 2), 0);
-	assert_int_equal(vgic_sgi_targets(1UL << 44 | 1, 0, 2), 0);
+	assert_int_equal(sgi_targets_of(a0, 1UL << 16 | 1), 0);
+	assert_int_equal(sgi_targets_of(a0, 1UL << 32 | 1), 0);
+	assert_int_equal(sgi_targets_of(a0, 1UL << 48 | 1), 0);
+	assert_int_equal(sgi_targets_of(a0, 1UL << 44 | 1), 0);
 }
 
 static void sgi_to_other_vcpu_posts_request(void **state)
@@ -250,7 +266,7 @@ static u64 dist(struct vcpu *v, u32 off, u32 size, bool write, u64 val)
 		.offset = off, .size = size, .write = write, .value = val
 	};
 
-	vgic_dist_mmio(v, &a);
+	assert_true(vgic_mmio(v, plat.gicd + off, &a));
 	return a.value;
 }
 
@@ -351,7 +367,7 @@ static u64 redist(struct vcpu *v, u64 off, u32 size, bool write, u64 val,
 		.offset = off, .size = size, .write = write, .value = val
 	};
 
-	*ok = vgic_redist_mmio(v, &a);
+	*ok = vgic_mmio(v, plat.gicr + off, &a);
 	return a.value;
 }
 
@@ -410,7 +426,7 @@ static void park_quiesces(void **state)
 	fake_gic.lr[0] = lr_of(27, 0, true);
 	a0->vgic.nqueue = 3;
 	a0->vgic.sgi_pending = 1;
-	vgic_vcpu_park(a0);
+	vgic_hooks.vcpu_park(a0);
 	assert_int_equal(fake_gic.vtimer_stops, 1);
 	assert_int_equal(fake_gic.lr[0], 0);
 	assert_int_equal(a0->vgic.nqueue, 0);
@@ -432,7 +448,7 @@ static void park_releases_spis(void **state)
 	fake_gic.lr[2] = lr_of(5, 0x40, false); /* an SGI: nothing physical */
 	a0->vgic.queue[0] = 50;
 	a0->vgic.nqueue = 1;
-	vgic_vcpu_park(a0);
+	vgic_hooks.vcpu_park(a0);
 	assert_int_equal(fake_gic.gicd[act], 1U << 24); /* b's SPI 56 stays */
 	assert_int_equal(fake_gic.gicd[pend], 1U << 16 | 1U << 18);
 	assert_int_equal(arch_lr_empty(), 0xf);
@@ -465,10 +481,10 @@ static void held_spis(void **state)
 	assert_int_equal(dist(b0, GICD_ISENABLER + 4, 4, false, 0), 0);
 	/* Another vCPU starting changes nothing; vCPU 1 starting does. */
 	a0->state = VCPU_ON;
-	vgic_release_held(a0);
+	vgic_hooks.vcpu_on(a0);
 	assert_int_equal(fake_gic.gicd[en], 0);
 	a1->state = VCPU_ON;
-	vgic_release_held(a1);
+	vgic_hooks.vcpu_on(a1);
 	assert_int_equal(fake_gic.gicd[en], 1U << 16);
 	/* Routed elsewhere: let go. */
 	a1->state = VCPU_OFF;
@@ -483,7 +499,7 @@ static void held_spis(void **state)
 	assert_int_equal(fake_gic.gicd[en], 0);
 	assert_int_equal(dist(a0, GICD_ISENABLER + 4, 4, false, 0), 0);
 	a1->state = VCPU_ON;
-	vgic_release_held(a1);
+	vgic_hooks.vcpu_on(a1);
 	assert_int_equal(fake_gic.gicd[en], 0);
 	/* Its target came on while the parked CPU took it: let go at once. */
 	dist(a0, GICD_ISENABLER + 4, 4, true, 1U << 16);
@@ -504,7 +520,7 @@ static void hold_sees_what_changed(void **state)
 	assert_int_equal(fake_gic.gicd[pend], 1U << 16);
 	assert_int_equal(dist(a0, GICD_ISENABLER + 4, 4, false, 0), 0);
 	a1->state = VCPU_ON;
-	vgic_release_held(a1);
+	vgic_hooks.vcpu_on(a1);
 	assert_int_equal(fake_gic.gicd[en], 0);
 	/* The partition restarted meanwhile (no longer active): dropped. */
 	a1->state = VCPU_OFF;
@@ -527,14 +543,14 @@ static void partition_spis_on_and_off(void **state)
 	(void)state;
 	fake_gic.gicd[en] = 1U << 16 | 1U << 24;
 	vspis[48 - 32].edge = 1;
-	vgic_partition_spis(&partitions[0], true);
+	vgic_hooks.start(&partitions[0]);
 	assert_int_equal(fake_gic.gicd[en], 1U << 24); /* a's disabled, b's not
 							*/
 	assert_int_equal(fake_gic.route[48], 0x1 | FAKE_ROUTED);
 	assert_int_equal(fake_gic.gicd[(GICD_ICFGR + 12) / 4], 0x2);
 	assert_int_equal(fake_gic.route[56], 0);
 	fake_gic.gicd[en] |= 1U << 16;
-	vgic_partition_spis(&partitions[0], false);
+	vgic_hooks.stop(&partitions[0], PART_STOPPED);
 	assert_int_equal(fake_gic.gicd[en], 1U << 24);
 }
 
@@ -574,9 +590,9 @@ static void virtual_spis(void **state)
 	assert_int_equal(fake_gic.gicd_writes, writes);
 	/* Parking b0 keeps it pending; silencing the partition clears it
 	 * (and b's physical SPI 56, which is what writes the GICD). */
-	vgic_vcpu_park(b0);
+	vgic_hooks.vcpu_park(b0);
 	assert_int_equal(dist(b0, GICD_ISPENDR + 4, 4, false, 0), bit);
-	vgic_partition_spis(&partitions[1], false);
+	vgic_hooks.stop(&partitions[1], PART_STOPPED);
 	assert_int_equal(dist(b0, GICD_ISPENDR + 4, 4, false, 0), 0);
 	assert_int_equal(dist(b0, GICD_ISENABLER + 4, 4, false, 0), 0);
 }
@@ -600,7 +616,7 @@ static void direct_mode(void **state)
 	(void)state;
 	partitions[1].cfg = &part_configs[2];
 	vspis[60 - 32] = (struct vspi){ .part = 2, .edge = VSPI_DOORBELL };
-	vgic_partition_spis(&partitions[1], true);
+	vgic_hooks.start(&partitions[1]);
 	assert_int_equal(fake_gic.gicd[(GICD_ICFGR + 12) / 4] >> 24 & 3, 2);
 	assert_int_equal(prio[56], 8);
 	assert_int_equal(prio[60], 8);
@@ -644,7 +660,7 @@ static void direct_mode(void **state)
 	assert_int_equal(fake_gic.direct, 1);
 	fake_gic.gicr[3][GICD_ISPENDR / 4] = ~0U;
 	fake_gic.gicr[3][GICD_ISACTIVER / 4] = ~0U;
-	vgic_vcpu_park(b0);
+	vgic_hooks.vcpu_park(b0);
 	assert_int_equal(fake_gic.direct, 0);
 	assert_int_equal(*en, 1U << 15 | 1U << 25);
 	assert_int_equal(fake_gic.gicr[3][GICD_ISPENDR / 4],
@@ -653,7 +669,7 @@ static void direct_mode(void **state)
 			 ~VGIC_DIRECT_PRIVATE);
 	/* Partition a (virtual) never touches the CPU interface. */
 	vgic_hooks.vcpu_start(a0);
-	vgic_vcpu_park(a0);
+	vgic_hooks.vcpu_park(a0);
 	assert_int_equal(fake_gic.direct_calls, 2);
 }
 
@@ -666,7 +682,7 @@ int main(void)
 		cmocka_unit_test_setup(overflow_queues_lower_priority, setup),
 		cmocka_unit_test_setup(active_lrs_are_never_evicted, setup),
 		cmocka_unit_test_setup(maintenance_refills_best_first, setup),
-		cmocka_unit_test(sgi_targets),
+		cmocka_unit_test_setup(sgi_targets, setup),
 		cmocka_unit_test_setup(sgi_to_other_vcpu_posts_request, setup),
 		cmocka_unit_test_setup(sgi_to_self_is_delivered_now, setup),
 		cmocka_unit_test_setup(dist_only_owned_spis_are_live, setup),

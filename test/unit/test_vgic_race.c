@@ -61,7 +61,7 @@ static u32 dist(struct vcpu *v, u32 off, bool write, u32 val)
 		.offset = off, .size = 4, .write = write, .value = val
 	};
 
-	vgic_dist_mmio(v, &a);
+	vgic_mmio(v, plat.gicd + off, &a);
 	return (u32)a.value;
 }
 

@@ -342,37 +342,15 @@ static bool backend_node(struct check *k, int p, const void *dt, int node)
 	return ok;
 }
 
-/* A physical virtio-mmio transport granted to @p (dma-devices): its
- * node is checked as any device's. */
-static bool granted_node(const struct check *k, int p, const void *dt, int node)
-{
-	int len;
-	const fdt32_t *reg = fdt_getprop(dt, node, "reg", &len);
-	const struct want_part *wp = &k->w.part[p];
-
-	for (int i = 0; reg && len >= 16 && i < wp->ndev; i++) {
-		const struct want_dev *d = &k->w.dev[wp->dev[i]];
-
-		for (int r = 0; r < d->nreg; r++)
-			if (d->reg[r].base == be64(reg))
-				return true;
-	}
-	return false;
-}
-
 bool vdev_guest_node(struct check *k, int p, const void *dt, int node)
 {
 	const char *name = fdt_get_name(dt, node, NULL);
 
-	if (!fdt_node_check_compatible(dt, node, "virtio,mmio") &&
-	    !granted_node(k, p, dt, node)) {
-		if (!frontend_node(k, p, dt, node))
-			check_fail(
-				k, k->w.part[p].path,
-				"its device tree shows a virtio device (%s) it does not have",
-				name);
-		return true;
-	}
+	/* A virtio-mmio node is one of the devices the core serves it, or
+	 * else a transport of the platform's own, granted like any device:
+	 * the caller then checks its registers against its device pages. */
+	if (!fdt_node_check_compatible(dt, node, "virtio,mmio"))
+		return frontend_node(k, p, dt, node);
 	if (!strcmp(name, "reserved-memory"))
 		return true; /* dma-window pools: inside its memory */
 	if (!strcmp(name, "bulkhead")) {

@@ -184,6 +184,8 @@ static void gen_vdevs(FILE *f, const struct config *c)
 			X(v->features), X(v->window), X(v->regs_pa),
 			X(v->state_pa), i);
 	}
+	if (!c->nvdevs) /* C has no empty initialiser: one unused entry */
+		fprintf(f, "\t{ .frontend = 0 },\n");
 	fprintf(f, "};\nconst u32 nr_vdevs = %d;\nstruct vdev vdevs[%d];\n",
 		c->nvdevs, c->nvdevs ? c->nvdevs : 1);
 }
@@ -215,6 +217,8 @@ static void gen_vspis(FILE *f, const struct config *c)
 		if (c->part[i].doorbell && c->part[i].doorbell - 31 > n)
 			n = c->part[i].doorbell - 31;
 	fprintf(f, "\nstruct vspi vspis[%u] = {\n", n ? n : 1);
+	if (!n) /* C has no empty initialiser: one unused entry */
+		fprintf(f, "\t{ .part = 0 },\n");
 	for (int i = 0; i < c->nvdevs; i++)
 		gen_virtual(f, c->vdev[i].irq, c->vdev[i].frontend,
 			    c->part[c->vdev[i].frontend].direct,

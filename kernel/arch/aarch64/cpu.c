@@ -48,7 +48,7 @@ static u64 pa_range(void)
 {
 	u64 r = sysreg_read(id_aa64mmfr0_el1) & 0xf;
 
-	return r > 5 ? 5 : r;
+	return r > 5U ? 5U : r;
 }
 
 /*
@@ -63,8 +63,9 @@ static void boot_discard_stale_lines(void)
 	u64 line = 4UL << ((sysreg_read(ctr_el0) >> 16) & 0xf);
 
 	for (u64 a = ROUND_DOWN((u64)__bss_start, line); a < (u64)__pt_end;
-	     a += line)
+	     a += line) {
 		__asm__ volatile("dc ivac, %0" : : "r"(a) : "memory");
+	}
 	dsb(sy);
 }
 
@@ -73,8 +74,9 @@ void arch_mmu_enable(u64 *root, u32 bits, bool boot)
 	u64 tcr = (64UL - bits) | TCR_WALK_ATTRS | (pa_range() << 16) |
 		  TCR_EL2_RES1;
 
-	if (boot)
+	if (boot) {
 		boot_discard_stale_lines();
+	}
 	/* Nor may the instruction cache hold anything from before. */
 	__asm__ volatile("ic iallu" : : : "memory");
 	__asm__ volatile("tlbi alle2" : : : "memory");
@@ -102,12 +104,16 @@ void arch_s2_fence(struct pt *s2, u64 vttbr, bool on)
 {
 	u64 mine = sysreg_read(vttbr_el2);
 
-	for (u32 i = 0; i < s2->root_entries; i++)
-		if (s2->root[i])
-			s2->root[i] = on ? s2->root[i] & ~1UL : s2->root[i] | 1;
+	for (u32 i = 0; i < s2->root_entries; i++) {
+		if (s2->root[i] != 0U) {
+			s2->root[i] = on ? s2->root[i] & ~1UL
+					 : s2->root[i] | 1U;
+		}
+	}
 	dsb(ishst);
-	if (!on)
+	if (!on) {
 		return;
+	}
 	sysreg_write(vttbr_el2, vttbr);
 	isb();
 	__asm__ volatile("tlbi vmalls12e1is" : : : "memory");
@@ -130,15 +136,18 @@ static u64 cpu_features(void)
 	u64 hcr = HCR_GUEST;
 	u64 cptr = CPTR_EL2_RES1;
 
-	if (sysreg_read(id_aa64isar1_el1) & 0xff000ff0UL ||
-	    sysreg_read(ID_AA64ISAR2_EL1) & 0xf000UL)
+	if ((sysreg_read(id_aa64isar1_el1) & 0xff000ff0UL) != 0U ||
+	    (sysreg_read(ID_AA64ISAR2_EL1) & 0xf000UL) != 0U) {
 		hcr |= HCR_API | HCR_APK;
-	if (sysreg_read(id_aa64pfr0_el1) >> 32 & 0xf)
+	}
+	if (((sysreg_read(id_aa64pfr0_el1) >> 32) & 0xfU) != 0U) {
 		cptr &= ~CPTR_EL2_TZ;
+	}
 	sysreg_write(cptr_el2, cptr);
 	isb();
-	if (!(cptr & CPTR_EL2_TZ))
+	if (!(cptr & CPTR_EL2_TZ)) {
 		sysreg_write(ZCR_EL2, 0x1ffUL);
+	}
 	return hcr;
 }
 
@@ -152,10 +161,11 @@ static u64 cpu_features(void)
 static u64 mdcr(void)
 {
 	u64 pmuver = sysreg_read(id_aa64dfr0_el1) >> 8 & 0xf;
-	u64 v = (sysreg_read(pmcr_el0) >> 11 & 0x1f) | MDCR_TPM;
+	u64 v = ((sysreg_read(pmcr_el0) >> 11) & 0x1fU) | MDCR_TPM;
 
-	if (pmuver >= 4 && pmuver != 0xf)
+	if (pmuver >= 4U && pmuver != 0xfU) {
 		v |= MDCR_HPMD;
+	}
 	return v;
 }
 
@@ -188,8 +198,8 @@ static void el1_reset(void)
 
 	arch_fpsimd_reset();
 	arch_pmu_reset();
-	arch_debug_reset((u32)(dfr0 >> 12 & 0xf) + 1,
-			 (u32)(dfr0 >> 20 & 0xf) + 1);
+	arch_debug_reset((u32)((dfr0 >> 12) & 0xfU) + 1U,
+			 (u32)((dfr0 >> 20) & 0xfU) + 1U);
 	sysreg_write(csselr_el1, 0);
 	sysreg_write(mdccint_el1, 0);
 	sysreg_write(sctlr_el1, SCTLR_EL1_RESET);
@@ -224,7 +234,7 @@ void arch_vcpu_reset(struct vcpu *v, const struct partition *p, u64 entry,
 {
 	/* MPIDR: RES1 bit 31, Aff0 = vCPU index; U (bit 30) for a uniprocessor.
 	 */
-	u64 vmpidr = BIT(31) | v->id | (p->cfg->nvcpus == 1 ? BIT(30) : 0);
+	u64 vmpidr = BIT(31) | v->id | (p->cfg->nvcpus == 1U ? BIT(30) : 0U);
 
 	sysreg_write(vttbr_el2, p->vttbr);
 	sysreg_write(vmpidr_el2, vmpidr);
@@ -235,7 +245,7 @@ void arch_vcpu_reset(struct vcpu *v, const struct partition *p, u64 entry,
 	__asm__ volatile("tlbi vmalls12e1" : : : "memory");
 	dsb(nsh);
 	isb();
-	memset(&v->regs, 0, sizeof(v->regs));
+	(void)memset(&v->regs, 0, sizeof(v->regs));
 	v->regs.x[0] = arg;
 	v->regs.elr = entry;
 	v->regs.spsr = SPSR_EL1H_MASKED;
@@ -265,14 +275,15 @@ s64 arch_cpu_start(u64 mpidr, u64 slot)
 
 noreturn void arch_system_off(void)
 {
-	smc(PSCI_SYSTEM_OFF, 0, 0, 0);
+	(void)smc(PSCI_SYSTEM_OFF, 0, 0, 0);
 	arch_halt();
 }
 
 noreturn void arch_halt(void)
 {
-	for (;;)
+	for (;;) {
 		wfi();
+	}
 }
 
 /* YIELD: on hardware a hint to SMT siblings; under QEMU's single-threaded
@@ -287,8 +298,9 @@ void arch_dcache_clean(const void *p, u64 len)
 	u64 line = 4UL << ((sysreg_read(ctr_el0) >> 16) & 0xf);
 	u64 a = ROUND_DOWN((u64)p, line);
 
-	for (; a < (u64)p + len; a += line)
+	for (; a < (u64)p + len; a += line) {
 		__asm__ volatile("dc cvac, %0" : : "r"(a) : "memory");
+	}
 	dsb(ish);
 }
 
@@ -297,8 +309,9 @@ void arch_dcache_clean_inval(const void *p, u64 len)
 	u64 line = 4UL << ((sysreg_read(ctr_el0) >> 16) & 0xf);
 	u64 a = ROUND_DOWN((u64)p, line);
 
-	for (; a < (u64)p + len; a += line)
+	for (; a < (u64)p + len; a += line) {
 		__asm__ volatile("dc civac, %0" : : "r"(a) : "memory");
+	}
 	dsb(ish);
 }
 
@@ -309,13 +322,15 @@ void arch_dcache_clean_inval(const void *p, u64 len)
  */
 void arch_mem_zero(void *p, u64 len)
 {
-	u64 dczid = sysreg_read(dczid_el0), bs = 4UL << (dczid & 0xf);
+	u64 dczid = sysreg_read(dczid_el0), bs = 4UL << (dczid & 0xfU);
 
-	if (dczid & BIT(4)) /* DZP: DC ZVA prohibited */
-		memset(p, 0, len);
-	else
-		for (u64 a = (u64)p; a < (u64)p + len; a += bs)
+	if ((dczid & BIT(4)) != 0U) { /* DZP: DC ZVA prohibited */
+		(void)memset(p, 0, len);
+	} else {
+		for (u64 a = (u64)p; a < (u64)p + len; a += bs) {
 			__asm__ volatile("dc zva, %0" : : "r"(a) : "memory");
+		}
+	}
 	arch_dcache_clean_inval(p, len);
 }
 
@@ -338,18 +353,32 @@ u64 arch_random(void)
 {
 	u64 v, z;
 
-	if (!(sysreg_read(id_aa64isar0_el1) >> 60))
+	if (!(sysreg_read(id_aa64isar0_el1) >> 60)) {
 		return 0;
+	}
 	__asm__ volatile("mrs %0, S3_3_C2_C4_0\n\tcset %1, eq"
 			 : "=r"(v), "=r"(z)
 			 :
 			 : "cc");
-	return z ? 0 : v;
+	return z ? 0U : v;
 }
 
 u64 arch_counter_hz(void)
 {
 	return sysreg_read(cntfrq_el0);
+}
+
+u64 arch_cpu_mpidr(void)
+{
+	return sysreg_read(mpidr_el1) & MPIDR_AFF_MASK;
+}
+
+u64 arch_stack_pointer(void)
+{
+	u64 sp;
+
+	__asm__ volatile("mov %0, sp" : "=r"(sp));
+	return sp;
 }
 
 struct cpu *this_cpu(void)

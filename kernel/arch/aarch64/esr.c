@@ -13,20 +13,20 @@ struct esr_dabt esr_decode_dabt(u64 esr)
 {
 	struct esr_dabt d;
 
-	d.isv = (esr >> 24) & 1;
-	d.size = 1U << ((esr >> 22) & 3);
-	d.sign = (esr >> 21) & 1;
-	d.reg = (esr >> 16) & 0x1f;
-	d.sf = (esr >> 15) & 1;
-	d.s1ptw = (esr >> 7) & 1;
-	d.write = (esr >> 6) & 1;
-	d.fsc = esr & 0x3f;
+	d.isv = (esr >> 24) & 1U;
+	d.size = 1U << ((esr >> 22) & 3U);
+	d.sign = (esr >> 21) & 1U;
+	d.reg = (esr >> 16) & 0x1fU;
+	d.sf = (esr >> 15) & 1U;
+	d.s1ptw = (esr >> 7) & 1U;
+	d.write = (esr >> 6) & 1U;
+	d.fsc = esr & 0x3fU;
 	return d;
 }
 
 enum esr_fsc_kind esr_fsc_kind(unsigned fsc, int *level)
 {
-	*level = (int)(fsc & 3);
+	*level = (int)fsc & 3;
 	switch (fsc >> 2) {
 	case 0x0:
 		return FSC_ADDR_SIZE;
@@ -40,14 +40,17 @@ enum esr_fsc_kind esr_fsc_kind(unsigned fsc, int *level)
 		break;
 	}
 	*level = -1;
-	if (fsc == 0x21)
+	if (fsc == 0x21U) {
 		return FSC_ALIGNMENT;
-	if (fsc == 0x10 || (fsc >= 0x14 && fsc <= 0x17))
+	}
+	if (fsc == 0x10U || (fsc >= 0x14U && fsc <= 0x17U)) {
 		return FSC_EXTERNAL;
+	}
 	return FSC_OTHER;
 }
 
-const char *esr_ec_name(unsigned ec)
+/* Short human-readable name of an exception class. */
+static const char *esr_ec_name(unsigned ec)
 {
 	switch (ec) {
 	case EC_UNKNOWN:
@@ -105,37 +108,41 @@ static const char *const fsc_names[] = {
 
 void esr_describe(u64 esr, char *buf, size_t size)
 {
-	unsigned ec = ESR_EC(esr);
+	unsigned ec = (unsigned)ESR_EC(esr);
 	enum esr_fsc_kind kind;
 	int level;
 
 	if (ec != EC_DABT_LOW && ec != EC_IABT_LOW) {
-		fmt_snprintf(buf, size, "%s (EC 0x%x)", esr_ec_name(ec), ec);
+		(void)fmt_snprintf(buf, size, "%s (EC 0x%x)", esr_ec_name(ec),
+				   ec);
 		return;
 	}
-	kind = esr_fsc_kind(esr & 0x3f, &level);
-	if (level >= 0)
-		fmt_snprintf(buf, size, "%s: stage-2 %s, level %d%s",
-			     esr_ec_name(ec), fsc_names[kind], level,
-			     ec == EC_DABT_LOW && (esr & BIT(6)) ? ", write"
-			     : ec == EC_DABT_LOW		 ? ", read"
-								 : "");
-	else
-		fmt_snprintf(buf, size, "%s: %s (FSC 0x%x)", esr_ec_name(ec),
-			     fsc_names[kind], (unsigned)(esr & 0x3f));
+	kind = esr_fsc_kind(esr & 0x3fU, &level);
+	if (level >= 0) {
+		(void)fmt_snprintf(buf, size, "%s: stage-2 %s, level %d%s",
+				   esr_ec_name(ec), fsc_names[kind], level,
+				   ec == EC_DABT_LOW && (esr & BIT(6))
+					   ? ", write"
+				   : ec == EC_DABT_LOW ? ", read"
+						       : "");
+	} else {
+		(void)fmt_snprintf(buf, size, "%s: %s (FSC 0x%x)",
+				   esr_ec_name(ec), fsc_names[kind],
+				   (unsigned)(esr & 0x3fU));
+	}
 }
 
 struct esr_sysreg esr_decode_sysreg(u64 esr)
 {
 	struct esr_sysreg s;
 
-	s.op0 = (esr >> 20) & 3;
-	s.op2 = (esr >> 17) & 7;
-	s.op1 = (esr >> 14) & 7;
-	s.crn = (esr >> 10) & 0xf;
-	s.reg = (esr >> 5) & 0x1f;
-	s.crm = (esr >> 1) & 0xf;
-	s.read = esr & 1;
+	s.op0 = (esr >> 20) & 3U;
+	s.op2 = (esr >> 17) & 7U;
+	s.op1 = (esr >> 14) & 7U;
+	s.crn = (esr >> 10) & 0xfU;
+	s.reg = (esr >> 5) & 0x1fU;
+	s.crm = (esr >> 1) & 0xfU;
+	s.read = esr & 1U;
 	return s;
 }
 
@@ -154,12 +161,14 @@ u64 spsr_skip_it(u64 spsr)
 {
 	u64 it;
 
-	if (!(spsr & (1UL << 4)) || !(spsr & (1UL << 5)))
+	if (!(spsr & (1UL << 4)) || !(spsr & (1UL << 5))) {
 		return spsr;
-	it = (spsr >> 25 & 3) | (spsr >> 10 & 0x3f) << 2;
-	if (!it)
+	}
+	it = ((spsr >> 25) & 3U) | (((spsr >> 10) & 0x3fU) << 2);
+	if (!it) {
 		return spsr;
-	it = (it & 7) == 0 ? 0 : (it & 0xe0) | (it << 1 & 0x1f);
-	spsr &= ~(3UL << 25 | 0x3fUL << 10);
-	return spsr | (it & 3) << 25 | (it >> 2) << 10;
+	}
+	it = (it & 7U) == 0U ? 0U : (it & 0xe0U) | ((it << 1) & 0x1fU);
+	spsr &= ~((3UL << 25) | (0x3fUL << 10));
+	return spsr | (it & 3U) << 25 | (it >> 2) << 10;
 }

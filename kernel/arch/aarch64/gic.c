@@ -40,10 +40,10 @@
 #define ICC_CTLR_CBPR (1UL << 0)
 #define ICC_CTLR_EOIMODE (1UL << 1)
 #define ICH_HCR_EN (1UL << 0)
-#define ICH_HCR_UIE (1UL << 1)	/* maintenance IRQ when <= 1 LR is in use */
-#define ICH_HCR_TC (1UL << 10)	/* trap EL1's PMR, CTLR, RPR, DIR */
-#define GIC_PRIO_CORE 0x00	/* the direct doorbell (group 0) */
-#define GIC_PRIO_GUEST_MIN 0x08 /* a direct guest's highest priority */
+#define ICH_HCR_UIE (1UL << 1)	 /* maintenance IRQ when <= 1 LR is in use */
+#define ICH_HCR_TC (1UL << 10)	 /* trap EL1's PMR, CTLR, RPR, DIR */
+#define GIC_PRIO_CORE 0x00	 /* the direct doorbell (group 0) */
+#define GIC_PRIO_GUEST_MIN 0x08U /* a direct guest's highest priority */
 
 static u32 nr_lrs;   /* ICH_VTR_EL2.ListRegs + 1 (4 on cortex-a72) */
 static u32 pre_bits; /* ICH_VTR_EL2.PREbits + 1: 5, 6 or 7 */
@@ -52,24 +52,26 @@ static u32 gicd_ds;  /* GICD_CTLR.DS: one security state, group 0 is ours */
 
 static void gicd_wait_rwp(void)
 {
-	while (mmio_read32(plat.gicd + GICD_CTLR) & GICD_CTLR_RWP)
-		;
+	while ((mmio_read32(plat.gicd + GICD_CTLR) & GICD_CTLR_RWP) != 0U) {
+		/* the distributor is still applying a write */
+	}
 }
 
 /* Find the redistributor whose GICR_TYPER.Affinity matches @mpidr. */
 static u64 gicr_find(u64 mpidr)
 {
-	u64 aff = (mpidr & 0xffffff) | ((mpidr >> 8) & 0xff000000UL);
+	u64 aff = (mpidr & 0xffffffU) | ((mpidr >> 8) & 0xff000000UL);
 	u64 rd = plat.gicr;
+	u64 typer = mmio_read64(rd + GICR_TYPER);
 
-	for (;; rd += plat.gicr_stride) {
-		u64 typer = mmio_read64(rd + GICR_TYPER);
-
-		if ((typer >> 32) == aff)
-			return rd;
-		if (typer & GICR_TYPER_LAST)
+	while ((typer >> 32) != aff) {
+		if ((typer & GICR_TYPER_LAST) != 0U) {
 			panic("no redistributor for MPIDR 0x%lx", mpidr);
+		}
+		rd += plat.gicr_stride;
+		typer = mmio_read64(rd + GICR_TYPER);
 	}
+	return rd;
 }
 
 static bool direct_cpu(u32 slot)
@@ -91,9 +93,10 @@ static void gicr_reset(u64 rd, bool direct)
 	mmio_write32(sgi + GICD_ICPENDR, ~0U);
 	mmio_write32(sgi + GICD_ICACTIVER, ~0U);
 	mmio_write32(sgi + GICD_IGROUPR, ~BIT32(GIC_SGI_DIRECT));
-	for (u32 i = 0; i < 32; i += 4)
+	for (u32 i = 0U; i < 32U; i += 4U) {
 		mmio_write32(sgi + GICD_IPRIORITYR + i,
 			     0x01010101U * GIC_PRIO_DEFAULT);
+	}
 	*(volatile u8 *)(sgi + GICD_IPRIORITYR + GIC_SGI_DIRECT) =
 		GIC_PRIO_CORE;
 	mmio_write32(sgi + GICD_ISENABLER,
@@ -107,26 +110,27 @@ static void gicr_reset(u64 rd, bool direct)
  * redistributor frame (emulated on the real one) before that sibling's
  * CPU has come up, and what it wrote must not be wiped later.
  */
-void gic_init(void)
+void arch_gic_init(void)
 {
-	u32 lines = ((mmio_read32(plat.gicd + GICD_TYPER) & 0x1f) + 1) * 32;
+	u32 lines = ((mmio_read32(plat.gicd + GICD_TYPER) & 0x1fU) + 1U) * 32U;
 	u32 ds = mmio_read32(plat.gicd + GICD_CTLR) & GICD_CTLR_DS, i;
 
 	gicd_ds = ds;
-	mmio_write32(plat.gicd + GICD_CTLR, 0);
+	mmio_write32(plat.gicd + GICD_CTLR, 0U);
 	gicd_wait_rwp();
-	for (i = 32; i < lines; i += 32) {
-		mmio_write32(plat.gicd + GICD_ICENABLER + i / 8, ~0U);
-		mmio_write32(plat.gicd + GICD_ICPENDR + i / 8, ~0U);
-		mmio_write32(plat.gicd + GICD_ICACTIVER + i / 8, ~0U);
-		mmio_write32(plat.gicd + GICD_IGROUPR + i / 8, ~0U);
+	for (i = 32U; i < lines; i += 32U) {
+		mmio_write32(plat.gicd + GICD_ICENABLER + i / 8U, ~0U);
+		mmio_write32(plat.gicd + GICD_ICPENDR + i / 8U, ~0U);
+		mmio_write32(plat.gicd + GICD_ICACTIVER + i / 8U, ~0U);
+		mmio_write32(plat.gicd + GICD_IGROUPR + i / 8U, ~0U);
 	}
-	for (i = 32; i < lines; i += 4)
+	for (i = 32U; i < lines; i += 4U) {
 		mmio_write32(plat.gicd + GICD_IPRIORITYR + i,
 			     0x01010101U * GIC_PRIO_DEFAULT);
+	}
 	mmio_write32(plat.gicd + GICD_CTLR,
 		     GICD_CTLR_ARE | GICD_CTLR_EN_GRP1 |
-			     (ds ? GICD_CTLR_EN_GRP0 : 0));
+			     (ds ? GICD_CTLR_EN_GRP0 : 0U));
 	gicd_wait_rwp();
 	for (i = 0; i < nr_cpus; i++) {
 		percpu[i].gicr = gicr_find(cpu_configs[i].mpidr);
@@ -142,18 +146,21 @@ void gic_cpu_init(struct cpu *c)
 
 	mmio_write32(rd + GICR_WAKER,
 		     mmio_read32(rd + GICR_WAKER) & ~GICR_WAKER_PS);
-	while (mmio_read32(rd + GICR_WAKER) & GICR_WAKER_CA)
-		;
+	while ((mmio_read32(rd + GICR_WAKER) & GICR_WAKER_CA) != 0U) {
+		/* the redistributor is still waking up */
+	}
 	sysreg_write(ICC_SRE_EL2, ICC_SRE_SRE | ICC_SRE_ENABLE);
 	isb();
 	sysreg_write(ICC_PMR_EL1, 0xff);
 	sysreg_write(ICC_CTLR_EL1, ICC_CTLR_EOIMODE);
-	if (gicd_ds) /* else group 0 is EL3's: its registers trap there */
+	/* Without DS, group 0 is EL3's: its registers would trap there. */
+	if (gicd_ds != 0U) {
 		sysreg_write(ICC_IGRPEN0_EL1, 1);
+	}
 	sysreg_write(ICC_IGRPEN1_EL1, 1);
-	nr_lrs = (u32)(sysreg_read(ICH_VTR_EL2) & 0x1f) + 1;
-	pre_bits = (u32)(sysreg_read(ICH_VTR_EL2) >> 26 & 7) + 1;
-	pri_bits = (u32)(sysreg_read(ICC_CTLR_EL1) >> 8 & 7) + 1;
+	nr_lrs = (u32)(sysreg_read(ICH_VTR_EL2) & 0x1fU) + 1U;
+	pre_bits = (u32)((sysreg_read(ICH_VTR_EL2) >> 26) & 7U) + 1U;
+	pri_bits = (u32)((sysreg_read(ICC_CTLR_EL1) >> 8) & 7U) + 1U;
 	arch_vgic_reset();
 }
 
@@ -170,23 +177,21 @@ void arch_gic_direct(bool on)
 {
 	u64 hcr = sysreg_read(hcr_el2);
 
-	if (on && !gicd_ds)
+	if (on && !gicd_ds) {
 		panic("direct interrupts need GICD_CTLR.DS = 1: group 0 is the firmware's here");
+	}
 
 	sysreg_write(hcr_el2, on ? hcr & ~HCR_IMO : hcr | HCR_IMO);
-	switch (pri_bits) {
-	case 7:
+	if (pri_bits >= 7U) {
 		sysreg_write(ICC_AP1R3_EL1, 0);
 		sysreg_write(ICC_AP1R2_EL1, 0);
-		/* fall through */
-	case 6:
-		sysreg_write(ICC_AP1R1_EL1, 0);
-		/* fall through */
-	default:
-		sysreg_write(ICC_AP1R0_EL1, 0);
 	}
+	if (pri_bits >= 6U) {
+		sysreg_write(ICC_AP1R1_EL1, 0);
+	}
+	sysreg_write(ICC_AP1R0_EL1, 0);
 	sysreg_write(ICC_BPR0_EL1, 0);
-	sysreg_write(ICC_PMR_EL1, on ? GIC_PRIO_GUEST_MIN : 0xff);
+	sysreg_write(ICC_PMR_EL1, on ? GIC_PRIO_GUEST_MIN : 0xffU);
 	sysreg_write(ICC_CTLR_EL1, on ? ICC_CTLR_CBPR : ICC_CTLR_EOIMODE);
 	sysreg_write(ICC_IGRPEN1_EL1, on ? 0 : 1);
 	sysreg_write(ICH_HCR_EL2, on ? ICH_HCR_TC : ICH_HCR_EN);
@@ -214,19 +219,21 @@ bool arch_icc_trap(struct vcpu *v, u32 reg, bool read, u64 *val)
 		sysreg_write(ICC_PMR_EL1, MAX(v->vgic.pmr, GIC_PRIO_GUEST_MIN));
 		return true;
 	case ICC_TRAP_CTLR:
-		if (read)
+		if (read) {
 			*val = sysreg_read(ICC_CTLR_EL1);
-		else
+		} else {
 			sysreg_write(ICC_CTLR_EL1,
 				     ICC_CTLR_CBPR | (*val & ICC_CTLR_EOIMODE));
+		}
 		return true;
 	case ICC_TRAP_RPR:
 		*val = sysreg_read(ICC_RPR_EL1);
 		return read;
 	case ICC_TRAP_DIR:
 		if (!read &&
-		    vgic_direct_owns((u32)*val & 0xffffff, v->part->index))
+		    vgic_direct_owns((u32)*val & 0xffffffU, v->part->index)) {
 			sysreg_write(ICC_DIR_EL1, *val & 0xffffff);
+		}
 		return !read;
 	default:
 		return false;
@@ -263,30 +270,28 @@ u32 arch_lr_empty(void)
 
 void arch_vgic_underflow(bool on)
 {
-	sysreg_write(ICH_HCR_EL2, ICH_HCR_EN | (on ? ICH_HCR_UIE : 0));
+	sysreg_write(ICH_HCR_EL2, ICH_HCR_EN | (on ? ICH_HCR_UIE : 0U));
 }
 
 void arch_vgic_reset(void)
 {
-	for (u32 n = 0; n < nr_lrs; n++)
+	for (u32 n = 0; n < nr_lrs; n++) {
 		arch_lr_write(n, 0);
+	}
 	/* Active priorities: one register of each group per 32 preemption
 	 * levels, so 1, 2 or 4 exist (IHI 0069 12.4.1); the others UNDEF. */
-	switch (pre_bits) {
-	case 7:
+	if (pre_bits >= 7U) {
 		sysreg_write(ICH_AP0R3_EL2, 0);
 		sysreg_write(ICH_AP0R2_EL2, 0);
 		sysreg_write(ICH_AP1R3_EL2, 0);
 		sysreg_write(ICH_AP1R2_EL2, 0);
-		/* fall through */
-	case 6:
+	}
+	if (pre_bits >= 6U) {
 		sysreg_write(ICH_AP0R1_EL2, 0);
 		sysreg_write(ICH_AP1R1_EL2, 0);
-		/* fall through */
-	default:
-		sysreg_write(ICH_AP0R0_EL2, 0);
-		sysreg_write(ICH_AP1R0_EL2, 0);
 	}
+	sysreg_write(ICH_AP0R0_EL2, 0);
+	sysreg_write(ICH_AP1R0_EL2, 0);
 	sysreg_write(ICH_VMCR_EL2, 0);
 	sysreg_write(ICH_HCR_EL2, ICH_HCR_EN);
 	isb();
@@ -331,9 +336,9 @@ static u64 sgi_value(u32 slot, u32 intid)
 {
 	u64 m = cpu_configs[slot].mpidr;
 
-	return (1UL << (m & 0xf)) | (((m >> 4) & 0xf) << 44) |
-	       (((m >> 8) & 0xff) << 16) | (((m >> 16) & 0xff) << 32) |
-	       (((m >> 32) & 0xff) << 48) | ((u64)intid << 24);
+	return (1UL << (m & 0xfU)) | (((m >> 4) & 0xfU) << 44) |
+	       (((m >> 8) & 0xffU) << 16) | (((m >> 16) & 0xffU) << 32) |
+	       (((m >> 32) & 0xffU) << 48) | ((u64)intid << 24);
 }
 
 /* A direct CPU's doorbell is its group 0 SGI: an FIQ its guest can
@@ -341,10 +346,11 @@ static u64 sgi_value(u32 slot, u32 intid)
 void arch_doorbell(u32 slot)
 {
 	dsb(ish);
-	if (direct_cpu(slot))
+	if (direct_cpu(slot)) {
 		sysreg_write(ICC_SGI0R_EL1, sgi_value(slot, GIC_SGI_DIRECT));
-	else
+	} else {
 		sysreg_write(ICC_SGI1R_EL1, sgi_value(slot, GIC_SGI_DOORBELL));
+	}
 	isb();
 }
 
@@ -367,14 +373,17 @@ static void fiq_ack(void)
 {
 	u64 iar;
 
-	if (!gicd_ds)
+	if (!gicd_ds) {
 		return;
+	}
 	iar = sysreg_read(ICC_IAR0_EL1);
-	if ((iar & 0xffffff) >= 1020)
+	if ((iar & 0xffffffU) >= 1020U) {
 		return;
+	}
 	sysreg_write(ICC_EOIR0_EL1, iar);
-	if (sysreg_read(ICC_CTLR_EL1) & ICC_CTLR_EOIMODE)
+	if ((sysreg_read(ICC_CTLR_EL1) & ICC_CTLR_EOIMODE) != 0U) {
 		sysreg_write(ICC_DIR_EL1, iar);
+	}
 }
 
 /*
@@ -387,13 +396,14 @@ static void fiq_ack(void)
 void arch_doorbell_ack(void)
 {
 	fiq_ack();
-	for (u32 n = 0; n < 16; n++) {
+	for (u32 n = 0U; n < 16U; n++) {
 		u64 iar = sysreg_read(ICC_IAR1_EL1);
-		u32 intid = (u32)(iar & 0xffffff);
+		u32 intid = (u32)(iar & 0xffffffU);
 
-		if (intid >= 1020)
+		if (intid >= 1020U) {
 			return;
-		if (intid >= 32) {
+		}
+		if (intid >= 32U) {
 			vgic_hold_spi(intid);
 			gicd_wait_rwp(); /* disabled before it is deactivated */
 		}
@@ -415,11 +425,12 @@ u64 trap_irq(struct regs *r, u64 iar);
 u64 trap_irq(struct regs *r, u64 iar)
 {
 	struct vcpu *v = container_of(r, struct vcpu, regs);
-	u32 intid = (u32)(iar & 0xffffff);
+	u32 intid = (u32)(iar & 0xffffffU);
 
 	v->exits[EXIT_IRQ]++;
-	if (intid >= 1020)
+	if (intid >= 1020U) {
 		return 0;
+	}
 	sysreg_write(ICC_EOIR1_EL1, iar);
 	if (vgic_owns(intid, v->part->index)) {
 		vgic_inject_hw(v, intid);

@@ -10,16 +10,16 @@
 #define DEFINE(sym, val) \
 	__asm__ volatile("\n.ascii \"->" #sym " %0\"" : : "i"(val))
 
-_Static_assert(offsetof(struct vcpu, regs) == 0, "frame at start of vCPU");
-_Static_assert(offsetof(struct regs, x) == 0, "x0 at start of frame");
-_Static_assert(offsetof(struct regs, spsr) == offsetof(struct regs, elr) + 8,
+_Static_assert(offsetof(struct vcpu, regs) == 0U, "frame at start of vCPU");
+_Static_assert(offsetof(struct regs, x) == 0U, "x0 at start of frame");
+_Static_assert(offsetof(struct regs, spsr) == offsetof(struct regs, elr) + 8U,
 	       "ldp/stp of elr, spsr");
-_Static_assert(sizeof(struct regs) % 16 == 0, "frame keeps SP aligned");
-_Static_assert(offsetof(struct cpu, vcpu) % 16 == 0, "SP alignment");
-_Static_assert(sizeof(struct cpu) % 16 == 0, "per-CPU array alignment");
-_Static_assert(sizeof(struct vspi) == 8, "vectors.S indexes vspis[] by << 3");
-_Static_assert(offsetof(struct vcpu, vgic.prio) + 32 < 4096 &&
-		       offsetof(struct vcpu, part_tag) < 4096,
+_Static_assert(sizeof(struct regs) % 16U == 0U, "frame keeps SP aligned");
+_Static_assert(offsetof(struct cpu, vcpu) % 16U == 0U, "SP alignment");
+_Static_assert(sizeof(struct cpu) % 16U == 0U, "per-CPU array alignment");
+_Static_assert(sizeof(struct vspi) == 8U, "vectors.S indexes vspis[] by << 3");
+_Static_assert(offsetof(struct vcpu, vgic.prio) + 32U < 4096U &&
+		       offsetof(struct vcpu, part_tag) < 4096U,
 	       "ldrb immediate offsets from the frame");
 
 void asm_offsets(void);

@@ -22,7 +22,7 @@
 #define PMCR_P BIT(1)			 /* reset event counters */
 #define PMCR_C BIT(2)			 /* reset the cycle counter */
 #define PMU_TYPE_EL2 (BIT(27) | BIT(24)) /* NSH, SH: count at EL2 */
-#define PMU_CYCLES 31			 /* PMSELR_EL0 value of PMCCFILTR */
+#define PMU_CYCLES 31U			 /* PMSELR_EL0 value of PMCCFILTR */
 
 /* Sysreg IDs (op0, op1, CRn, CRm, op2) of the PMU registers, D13.4. */
 #define PMCR SYSREG_ID(3, 3, 9, 12, 0)
@@ -54,14 +54,15 @@ static void indexed(u32 n, bool type, bool read, u64 *val)
 
 	sysreg_write(pmselr_el0, n);
 	isb();
-	if (type && read)
+	if (type && read) {
 		*val = sysreg_read(pmxevtyper_el0);
-	else if (type)
+	} else if (type) {
 		sysreg_write(pmxevtyper_el0, *val & ~PMU_TYPE_EL2);
-	else if (read)
+	} else if (read) {
 		*val = sysreg_read(pmxevcntr_el0);
-	else
+	} else {
 		sysreg_write(pmxevcntr_el0, *val);
+	}
 	sysreg_write(pmselr_el0, sel);
 	isb();
 }
@@ -70,17 +71,22 @@ static void indexed(u32 n, bool type, bool read, u64 *val)
  * CRm 0b10nn (counters) or 0b11nn (types), n = CRm[1:0]:op2. */
 static bool evt_access(const struct esr_sysreg *s, u64 *val)
 {
-	u32 n = (s->crm & 3U) << 3 | s->op2;
-	bool type = s->crm >= 12;
+	u32 n = ((s->crm & 3U) << 3) | s->op2;
+	bool type = s->crm >= 12U;
 
-	if (s->op0 != 3 || s->op1 != 3 || s->crn != 14 || s->crm < 8)
+	if (s->op0 != 3U || s->op1 != 3U || s->crn != 14U || s->crm < 8U) {
 		return false;
-	if (n == PMU_CYCLES && !type)
+	}
+	if (n == PMU_CYCLES && !type) {
 		return false;
-	if (n < nr_counters() || n == PMU_CYCLES)
+	}
+	if (n < nr_counters() || n == PMU_CYCLES) {
 		indexed(n, type, s->read, val);
-	else if (s->read)
+	} else if (s->read) {
 		*val = 0; /* no such counter: RAZ/WI */
+	} else {
+		/* a write to no counter: ignored */
+	}
 	return true;
 }
 
@@ -91,75 +97,88 @@ static bool fixed_access(const struct esr_sysreg *s, u64 *val)
 
 	switch (esr_sysreg_id(s)) {
 	case PMCR:
-		if (r)
+		if (r) {
 			*val = sysreg_read(pmcr_el0);
-		else
+		} else {
 			sysreg_write(pmcr_el0, *val & 0xffU);
+		}
 		break;
 	case PMCNTENSET:
-		if (r)
+		if (r) {
 			*val = sysreg_read(pmcntenset_el0);
-		else
+		} else {
 			sysreg_write(pmcntenset_el0, *val);
+		}
 		break;
 	case PMCNTENCLR:
-		if (r)
+		if (r) {
 			*val = sysreg_read(pmcntenclr_el0);
-		else
+		} else {
 			sysreg_write(pmcntenclr_el0, *val);
+		}
 		break;
 	case PMOVSCLR:
 	case PMOVSSET:
-		if (r)
+		if (r) {
 			*val = sysreg_read(pmovsclr_el0);
-		else if (esr_sysreg_id(s) == PMOVSCLR)
+		} else if (esr_sysreg_id(s) == PMOVSCLR) {
 			sysreg_write(pmovsclr_el0, *val);
-		else
+		} else {
 			sysreg_write(pmovsset_el0, *val);
+		}
 		break;
 	case PMSWINC:
-		if (!r)
+		if (!r) {
 			sysreg_write(pmswinc_el0, *val);
+		}
 		break;
 	case PMSELR:
-		if (r)
+		if (r) {
 			*val = sysreg_read(pmselr_el0);
-		else
+		} else {
 			sysreg_write(pmselr_el0, *val & 0x1fU);
+		}
 		break;
 	case PMCEID0:
 	case PMCEID1:
-		if (r)
+		if (r) {
 			*val = esr_sysreg_id(s) == PMCEID0
 				       ? sysreg_read(pmceid0_el0)
 				       : sysreg_read(pmceid1_el0);
+		}
 		break;
 	case PMCCNTR:
-		if (r)
+		if (r) {
 			*val = sysreg_read(pmccntr_el0);
-		else
+		} else {
 			sysreg_write(pmccntr_el0, *val);
+		}
 		break;
 	case PMXEVTYPER:
 	case PMXEVCNTR: {
 		u32 n = (u32)sysreg_read(pmselr_el0) & 0x1fU;
 
-		if (n < nr_counters() || n == PMU_CYCLES)
+		if (n < nr_counters() || n == PMU_CYCLES) {
 			indexed(n, esr_sysreg_id(s) == PMXEVTYPER, r, val);
-		else if (r)
+		} else if (r) {
 			*val = 0;
+		} else {
+			/* a write to no counter: ignored */
+		}
 		break;
 	}
 	case PMUSERENR:
-		if (r)
+		if (r) {
 			*val = sysreg_read(pmuserenr_el0);
-		else
+		} else {
 			sysreg_write(pmuserenr_el0, *val & 0xfU);
+		}
 		break;
 	case PMINTENSET:
 	case PMINTENCLR:
-		if (r)
+		if (r) {
 			*val = 0; /* no PMU interrupt */
+		}
 		break;
 	default:
 		return false;
@@ -169,8 +188,9 @@ static bool fixed_access(const struct esr_sysreg *s, u64 *val)
 
 bool arch_pmu_access(const struct esr_sysreg *s, u64 *val)
 {
-	if (!fixed_access(s, val) && !evt_access(s, val))
+	if (!fixed_access(s, val) && !evt_access(s, val)) {
 		return false;
+	}
 	isb();
 	return true;
 }

@@ -13,18 +13,20 @@
  *   [7:6] S2AP (01 read-only, 11 read/write).
  * Table: [1:0] 11, [47:12] next-level table address.
  */
-#include <bulkhead/pt.h>
 #include <arch/pt_bits.h>
+#include <bulkhead/arch.h>
 
 static u64 common_leaf(paddr_t pa, unsigned level, unsigned attr)
 {
 	u64 d = (pa.pa & DESC_OA_MASK) | DESC_AF;
 
-	d |= level == 3 ? DESC_PAGE : DESC_BLOCK;
-	if (!(attr & PT_X))
+	d |= level == 3U ? DESC_PAGE : DESC_BLOCK;
+	if (!(attr & PT_X)) {
 		d |= DESC_XN;
-	if (!(attr & PT_DEVICE))
+	}
+	if (!(attr & PT_DEVICE)) {
 		d |= DESC_SH_INNER;
+	}
 	return d;
 }
 
@@ -35,8 +37,9 @@ static u64 hyp_leaf(paddr_t pa, unsigned level, unsigned attr)
 	d |= attr & PT_DEVICE ? S1_ATTR_DEVICE
 	     : attr & PT_NC   ? S1_ATTR_NC
 			      : S1_ATTR_NORMAL;
-	if (!(attr & PT_W))
+	if (!(attr & PT_W)) {
 		d |= S1_AP_RO;
+	}
 	return d;
 }
 
@@ -63,19 +66,12 @@ static bool desc_valid(u64 desc)
 
 static bool desc_is_table(u64 desc, unsigned level)
 {
-	return level < 3 && (desc & DESC_TYPE_MASK) == DESC_TABLE;
+	return level < 3U && (desc & DESC_TYPE_MASK) == DESC_TABLE;
 }
 
 static u64 *desc_next(u64 desc)
 {
 	return (u64 *)(desc & DESC_OA_MASK);
-}
-
-static paddr_t desc_leaf_pa(u64 desc, unsigned level)
-{
-	u64 mask = DESC_OA_MASK & ~((1UL << PT_LEVEL_SHIFT(level)) - 1);
-
-	return PA(desc & mask);
 }
 
 const struct pt_format arch_pt_hyp = {
@@ -84,7 +80,6 @@ const struct pt_format arch_pt_hyp = {
 	.valid = desc_valid,
 	.is_table = desc_is_table,
 	.next = desc_next,
-	.leaf_pa = desc_leaf_pa,
 };
 
 const struct pt_format arch_pt_s2 = {
@@ -93,5 +88,4 @@ const struct pt_format arch_pt_s2 = {
 	.valid = desc_valid,
 	.is_table = desc_is_table,
 	.next = desc_next,
-	.leaf_pa = desc_leaf_pa,
 };

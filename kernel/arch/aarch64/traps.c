@@ -44,7 +44,7 @@ static void call(struct vcpu *v, bool hvc, u32 imm)
 static enum trap_result trap_hvc(struct vcpu *v, u64 esr)
 {
 	/* HVC's preferred return address is the next instruction already. */
-	call(v, true, (u32)(esr & 0xffff));
+	call(v, true, (u32)(esr & 0xffffU));
 	return TRAP_RESUME;
 }
 
@@ -53,7 +53,7 @@ static enum trap_result trap_smc(struct vcpu *v, u64 esr)
 	(void)esr;
 	/* A trapped SMC returns to the SMC itself (Arm ARM D1.11.2): skip it.
 	 */
-	v->regs.elr += 4;
+	v->regs.elr += 4U;
 	call(v, false, 0);
 	return TRAP_RESUME;
 }
@@ -63,19 +63,21 @@ static u64 fault_ipa(void)
 {
 	u64 hpfar = sysreg_read(hpfar_el2);
 
-	return ((hpfar >> 4) << 12 & 0x000ffffffffff000UL) |
+	return (((hpfar >> 4) << 12) & 0x000ffffffffff000UL) |
 	       (sysreg_read(far_el2) & 0xfff);
 }
 
 /* Value of an n-byte load as the destination register receives it. */
 static u64 load_extend(u64 val, const struct esr_dabt *d)
 {
-	unsigned bits = d->size * 8;
+	unsigned bits = d->size * 8U;
 
-	if (bits < 64)
-		val &= (1UL << bits) - 1;
-	if (d->sign && bits < 64 && (val >> (bits - 1)) & 1)
+	if (bits < 64U) {
+		val &= (1UL << bits) - 1U;
+	}
+	if (d->sign && bits < 64U && (val >> (bits - 1U)) & 1U) {
 		val |= ~0UL << bits;
+	}
 	return d->sf ? val : val & 0xffffffffUL;
 }
 
@@ -87,31 +89,37 @@ static enum trap_result trap_dabt(struct vcpu *v, u64 esr)
 {
 	struct esr_dabt d = esr_decode_dabt(esr);
 	struct mmio_access a = { .size = d.size, .write = d.write };
-	u64 *reg = d.reg == 31 ? NULL : &v->regs.x[d.reg];
+	bool zr = d.reg == 31U; /* the transfer register is XZR */
 	enum esr_fsc_kind kind;
 	int level;
 
 	v->exits[EXIT_ABORT]++; /* until it proves to be an emulated access */
 	kind = esr_fsc_kind(d.fsc, &level);
 	if ((kind != FSC_TRANSLATION && kind != FSC_PERMISSION) || !d.isv ||
-	    d.s1ptw)
+	    d.s1ptw) {
 		return TRAP_FAULT;
-	if (a.write && reg)
-		a.value = d.size == 8 ? *reg
-				      : *reg & ((1UL << (8 * d.size)) - 1);
+	}
+	if (a.write && !zr) {
+		a.value = d.size == 8U ? v->regs.x[d.reg]
+				       : v->regs.x[d.reg] &
+						 ((1UL << (8U * d.size)) - 1U);
+	}
 	/* Unmapped: the emulated GIC. Mapped read-only: a virtio-mmio
 	 * register page, whose writes vdev_mmio() applies. */
 	if (kind == FSC_TRANSLATION ? !vgic_mmio(v, fault_ipa(), &a)
-				    : !vdev_mmio(v, fault_ipa(), &a))
+				    : !vdev_mmio(v, fault_ipa(), &a)) {
 		return TRAP_FAULT;
+	}
 	v->exits[EXIT_ABORT]--;
-	if (kind == FSC_TRANSLATION)
+	if (kind == FSC_TRANSLATION) {
 		v->exits[EXIT_GIC]++;
-	if (!a.write && reg)
-		*reg = load_extend(a.value, &d);
+	}
+	if (!a.write && !zr) {
+		v->regs.x[d.reg] = load_extend(a.value, &d);
+	}
 	/* ESR_EL2.IL (D19.2.40): 32-bit instruction, or a 16-bit T32 one
 	 * from an AArch32 EL0, which may also sit in an IT block. */
-	v->regs.elr += esr & ESR_IL ? 4 : 2;
+	v->regs.elr += esr & ESR_IL ? 4U : 2U;
 	v->regs.spsr = spsr_skip_it(v->regs.spsr);
 	return TRAP_RESUME;
 }
@@ -131,13 +139,16 @@ static bool set_way(struct vcpu *v, const struct esr_sysreg *s, u64 val)
 {
 	const struct part_config *c = v->part->cfg;
 
-	if (s->op0 != 1 || s->op1 != 0 || s->crn != 7 || s->op2 != 2 ||
-	    (s->crm != 6 && s->crm != 10 && s->crm != 14))
+	if (s->op0 != 1U || s->op1 != 0U || s->crn != 7U || s->op2 != 2U ||
+	    (s->crm != 6U && s->crm != 10U && s->crm != 14U)) {
 		return false;
-	if ((val & ~0xeUL) == 0)
-		for (u32 i = 0; i < c->nmem; i++)
+	}
+	if ((val & ~0xeUL) == 0U) {
+		for (u32 i = 0; i < c->nmem; i++) {
 			arch_dcache_clean_inval((const void *)c->mem[i].pa,
 						c->mem[i].size);
+		}
+	}
 	return true;
 }
 
@@ -146,7 +157,7 @@ static bool set_way(struct vcpu *v, const struct esr_sysreg *s, u64 val)
 static enum trap_result trap_sysreg(struct vcpu *v, u64 esr)
 {
 	struct esr_sysreg s = esr_decode_sysreg(esr);
-	u64 val = s.reg == 31 ? 0 : v->regs.x[s.reg];
+	u64 val = s.reg == 31U ? 0U : v->regs.x[s.reg];
 	unsigned id = esr_sysreg_id(&s);
 
 	switch (id) {
@@ -155,26 +166,30 @@ static enum trap_result trap_sysreg(struct vcpu *v, u64 esr)
 	case ICC_TRAP_RPR:
 	case ICC_TRAP_CTLR:
 		if (!v->part->cfg->direct ||
-		    !arch_icc_trap(v, id, s.read, &val))
+		    !arch_icc_trap(v, id, s.read, &val)) {
 			return TRAP_FAULT;
+		}
 		break;
-	case SYSREG_ID(3, 0, 12, 11, 5): /* ICC_SGI1R_EL1 */
-		if (!s.read)
+	case SYSREG_ID(3U, 0U, 12U, 11U, 5U): /* ICC_SGI1R_EL1 */
+		if (!s.read) {
 			vgic_sgi(v, val);
+		}
 		val = 0;
 		break;
-	case SYSREG_ID(3, 0, 12, 11, 6): /* ICC_ASGI1R_EL1 */
-	case SYSREG_ID(3, 0, 12, 11, 7): /* ICC_SGI0R_EL1 */
+	case SYSREG_ID(3U, 0U, 12U, 11U, 6U): /* ICC_ASGI1R_EL1 */
+	case SYSREG_ID(3U, 0U, 12U, 11U, 7U): /* ICC_SGI0R_EL1 */
 		val = 0;
 		break; /* no group 0 or secure SGIs in a partition: ignored */
 	default:
-		if (!arch_pmu_access(&s, &val) && !set_way(v, &s, val))
+		if (!arch_pmu_access(&s, &val) && !set_way(v, &s, val)) {
 			return TRAP_FAULT;
+		}
 		break;
 	}
-	if (s.read && s.reg != 31)
+	if (s.read && s.reg != 31U) {
 		v->regs.x[s.reg] = val;
-	v->regs.elr += 4;
+	}
+	v->regs.elr += 4U;
 	return TRAP_RESUME;
 }
 
@@ -191,13 +206,17 @@ static const trap_fn trap_table[EC_MAX + 1] = {
 static noreturn void fault(struct vcpu *v, u64 esr)
 {
 	char what[80];
-	unsigned ec = ESR_EC(esr);
-	struct fault_info f = { what, esr, sysreg_read(far_el2), ~0UL };
+	unsigned ec = (unsigned)ESR_EC(esr);
+	u64 far = sysreg_read(far_el2);
+	struct fault_info f = {
+		.what = what, .esr = esr, .far = far, .ipa = ~0UL
+	};
 
-	if (ec == EC_DABT_LOW || ec == EC_IABT_LOW)
+	if (ec == EC_DABT_LOW || ec == EC_IABT_LOW) {
 		f.ipa = fault_ipa();
-	else
+	} else {
 		f.far = 0;
+	}
 	esr_describe(esr, what, sizeof(what));
 	partition_fault(v, &f);
 }
@@ -227,11 +246,13 @@ void trap_sync(struct regs *r)
 	struct vcpu *v = container_of(r, struct vcpu, regs);
 	u64 esr = sysreg_read(esr_el2);
 
-	if (ESR_EC(esr) != EC_DABT_LOW)
+	if (ESR_EC(esr) != EC_DABT_LOW) {
 		v->exits[exit_kind(ESR_EC(esr))]++;
+	}
 
-	if (trap_table[ESR_EC(esr)](v, esr) == TRAP_FAULT)
+	if (trap_table[ESR_EC(esr)](v, esr) == TRAP_FAULT) {
 		fault(v, esr);
+	}
 	cpu_check_mailbox(this_cpu());
 }
 
@@ -240,7 +261,10 @@ void trap_serror(struct regs *r);
 void trap_serror(struct regs *r)
 {
 	struct vcpu *v = container_of(r, struct vcpu, regs);
-	struct fault_info f = { "SError", sysreg_read(esr_el2), 0, ~0UL };
+	u64 esr = sysreg_read(esr_el2);
+	struct fault_info f = {
+		.what = "SError", .esr = esr, .far = 0, .ipa = ~0UL
+	};
 
 	partition_fault(v, &f);
 }

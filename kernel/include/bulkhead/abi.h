@@ -14,15 +14,15 @@
 #define BH_HC(n) (0xc6000000U | (n))
 
 /** Protocol version: x0 = (major << 16) | minor. */
-#define BH_HC_VERSION BH_HC(0)
+#define BH_HC_VERSION BH_HC(0U)
 #define BH_ABI_VERSION 0x00010000U
 
 /**
  * Console write: x1 = byte count (0..BH_CONSOLE_MAX), x2..x7 = the bytes,
  * little-endian, 8 per register. Lines appear tagged "[partition] ".
  */
-#define BH_HC_CONSOLE_WRITE BH_HC(1)
-#define BH_CONSOLE_MAX 48
+#define BH_HC_CONSOLE_WRITE BH_HC(1U)
+#define BH_CONSOLE_MAX 48U
 
 /**
  * Who am I: x1 = partition index, x2 = vCPU index, x3 = vCPU count,
@@ -30,7 +30,7 @@
  * (1 on the first boot, +1 per restart), x6..x7 = partition name
  * (16 bytes, NUL padded, little-endian).
  */
-#define BH_HC_WHOAMI BH_HC(2)
+#define BH_HC_WHOAMI BH_HC(2U)
 
 /**
  * Exit counters of vCPU x1 of the calling partition (debug): x1..x4 hold
@@ -38,7 +38,7 @@
  * gic, virtio, abort, other, irq (docs/abi.md). INVALID_PARAMETER if the
  * partition has no such vCPU.
  */
-#define BH_HC_EXITS BH_HC(3)
+#define BH_HC_EXITS BH_HC(3U)
 
 /**
  * A driver partition raises the interrupt of a virtio device it serves:
@@ -46,14 +46,14 @@
  * to set (1 used buffer, 2 configuration change). INVALID_PARAMETER if it
  * does not serve that device or x2 has other bits.
  */
-#define BH_HC_VDEV_RAISE BH_HC(4)
+#define BH_HC_VDEV_RAISE BH_HC(4U)
 
 /**
  * A driver partition gives up on a device until its frontend resets it:
  * x1 = the device's index. The device shows DEVICE_NEEDS_RESET and its
  * frontend gets a configuration-change interrupt.
  */
-#define BH_HC_VDEV_NEEDS_RESET BH_HC(5)
+#define BH_HC_VDEV_NEEDS_RESET BH_HC(5U)
 
 /* SMCCC return codes. */
 #define SMCCC_SUCCESS 0
@@ -86,4 +86,4 @@
 #define PSCI_INVALID_ADDRESS (-9)
 
 #define PSCI_VERSION_1_1 0x00010001U
-#define PSCI_TOS_NOT_PRESENT_MP 2 /* MIGRATE_INFO_TYPE: no trusted OS */
+#define PSCI_TOS_NOT_PRESENT_MP 2U /* MIGRATE_INFO_TYPE: no trusted OS */

@@ -19,6 +19,16 @@ extern const struct pt_format arch_pt_s2;
 /** Per-CPU EL2 setup: vectors, traps, stage-2 controls. */
 void arch_cpu_init(struct cpu *c);
 
+/** This CPU's affinity fields Aff3..Aff0, as in cpu_config.mpidr. */
+u64 arch_cpu_mpidr(void);
+
+/** This CPU's stack pointer (inside its per-CPU stack). */
+u64 arch_stack_pointer(void);
+
+/** Distributor (affinity routing, group 1, all SPIs off) and the
+ *  redistributors of every CPU the config uses; boot CPU, before others. */
+void arch_gic_init(void);
+
 /** Turn on the EL2 MMU with @root (a table of 2^(bits-30) entries);
  * @boot on the boot CPU, whose early writes bypassed the caches. */
 void arch_mmu_enable(u64 *root, u32 bits, bool boot);

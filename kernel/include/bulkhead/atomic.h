@@ -11,8 +11,6 @@
 #define atomic_store(p, v) __atomic_store_n((p), (v), __ATOMIC_RELEASE)
 #define atomic_xchg(p, v) __atomic_exchange_n((p), (v), __ATOMIC_ACQ_REL)
 #define atomic_or(p, v) __atomic_fetch_or((p), (v), __ATOMIC_ACQ_REL)
-#define atomic_add(p, v) __atomic_add_fetch((p), (v), __ATOMIC_ACQ_REL)
-#define atomic_sub(p, v) __atomic_sub_fetch((p), (v), __ATOMIC_ACQ_REL)
 
 /** Compare-and-swap: set *@p to @to if it holds @from; true on success. */
 static inline bool atomic_cas(u32 *p, u32 from, u32 to)

@@ -10,8 +10,9 @@
 
 void *memcpy(void *dst, const void *src, size_t n);
 void *memset(void *dst, int c, size_t n);
-int memcmp(const void *a, const void *b, size_t n);
 size_t strlen(const char *s);
+/* Guests only (partitions/runtime/cmp.c): not in the core. */
+int memcmp(const void *a, const void *b, size_t n);
 int strcmp(const char *a, const char *b);
 
 /**

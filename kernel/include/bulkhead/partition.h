@@ -12,19 +12,18 @@
 #include <bulkhead/vcpu.h>
 #include <bulkhead/vgic.h>
 
-enum part_state {
-	PART_RUNNING = 0,
-	PART_STOPPED = 1, /* after a fault with on-fault = "stop" */
-	PART_OFF = 2,	  /* the guest called PSCI SYSTEM_OFF */
-	PART_RESET = 3,	  /* being restarted: its vCPUs are parking */
-};
+/* Partition states (struct partition.state). */
+#define PART_RUNNING 0U
+#define PART_STOPPED 1U /* after a fault with on-fault = "stop" */
+#define PART_OFF 2U	/* the guest called PSCI SYSTEM_OFF */
+#define PART_RESET 3U	/* being restarted: its vCPUs are parking */
 
 struct partition {
 	const struct part_config *cfg;
 	struct pt s2;
 	u64 vttbr;
 	u32 index;
-	u32 state;	/* enum part_state, atomic */
+	u32 state;	/* PART_*, atomic */
 	u32 boots;	/* 1 on the first boot, +1 on every restart */
 	u64 cntvoff;	/* CNTVOFF_EL2 of its vCPUs: virtual time starts at 0 */
 	u32 rng_key[8]; /* its rng-seed generator's key (rng.c) */
@@ -90,7 +89,7 @@ noreturn void cpu_park(struct cpu *c);
 /** Serve requests in this CPU's mailbox before returning to the guest. */
 void cpu_check_mailbox(struct cpu *c);
 
-/** Post @req (enum cpu_request) to @v's CPU and ring its doorbell. */
+/** Post @req (REQ_* bits) to @v's CPU and ring its doorbell. */
 void vcpu_request(struct vcpu *v, u32 req);
 
 /** The vCPU of @p with index @id, or NULL. */
@@ -107,6 +106,3 @@ u32 partition_affinity(const struct partition *p, u32 id);
 
 /** Print the most stack any CPU has used (main.c). */
 void stack_report(void);
-
-/** "running", "stopped", ... for messages. */
-const char *partition_state_name(u32 state);

@@ -15,17 +15,15 @@
 
 #include <bulkhead/types.h>
 
-#define PT_ENTRIES 512
+#define PT_ENTRIES 512U
 #define PT_LEVEL_SHIFT(l) (12U + 9U * (3U - (l)))
 
-/** Access and memory-type flags of a mapping. */
-enum pt_attr {
-	PT_R = 1U << 0,
-	PT_W = 1U << 1,
-	PT_X = 1U << 2,
-	PT_DEVICE = 1U << 3, /* Device-nGnRE; without it, Normal write-back */
-	PT_NC = 1U << 4,     /* Normal Non-cacheable (pages the core shares) */
-};
+/* Access and memory-type flags of a mapping (pt_attr: an unsigned set). */
+#define PT_R (1U << 0)
+#define PT_W (1U << 1)
+#define PT_X (1U << 2)
+#define PT_DEVICE (1U << 3) /* Device-nGnRE; without it, Normal write-back */
+#define PT_NC (1U << 4)	    /* Normal Non-cacheable (pages the core shares) */
 
 /** How descriptors are encoded: the architecture's (or a fake) encoding. */
 struct pt_format {
@@ -39,8 +37,6 @@ struct pt_format {
 	bool (*is_table)(u64 desc, unsigned level);
 	/** The table a table descriptor points at. */
 	u64 *(*next)(u64 desc);
-	/** Output address of a leaf descriptor at @level. */
-	paddr_t (*leaf_pa)(u64 desc, unsigned level);
 };
 
 /** Page allocator for translation tables: a fixed pool sized by the config. */
@@ -77,10 +73,3 @@ void pt_init(struct pt *pt, const struct pt_format *fmt, struct pt_pool *pool,
  * page aligned, leaves the input range, or overlaps an existing mapping.
  */
 int pt_map(struct pt *pt, u64 in, paddr_t pa, u64 size, unsigned attr);
-
-/**
- * Look up @in. Returns the leaf descriptor (0 if unmapped) and, through
- * @level and @pa if not NULL, the level it was found at and the output
- * address of @in itself.
- */
-u64 pt_lookup(const struct pt *pt, u64 in, unsigned *level, paddr_t *pa);

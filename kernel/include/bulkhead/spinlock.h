@@ -25,8 +25,9 @@ static inline void spin_lock(spinlock_t *l)
 {
 	u32 t = __atomic_fetch_add(&l->next, 1, __ATOMIC_RELAXED);
 
-	while (__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) != t)
+	while (__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) != t) {
 		arch_relax();
+	}
 }
 
 /** Take @l only if nobody holds it or waits for it; true if taken. */
@@ -35,11 +36,11 @@ static inline bool spin_trylock(spinlock_t *l)
 	u32 owner = __atomic_load_n(&l->owner, __ATOMIC_ACQUIRE);
 	u32 next = owner;
 
-	return __atomic_compare_exchange_n(&l->next, &next, owner + 1, false,
+	return __atomic_compare_exchange_n(&l->next, &next, owner + 1U, false,
 					   __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
 }
 
 static inline void spin_unlock(spinlock_t *l)
 {
-	__atomic_store_n(&l->owner, l->owner + 1, __ATOMIC_RELEASE);
+	__atomic_store_n(&l->owner, l->owner + 1U, __ATOMIC_RELEASE);
 }

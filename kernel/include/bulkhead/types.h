@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Basic types for the EL2 core. Physical, intermediate-physical and virtual
- * addresses get distinct wrapper types so that a stage-2 mapping cannot be
- * handed a host virtual address (or the other way round) by accident.
+ * Basic types for the EL2 core. The output address of a mapping is a
+ * distinct wrapper type (paddr_t), so that the table builder cannot be
+ * handed an input address as its output by accident. (An IPA type went
+ * unused: IPAs only ever come from the config or a fault register.)
  */
 #pragma once
 
@@ -22,25 +23,17 @@ typedef struct {
 	u64 pa;
 } paddr_t;
 
-/** An intermediate physical address (what a guest calls physical). */
-typedef struct {
-	u64 ipa;
-} ipaddr_t;
-
 #define PA(x) ((paddr_t){ .pa = (x) })
-#define IPA(x) ((ipaddr_t){ .ipa = (x) })
 
-#define PAGE_SHIFT 12
-#define PAGE_SIZE (1UL << PAGE_SHIFT)
+#define PAGE_SIZE 0x1000UL /* 4 KiB granule */
 #define SZ_2M (1UL << 21)
-#define SZ_1G (1UL << 30)
 
-#define ALIGNED(x, a) ((((u64)(x)) & ((u64)(a)-1)) == 0)
-#define ROUND_UP(x, a) ((((u64)(x)) + (u64)(a)-1) & ~((u64)(a)-1))
-#define ROUND_DOWN(x, a) (((u64)(x)) & ~((u64)(a)-1))
+#define ALIGNED(x, a) ((((u64)(x)) & ((u64)(a)-1U)) == 0U)
+#define ROUND_UP(x, a) ((((u64)(x)) + (u64)(a)-1U) & ~((u64)(a)-1U))
+#define ROUND_DOWN(x, a) (((u64)(x)) & ~((u64)(a)-1U))
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define BIT(n) (1UL << (n))
-#define BIT32(n) (1U << (n))
+#define BIT32(n) ((u32)1U << (n))
 #define MIN(a, b) ((a) < (b) ? (a) : (b))
 #define MAX(a, b) ((a) > (b) ? (a) : (b))
 

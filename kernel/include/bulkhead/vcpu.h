@@ -18,13 +18,12 @@ struct regs {
 	u64 pad;  /* keeps the frame a multiple of 16 bytes */
 };
 
-enum vcpu_state {
-	VCPU_OFF = 0,	  /* parked in the core, waits for CPU_ON or boot */
-	VCPU_ON = 1,	  /* runs (or is about to run) guest code */
-	VCPU_PENDING = 2, /* PSCI CPU_ON accepted, not yet started */
-};
+/* vCPU states (struct vcpu.state). */
+#define VCPU_OFF 0U	/* parked in the core, waits for CPU_ON or boot */
+#define VCPU_ON 1U	/* runs (or is about to run) guest code */
+#define VCPU_PENDING 2U /* PSCI CPU_ON accepted, not yet started */
 
-#define CON_LINE 240 /* characters of one tagged console line */
+#define CON_LINE 240U /* characters of one tagged console line */
 
 /** What brought a vCPU into the core, counted per vCPU (exits.c). */
 enum exit_kind {
@@ -46,7 +45,7 @@ struct vcpu {
 	struct partition *part;
 	u8 part_tag;  /* partition index + 1, as in vspis[].part (vectors.S) */
 	u32 id;	      /* index inside the partition: virtual MPIDR.Aff0 */
-	u32 state;    /* enum vcpu_state, written with atomics */
+	u32 state;    /* VCPU_*, written with atomics */
 	u64 on_entry; /* pending PSCI CPU_ON: entry point and context id */
 	u64 on_ctx;
 	u32 on_ready; /* on_entry and on_ctx are written, atomic */
@@ -56,18 +55,16 @@ struct vcpu {
 	struct vgic_cpu vgic;
 };
 
-/** Requests one CPU posts to another's mailbox (then rings its doorbell). */
-enum cpu_request {
-	REQ_STOP = 1U << 0,  /* park the vCPU: its partition stops */
-	REQ_START = 1U << 1, /* start the vCPU (CPU_ON, or partition boot) */
-	REQ_VIRQ = 1U << 2,  /* virtual interrupts are pending for it */
-};
+/* Requests one CPU posts to another's mailbox (then rings its doorbell). */
+#define REQ_STOP 0x1U  /* park the vCPU: its partition stops */
+#define REQ_START 0x2U /* start the vCPU (CPU_ON, or partition boot) */
+#define REQ_VIRQ 0x4U  /* virtual interrupts are pending for it */
 
 /* The deepest path (a fault report: trap_sync, partition_fault, printk,
  * fmt_vsnprintf) needs about 1.1 KiB (gcc -fstack-usage). Every stack is
  * painted at boot and the most any CPU used is printed at system off
  * (main.c), so tests show the real depth. */
-#define CPU_STACK_SIZE 2048
+#define CPU_STACK_SIZE 2048U
 #define STACK_PAINT 0x5354414b5354414bUL /* "KATSKATS" */
 
 struct cpu {
@@ -76,7 +73,7 @@ struct cpu {
 	const struct cpu_config *cfg;
 	u64 gicr; /* this CPU's redistributor (RD_base) */
 	u32 slot;
-	u32 mailbox; /* enum cpu_request bits, atomic */
+	u32 mailbox; /* REQ_* bits, atomic */
 } aligned_to(16);
 
 extern struct cpu percpu[];

@@ -23,30 +23,30 @@
 #include <stdint.h>
 
 /* virtio-mmio register offsets, version 2 (VIRTIO 1.2 §4.2.2). */
-#define VMMIO_MAGIC 0x000
-#define VMMIO_VERSION 0x004
-#define VMMIO_DEVICE_ID 0x008
-#define VMMIO_VENDOR_ID 0x00c
-#define VMMIO_DEVICE_FEATURES 0x010
-#define VMMIO_DEVICE_FEATURES_SEL 0x014
-#define VMMIO_DRIVER_FEATURES 0x020
-#define VMMIO_DRIVER_FEATURES_SEL 0x024
-#define VMMIO_QUEUE_SEL 0x030
-#define VMMIO_QUEUE_NUM_MAX 0x034
-#define VMMIO_QUEUE_NUM 0x038
-#define VMMIO_QUEUE_READY 0x044
-#define VMMIO_QUEUE_NOTIFY 0x050
-#define VMMIO_INTERRUPT_STATUS 0x060
-#define VMMIO_INTERRUPT_ACK 0x064
-#define VMMIO_STATUS 0x070
-#define VMMIO_QUEUE_DESC_LOW 0x080
-#define VMMIO_QUEUE_DESC_HIGH 0x084
-#define VMMIO_QUEUE_DRIVER_LOW 0x090
-#define VMMIO_QUEUE_DRIVER_HIGH 0x094
-#define VMMIO_QUEUE_DEVICE_LOW 0x0a0
-#define VMMIO_QUEUE_DEVICE_HIGH 0x0a4
-#define VMMIO_CONFIG_GENERATION 0x0fc
-#define VMMIO_CONFIG 0x100
+#define VMMIO_MAGIC 0x000U
+#define VMMIO_VERSION 0x004U
+#define VMMIO_DEVICE_ID 0x008U
+#define VMMIO_VENDOR_ID 0x00cU
+#define VMMIO_DEVICE_FEATURES 0x010U
+#define VMMIO_DEVICE_FEATURES_SEL 0x014U
+#define VMMIO_DRIVER_FEATURES 0x020U
+#define VMMIO_DRIVER_FEATURES_SEL 0x024U
+#define VMMIO_QUEUE_SEL 0x030U
+#define VMMIO_QUEUE_NUM_MAX 0x034U
+#define VMMIO_QUEUE_NUM 0x038U
+#define VMMIO_QUEUE_READY 0x044U
+#define VMMIO_QUEUE_NOTIFY 0x050U
+#define VMMIO_INTERRUPT_STATUS 0x060U
+#define VMMIO_INTERRUPT_ACK 0x064U
+#define VMMIO_STATUS 0x070U
+#define VMMIO_QUEUE_DESC_LOW 0x080U
+#define VMMIO_QUEUE_DESC_HIGH 0x084U
+#define VMMIO_QUEUE_DRIVER_LOW 0x090U
+#define VMMIO_QUEUE_DRIVER_HIGH 0x094U
+#define VMMIO_QUEUE_DEVICE_LOW 0x0a0U
+#define VMMIO_QUEUE_DEVICE_HIGH 0x0a4U
+#define VMMIO_CONFIG_GENERATION 0x0fcU
+#define VMMIO_CONFIG 0x100U
 
 #define VMMIO_MAGIC_VALUE 0x74726976U	  /* "virt" */
 #define VMMIO_VENDOR_BULKHEAD 0x4b4c4842U /* "BHLK" */
@@ -62,14 +62,14 @@
 #define VIRTIO_INT_CONFIG 2U
 
 /* Feature bits every device offers (§6). */
-#define VIRTIO_F_INDIRECT_DESC 28
-#define VIRTIO_F_EVENT_IDX 29
-#define VIRTIO_F_VERSION_1 32
-#define VIRTIO_F_ACCESS_PLATFORM 33
+#define VIRTIO_F_INDIRECT_DESC 28U
+#define VIRTIO_F_EVENT_IDX 29U
+#define VIRTIO_F_VERSION_1 32U
+#define VIRTIO_F_ACCESS_PLATFORM 33U
 
-#define BH_VDEV_QUEUES 4	  /* queues per device at most */
+#define BH_VDEV_QUEUES 4U	  /* queues per device at most */
 #define BH_VDEV_MAGIC 0x44564842U /* "BHVD" */
-#define BH_VDEV_PAGE 4096
+#define BH_VDEV_PAGE 4096U
 
 /** A queue as the frontend set it up (its guest-physical addresses). */
 struct bh_vq {
@@ -129,7 +129,7 @@ struct bh_driver_page {
  * position is the count modulo the size). The driver's con_read[] says
  * how far it has read.
  */
-#define BH_CON_RING 2048
+#define BH_CON_RING 2048U
 struct bh_con_ring {
 	uint32_t written;
 	uint32_t pad[15];

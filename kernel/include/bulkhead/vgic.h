@@ -26,20 +26,16 @@
 #include <bulkhead/spinlock.h>
 #include <bulkhead/types.h>
 
-#define LR_STATE_SHIFT 62
 #define LR_PENDING (1UL << 62)
-#define LR_ACTIVE (2UL << 62)
 #define LR_STATE_MASK (3UL << 62)
 #define LR_HW (1UL << 61)
 #define LR_GROUP1 (1UL << 60)
-#define LR_PRIO_SHIFT 48
+#define LR_PRIO_SHIFT 48U
 #define LR_VINTID(lr) ((u32)((lr)&0xffffffffUL))
 #define LR_PRIO(lr) ((u8)((lr) >> LR_PRIO_SHIFT))
 
-#define VGIC_QUEUE 48	   /* hardware interrupts waiting for an LR */
-#define VGIC_PPI_VTIMER 27 /* EL1 virtual timer */
-#define VGIC_PPI_MAINT 25  /* GICv3 maintenance interrupt */
-#define VGIC_SPURIOUS 1023
+#define VGIC_QUEUE 48U	    /* hardware interrupts waiting for an LR */
+#define VGIC_PPI_VTIMER 27U /* EL1 virtual timer */
 /* What a direct partition's vCPU has of its CPU's private interrupts: SGIs
  * 0-14 and the virtual timer; SGI 15 is the core's doorbell there. */
 #define VGIC_DIRECT_PRIVATE (0x7fffU | 1U << VGIC_PPI_VTIMER)
@@ -83,11 +79,11 @@ struct vspi {
 };
 
 /* vspi.edge of a purely virtual SPI (edge-like; no physical interrupt). */
-#define VSPI_VIRTUAL 2
+#define VSPI_VIRTUAL 2U
 /* vspi.edge of a direct partition's virtual SPI: a real SPI no device
  * drives (bhconfig picks it), edge-triggered; raising it sets it pending
  * in the distributor, and its owner takes it with no exit. */
-#define VSPI_DOORBELL 3
+#define VSPI_DOORBELL 3U
 
 extern struct vspi vspis[];
 extern const u32 nr_vspis;
@@ -105,17 +101,18 @@ struct mmio_access {
 /** Is physical INTID @intid one partition @part owns (hardware-linked)? */
 static inline bool vgic_owns(u32 intid, u32 part)
 {
-	if (intid < 32)
+	if (intid < 32U) {
 		return intid == VGIC_PPI_VTIMER;
-	intid -= 32;
-	return intid < nr_vspis && vspis[intid].part == part + 1;
+	}
+	intid -= 32U;
+	return intid < nr_vspis && vspis[intid].part == part + 1U;
 }
 
 /** May a direct partition @part's guest deactivate physical @intid? */
 static inline bool vgic_direct_owns(u32 intid, u32 part)
 {
-	return intid < 32 ? (VGIC_DIRECT_PRIVATE >> intid) & 1
-			  : vgic_owns(intid, part);
+	return intid < 32U ? (VGIC_DIRECT_PRIVATE >> intid) & 1U
+			   : vgic_owns(intid, part);
 }
 
 /** Inject owned hardware interrupt @intid into @v (on @v's CPU). */
@@ -130,35 +127,13 @@ void vgic_flush(struct vcpu *v);
 /** The guest wrote ICC_SGI1R_EL1 = @value (IHI 0069 12.2.23). */
 void vgic_sgi(struct vcpu *v, u64 value);
 
-/**
- * vCPUs (bitmap of indexes) that ICC_SGI1R_EL1 = @value names, sent by
- * vCPU @self of a partition with @nvcpus: only ever vCPUs of that same
- * partition, whatever the value asks for.
- */
-u32 vgic_sgi_targets(u64 value, u32 self, u32 nvcpus);
-
 /** Emulate @a at guest address @ipa if it is in an emulated GIC region. */
 bool vgic_mmio(struct vcpu *v, u64 ipa, struct mmio_access *a);
 
-/** Emulate an access to the partition's distributor. */
-void vgic_dist_mmio(struct vcpu *v, struct mmio_access *a);
-
-/** Emulate an access to the redistributor frames (vCPU = offset / stride). */
-bool vgic_redist_mmio(struct vcpu *v, struct mmio_access *a);
-
-/* --- lifecycle ------------------------------------------------------- */
-
-/** Reset @v's virtual interface before it (re)starts. */
-void vgic_vcpu_reset(struct vcpu *v);
-
-/** Quiesce @v's interrupts as it parks: LRs, virtual timer, PPIs. */
-void vgic_vcpu_park(struct vcpu *v);
+/* --- lifecycle (the rest is in vgic_hooks, partition.h) -------------- */
 
 /** A parked CPU took SPI @intid for its off vCPU: hold it pending. */
 void vgic_hold_spi(u32 intid);
-
-/** Let go of the held SPIs routed to @v, which is starting. */
-void vgic_release_held(struct vcpu *v);
 
 /**
  * Make virtual SPI @intid of partition @p pending (a virtio device's
@@ -168,17 +143,15 @@ void vgic_release_held(struct vcpu *v);
  */
 void vgic_raise_virtual(struct vcpu *v, const struct partition *p, u32 intid);
 
-/** Configure (or, with @on false, silence) the SPIs @p owns. */
-void vgic_partition_spis(struct partition *p, bool on);
-
 /* --- list-register helpers (pure) ------------------------------------ */
 
 static inline u64 lr_make(u32 intid, u8 prio, bool hw)
 {
 	u64 lr = LR_PENDING | LR_GROUP1 | ((u64)prio << LR_PRIO_SHIFT) | intid;
 
-	if (hw)
+	if (hw) {
 		lr |= LR_HW | ((u64)intid << 32);
+	}
 	return lr;
 }
 

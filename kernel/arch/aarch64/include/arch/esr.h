@@ -9,41 +9,32 @@
 
 #include <bulkhead/types.h>
 
-enum esr_ec {
-	EC_UNKNOWN = 0x00,
-	EC_WFX = 0x01,
-	EC_CP15_32 = 0x03,
-	EC_CP15_64 = 0x04,
-	EC_CP14_MR = 0x05,
-	EC_CP14_LS = 0x06,
-	EC_FP_ASIMD = 0x07,
-	EC_CP14_64 = 0x0c,
-	EC_ILL = 0x0e,
-	EC_SVC32 = 0x11,
-	EC_HVC32 = 0x12,
-	EC_SMC32 = 0x13,
-	EC_SVC64 = 0x15,
-	EC_HVC64 = 0x16,
-	EC_SMC64 = 0x17,
-	EC_SYS64 = 0x18,
-	EC_SVE = 0x19,
-	EC_IMP_DEF = 0x1f,
-	EC_IABT_LOW = 0x20,
-	EC_IABT_CUR = 0x21,
-	EC_PC_ALIGN = 0x22,
-	EC_DABT_LOW = 0x24,
-	EC_DABT_CUR = 0x25,
-	EC_SP_ALIGN = 0x26,
-	EC_FP_EXC32 = 0x28,
-	EC_FP_EXC64 = 0x2c,
-	EC_SERROR = 0x2f,
-	EC_BREAKPT_LOW = 0x30,
-	EC_SOFTSTP_LOW = 0x32,
-	EC_WATCHPT_LOW = 0x34,
-	EC_BKPT32 = 0x38,
-	EC_BRK64 = 0x3c,
-	EC_MAX = 0x3f,
-};
+/* Exception classes, ESR_EL2.EC [31:26]. */
+#define EC_UNKNOWN 0x00U
+#define EC_WFX 0x01U
+#define EC_CP15_32 0x03U
+#define EC_CP15_64 0x04U
+#define EC_CP14_MR 0x05U
+#define EC_CP14_LS 0x06U
+#define EC_FP_ASIMD 0x07U
+#define EC_CP14_64 0x0cU
+#define EC_ILL 0x0eU
+#define EC_HVC32 0x12U
+#define EC_SMC32 0x13U
+#define EC_HVC64 0x16U
+#define EC_SMC64 0x17U
+#define EC_SYS64 0x18U
+#define EC_IABT_LOW 0x20U
+#define EC_PC_ALIGN 0x22U
+#define EC_DABT_LOW 0x24U
+#define EC_SP_ALIGN 0x26U
+#define EC_SERROR 0x2fU
+#define EC_BREAKPT_LOW 0x30U
+#define EC_SOFTSTP_LOW 0x32U
+#define EC_WATCHPT_LOW 0x34U
+#define EC_BKPT32 0x38U
+#define EC_BRK64 0x3cU
+#define EC_MAX 0x3fU
 
 /** A decoded data abort: what MMIO emulation needs, and what to report. */
 struct esr_dabt {
@@ -73,9 +64,6 @@ struct esr_dabt esr_decode_dabt(u64 esr);
 /** Kind of a fault status code (DFSC/IFSC) and its level (0..3, or -1). */
 enum esr_fsc_kind esr_fsc_kind(unsigned fsc, int *level);
 
-/** Short human-readable name of an exception class. */
-const char *esr_ec_name(unsigned ec);
-
 /**
  * Describe @esr in one phrase for a fault report, e.g.
  * "data abort: translation fault, level 1, write" (into @buf).
@@ -92,8 +80,9 @@ struct esr_sysreg {
 struct esr_sysreg esr_decode_sysreg(u64 esr);
 
 /* Encode a system register as (op0, op1, CRn, CRm, op2) for comparisons. */
-#define SYSREG_ID(op0, op1, crn, crm, op2) \
-	(((op0) << 14) | ((op1) << 11) | ((crn) << 7) | ((crm) << 3) | (op2))
+#define SYSREG_ID(op0, op1, crn, crm, op2)                             \
+	(((u32)(op0) << 14) | ((u32)(op1) << 11) | ((u32)(crn) << 7) | \
+	 ((u32)(crm) << 3) | (u32)(op2))
 
 unsigned esr_sysreg_id(const struct esr_sysreg *s);
 

@@ -6,15 +6,16 @@
  */
 #pragma once
 
+#include <arch/esr.h>
 #include <bulkhead/types.h>
 
 #include <bulkhead/gic_regs.h>
 
-#define GIC_SGI_DOORBELL 0 /* the core's own SGI between physical CPUs */
-#define GIC_SGI_DIRECT 15  /* the same on a direct partition's CPUs: group 0 */
-#define GIC_PPI_MAINT 25   /* GICv3 maintenance interrupt */
-#define GIC_PPI_VTIMER 27  /* EL1 virtual timer */
-#define GIC_SPURIOUS 1023
+#define GIC_SGI_DOORBELL 0U /* the core's own SGI between physical CPUs */
+#define GIC_SGI_DIRECT                                                      \
+	15U		  /* the same on a direct partition's CPUs: group 0 \
+			   */
+#define GIC_PPI_MAINT 25U /* GICv3 maintenance interrupt */
 
 static inline u32 mmio_read32(u64 a)
 {
@@ -36,10 +37,6 @@ static inline void mmio_write64(u64 a, u64 v)
 	*(volatile u64 *)a = v;
 }
 
-/** Distributor (affinity routing, group 1, all SPIs off) and the
- *  redistributors of every CPU the config uses; boot CPU, before others. */
-void gic_init(void);
-
 struct cpu;
 struct vcpu;
 
@@ -48,10 +45,10 @@ void gic_cpu_init(struct cpu *c);
 
 /* ICC registers common to both groups, as trapped by ICH_HCR_EL2.TC
  * (esr.h's SYSREG_ID encoding). */
-#define ICC_TRAP_PMR ((3U << 14) | (4U << 7) | (6U << 3))
-#define ICC_TRAP_DIR ((3U << 14) | (12U << 7) | (11U << 3) | 1U)
-#define ICC_TRAP_RPR ((3U << 14) | (12U << 7) | (11U << 3) | 3U)
-#define ICC_TRAP_CTLR ((3U << 14) | (12U << 7) | (12U << 3) | 4U)
+#define ICC_TRAP_PMR SYSREG_ID(3, 0, 4, 6, 0)
+#define ICC_TRAP_DIR SYSREG_ID(3, 0, 12, 11, 1)
+#define ICC_TRAP_RPR SYSREG_ID(3, 0, 12, 11, 3)
+#define ICC_TRAP_CTLR SYSREG_ID(3, 0, 12, 12, 4)
 
 /** A direct vCPU's trapped access to ICC register @reg; false: refused. */
 bool arch_icc_trap(struct vcpu *v, u32 reg, bool read, u64 *val);

@@ -16,9 +16,9 @@
 #define DESC_OA_MASK 0x0000fffffffff000UL
 
 /* Stage 1, EL2: AttrIndx selects MAIR_EL2 attribute 0, 1 or 2. */
-#define MAIR_IDX_NORMAL 0
-#define MAIR_IDX_DEVICE 1
-#define MAIR_IDX_NC 2
+#define MAIR_IDX_NORMAL 0U
+#define MAIR_IDX_DEVICE 1U
+#define MAIR_IDX_NC 2U
 /* WB RWA; Device-nGnRE; Normal Non-cacheable */
 #define MAIR_EL2_VALUE (0xffUL | (0x04UL << 8) | (0x44UL << 16))
 #define S1_ATTR_NORMAL ((unsigned long)MAIR_IDX_NORMAL << 2)

@@ -25,9 +25,7 @@
 
 #define isb() __asm__ volatile("isb" : : : "memory")
 #define dsb(opt) __asm__ volatile("dsb " #opt : : : "memory")
-#define wfe() __asm__ volatile("wfe" : : : "memory")
 #define wfi() __asm__ volatile("wfi" : : : "memory")
-#define sev() __asm__ volatile("sev" : : : "memory")
 
 /* GICv3 system registers without a name in older assemblers (ARM IHI 0069). */
 #define ICC_IAR0_EL1 S3_0_C12_C8_0
@@ -50,7 +48,6 @@
 #define ICC_SRE_EL2 S3_4_C12_C9_5
 #define ICH_HCR_EL2 S3_4_C12_C11_0
 #define ICH_VTR_EL2 S3_4_C12_C11_1
-#define ICH_MISR_EL2 S3_4_C12_C11_2
 #define ICH_ELRSR_EL2 S3_4_C12_C11_5
 #define ICH_VMCR_EL2 S3_4_C12_C11_7
 #define ICH_AP0R0_EL2 S3_4_C12_C8_0
@@ -67,13 +64,10 @@
 #define MDCR_HPMD BIT(17) /* no event counting at EL2 (ARMv8.1 PMU) */
 
 /* HCR_EL2 (D19.2.48) */
-#define HCR_VM BIT(0)  /* stage 2 on */
-#define HCR_FMO BIT(3) /* physical FIQ to EL2, virtual FIQ on */
-#define HCR_IMO BIT(4) /* physical IRQ to EL2, virtual IRQ on */
-#define HCR_AMO BIT(5) /* physical SError to EL2, virtual SError on */
-#define HCR_FB BIT(9)  /* broadcast TLB/IC maintenance inner shareable */
-#define HCR_BSU_IS (1UL << 10) /* barriers upgraded to inner shareable */
-#define HCR_TWE BIT(14)
+#define HCR_VM BIT(0)	  /* stage 2 on */
+#define HCR_FMO BIT(3)	  /* physical FIQ to EL2, virtual FIQ on */
+#define HCR_IMO BIT(4)	  /* physical IRQ to EL2, virtual IRQ on */
+#define HCR_AMO BIT(5)	  /* physical SError to EL2, virtual SError on */
 #define HCR_TSC BIT(19)	  /* trap SMC */
 #define HCR_TIDCP BIT(20) /* trap IMPLEMENTATION DEFINED registers */
 #define HCR_TACR BIT(21)  /* trap ACTLR_EL1 */
@@ -88,7 +82,6 @@
 
 /* SCTLR_EL2 (D19.2.118), non-VHE layout */
 #define SCTLR_EL2_M BIT(0)
-#define SCTLR_EL2_A BIT(1)
 #define SCTLR_EL2_C BIT(2)
 #define SCTLR_EL2_SA BIT(3)
 #define SCTLR_EL2_I BIT(12)
@@ -104,9 +97,8 @@
 #define SPSR_EL1H_MASKED 0x3c5UL
 
 /* ESR_ELx (D19.2.40): EC in [31:26], IL [25], ISS [24:0]. */
-#define ESR_EC(esr) (((esr) >> 26) & 0x3f)
+#define ESR_EC(esr) ((u32)((esr) >> 26) & 0x3fU)
 #define ESR_IL (1UL << 25) /* instruction length: 32-bit */
-#define ESR_ISS(esr) ((esr)&0x1ffffff)
 
 /* CNTHCTL_EL2 (D19.11.?), non-VHE: EL1PCTEN bit 0, EL1PCEN bit 1. */
 #define CNTHCTL_EL1PCTEN BIT(0)
