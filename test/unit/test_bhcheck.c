@@ -29,7 +29,7 @@ struct sys {
 	struct check k;
 	struct elf *e;
 	void *cfg, *plat;
-	const char *dirs[1];
+	const char *dirs[2];
 };
 
 static void *slurp(const char *path)
@@ -64,11 +64,12 @@ static struct sys *load(const char *name)
 	s->e = elf_open(path, &why);
 	assert_non_null(s->e);
 	s->dirs[0] = BH_TARGET "/images";
+	s->dirs[1] = BH_LINUX_DIR; /* "" without Linux: then not built */
 	s->k.config = name;
 	s->k.image = name;
 	s->k.config_dir = ".";
 	s->k.image_dirs = s->dirs;
-	s->k.nimage_dirs = 1;
+	s->k.nimage_dirs = 2;
 	s->k.elf = s->e;
 	s->k.quiet = true;
 	return s;
@@ -293,6 +294,44 @@ static void guest_dt_lies(void **state)
 	       "its device tree shows memory 0x40000000+0x2000000 it does not have");
 }
 
+/* The shipped driver system: Linux's memory is granted to both of its
+ * driver partitions, which is declared (each serves a device of Linux);
+ * the block driver's grant moved onto the app's memory, which only the
+ * console driver may see (its DMA window) and the block driver serves
+ * nothing of, is caught. */
+static struct s2_map *grant_of(struct sys *s, int p, uint64_t size)
+{
+	const struct part_config *pc = part(s, p);
+	struct s2_map *m = at(s, PTR(pc->maps), pc->nmaps * sizeof(*m));
+
+	for (uint32_t i = 0; i < pc->nmaps; i++)
+		if (m[i].size == size)
+			return &m[i];
+	fail_msg("no map of 0x%llx in partition %d", (unsigned long long)size,
+		 p);
+	return NULL;
+}
+
+static void grant_to_a_stranger(void **state)
+{
+	struct sys *s;
+	struct s2_map *g;
+
+	(void)state;
+	if (BH_LINUX_DIR[0] == '\0')
+		skip(); /* the system boots Linux: built only with it */
+	s = load("qemu-virt-drivers");
+	assert_string_equal(at(s, PTR(part(s, 0)->name), 6), "block");
+	expect(s, NULL);
+	s = load("qemu-virt-drivers");
+	g = grant_of(s, 0, 0x10000000);
+	g->pa = 0x45000000;
+	g->size = 0x1000000;
+	expect(s, "/partitions/console: bhcheck: grant 0x45f00000+0x10000 "
+		  "shares physical pages with grant 0x45000000+0x1000000 of "
+		  "/partitions/block");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -311,6 +350,7 @@ int main(void)
 		cmocka_unit_test(core_window_in_ram),
 		cmocka_unit_test(entry_moved),
 		cmocka_unit_test(guest_dt_lies),
+		cmocka_unit_test(grant_to_a_stranger),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

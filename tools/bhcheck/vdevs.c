@@ -81,16 +81,33 @@ static bool may_see(const struct check *k, const struct want_vdev *v,
 						 ~(PAGE - 1)) });
 }
 
-bool grant_declared(const struct check *k, int a, int b, struct range pa)
+/* Does a device of frontend @f served by @d let @d see @pa? */
+static bool serves(const struct check *k, int f, int d, struct range pa)
 {
 	for (int i = 0; i < k->w.nvdevs; i++) {
 		const struct want_vdev *v = &k->w.vdev[i];
 
-		if (((v->frontend == a && v->driver == b) ||
-		     (v->frontend == b && v->driver == a)) &&
-		    may_see(k, v, pa))
+		if (v->frontend == f && v->driver == d && may_see(k, v, pa))
 			return true;
 	}
+	return false;
+}
+
+/*
+ * May partitions @a and @b both map @pa? When it is one's memory that a
+ * device of it lets the other see, or the memory of a frontend whose
+ * devices let both see it (two driver partitions of one frontend: each
+ * is trusted with that memory by the frontend's config, not by the
+ * other driver).
+ */
+bool grant_declared(const struct check *k, int a, int b, struct range pa)
+{
+	if (serves(k, a, b, pa) || serves(k, b, a, pa))
+		return true;
+	for (int f = 0; f < (int)k->h.nparts; f++)
+		if (f != a && f != b && serves(k, f, a, pa) &&
+		    serves(k, f, b, pa))
+			return true;
 	return false;
 }
 
