@@ -143,7 +143,7 @@ static void queue_write(const struct vdev_config *c, struct vdev *d, u32 off,
 	if (off == VMMIO_QUEUE_READY) {
 		q->ready = val & 1U;
 	} else if (q->ready != 0U) {
-		return; /* §4.2.2.3: set up a queue before it is ready */
+		return; /* §4.2.3.2: set up a queue before it is ready */
 	} else if (off == VMMIO_QUEUE_NUM) {
 		q->num = val;
 	} else {
@@ -223,11 +223,15 @@ bool vdev_mmio(struct vcpu *v, u64 ipa, struct mmio_access *a)
 		}
 		/* Reads never fault here; control registers are written 32
 		 * bits at a time, aligned (§4.2.2.2); anything else is
-		 * ignored, as writes to config space are. */
-		if (!a->write || a->size != 4U || off >= VMMIO_CONFIG) {
-			return a->write;
+		 * ignored, as writes to config space are (an exit all the
+		 * same, and counted as one). */
+		if (!a->write) {
+			return false;
 		}
 		v->exits[EXIT_VIRTIO]++;
+		if (a->size != 4U || off >= VMMIO_CONFIG) {
+			return true;
+		}
 		if (off == VMMIO_QUEUE_NOTIFY) {
 			notify(v, c, (u32)a->value);
 			return true;

@@ -6,8 +6,8 @@
  *    RAM, and no partition maps any page of it;
  *  - every stage-2 mapping is page aligned, in range, memory in RAM and
  *    devices out of it and off the GIC; no physical page is mapped into
- *    two partitions unless the config declares it shared (nothing can be
- *    declared yet: declared_shared() is where grants will be accepted);
+ *    two partitions unless the config declares it shared (a frontend's
+ *    memory granted to the driver partitions serving it: declared_shared());
  *  - a partition's guest address space has no collisions and leaves its
  *    emulated GIC unmapped; its device pages hold only registers of
  *    devices granted to it;

@@ -72,6 +72,7 @@ struct blk {
 	u64 requests, notify0, doorbells0; /* since the last reset */
 	u64 offset, size;		   /* the slice, bytes */
 	bool read_only;
+	bool foreign; /* its slice is on a disk this driver does not drive */
 	struct req req[MAX_REQS];
 	u32 first, count; /* open requests: req[first .. first + count) */
 	u32 epoch;	  /* bumped by a reset: older completions dropped */
@@ -515,8 +516,14 @@ void guest_main(void)
 		b->offset = drv_devs[i].args[0];
 		b->size = drv_devs[i].args[1];
 		b->read_only = drv_devs[i].args[2] & 1;
-		if (drv_devs[i].args[3])
+		if (!disk_base)
 			disk_base = drv_devs[i].args[3];
+		/* This driver drives one disk (bhconfig allows one per block
+		 * driver): a slice of another would land on this one's
+		 * sectors, so it gets none. */
+		b->foreign = drv_devs[i].args[3] != disk_base;
+		if (b->foreign)
+			b->size = 0;
 	}
 	if (disk_base) {
 		rt_fdt_walk(rt_dtb(), find_disk, NULL);
@@ -545,8 +552,12 @@ void guest_main(void)
 	for (u32 i = 0; i < drv_ndevs; i++) {
 		const struct blk *b = &blks[i];
 
-		if (disk_ok && (b->size > capacity * SECTOR ||
-				b->offset > capacity * SECTOR - b->size))
+		if (b->foreign)
+			printf("vdev %u (for %s): on the disk at 0x%lx, which this driver does not drive: requests fail\n",
+			       drv_devs[i].index, drv_devs[i].frontend,
+			       drv_devs[i].args[3]);
+		else if (disk_ok && (b->size > capacity * SECTOR ||
+				     b->offset > capacity * SECTOR - b->size))
 			printf("vdev %u (for %s): slice 0x%lx+0x%lx is past the disk's end: requests beyond it fail\n",
 			       drv_devs[i].index, drv_devs[i].frontend,
 			       b->offset, b->size);

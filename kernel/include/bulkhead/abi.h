@@ -13,9 +13,10 @@
 
 #define BH_HC(n) (0xc6000000U | (n))
 
-/** Protocol version: x0 = (major << 16) | minor. */
+/** Protocol version: x0 = (major << 16) | minor. 1.1 added EXITS,
+ * VDEV_RAISE, VDEV_NEEDS_RESET and BH_BUSY. */
 #define BH_HC_VERSION BH_HC(0U)
-#define BH_ABI_VERSION 0x00010000U
+#define BH_ABI_VERSION 0x00010001U
 
 /**
  * Console write: x1 = byte count (0..BH_CONSOLE_MAX), x2..x7 = the bytes,
