@@ -26,6 +26,7 @@ static struct {
 	u64 rings;    /* console rings (IPA), 0 if none */
 	u32 nrings;
 	bool overflow; /* more devices than DRV_MAX_DEVS */
+	bool grants;   /* a device with more grant regions than DRV_MAX_GRANT */
 } dt;
 
 static char types[DRV_MAX_DEVS][16];
@@ -84,6 +85,7 @@ static void dt_prop(void *ctx, const char *path, const char *prop,
 		d->frontend[15] = 0;
 	} else if (!strcmp(prop, "grant")) {
 		/* <guest base, size, local address> triples, 64-bit each */
+		dt.grants |= len / 24 > DRV_MAX_GRANT;
 		for (u32 i = 0; i < len / 24 && i < DRV_MAX_GRANT; i++) {
 			d->grant[i].guest = rt_fdt_cells(val, len, 3 * i);
 			d->grant[i].size = rt_fdt_cells(val, len, 3 * i + 1);
@@ -114,6 +116,9 @@ u32 drv_init(const struct drv_ops *const *ops, u32 nops)
 	if (dt.overflow)
 		printf("more devices than %d: the rest are not served\n",
 		       DRV_MAX_DEVS);
+	if (dt.grants)
+		printf("a frontend has more than %d memory ranges: buffers beyond them fail\n",
+		       DRV_MAX_GRANT);
 	for (u32 i = 0; i < drv_ndevs; i++) {
 		struct drv_dev *d = &drv_devs[i];
 
