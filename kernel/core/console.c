@@ -44,6 +44,7 @@ void console_smp_on(void)
 static bool ring_mode(void)
 {
 	return con_smp && plat.con_driver >= 0 &&
+	       this_cpu()->slot < (u32)BH_CON_SLOTS && /* bhconfig: always */
 	       atomic_load(&partitions[plat.con_driver].state) == PART_RUNNING;
 }
 
@@ -242,7 +243,7 @@ static void drain_rings(struct partition *p, u32 to)
 		return;
 	}
 	spin_lock(&con_lock);
-	for (u32 i = 0; i < nr_cpus; i++) {
+	for (u32 i = 0; (i < nr_cpus) && (i < (u32)BH_CON_SLOTS); i++) {
 		volatile struct bh_con_ring *r =
 			(volatile struct bh_con_ring *)plat.con_rings + i;
 		u32 w = r->written, rd = pg->con_read[i];

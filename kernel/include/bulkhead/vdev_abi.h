@@ -114,11 +114,12 @@ struct bh_vdev_state {
  * driver's bus masters: the core waits for it, bounded, before it clears
  * a restarting frontend's memory (docs/virtio.md).
  */
-#define BH_VDEV_MAX 64 /* virtio devices in a system */
+#define BH_VDEV_MAX 64	/* virtio devices in a system */
+#define BH_CON_SLOTS 32 /* CPU slots a console driver drains (bhconfig) */
 struct bh_driver_page {
 	uint32_t armed;
 	uint32_t pad;
-	uint32_t con_read[32];
+	uint32_t con_read[BH_CON_SLOTS];
 	uint32_t quiesced[BH_VDEV_MAX];
 };
 
