@@ -648,7 +648,7 @@ static bool check_device(struct config *c, struct vdev *v)
 	struct part *fe = &c->part[v->frontend];
 
 	for (int i = 0; i < c->nparts; i++)
-		if (c->part[i].node >= 0 &&
+		if (c->part[i].node >= 0 && v->driver_ph &&
 		    c->tree.n[c->part[i].node].phandle == v->driver_ph)
 			v->driver = i;
 	if (v->driver < 0) {
