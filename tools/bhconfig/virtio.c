@@ -712,12 +712,16 @@ static void console_driver(struct config *c)
 
 void virtio_assign(struct config *c)
 {
-	bool *used = used_intids(c);
+	bool *used;
 
 	c->con_driver = -1;
-	if (c->nvdevs > BH_VDEV_MAX)
+	if (c->nvdevs > BH_VDEV_MAX) {
+		/* The core's table; placing the rest would only repeat it. */
 		diag(c, c->vdev[BH_VDEV_MAX].path,
 		     "a system has at most %d virtio devices", BH_VDEV_MAX);
+		return;
+	}
+	used = used_intids(c);
 	console_driver(c);
 	check_disks(c);
 	for (int i = 0; i < c->nvdevs; i++) {
