@@ -429,6 +429,55 @@ static void same_names_refused(void **state)
 	done(c);
 }
 
+/* A partition of ten memory ranges served by a driver (partition 1 here):
+ * the driver's device tree lists every grant, not a fixed number. */
+static void driver_sees_every_grant(void **state)
+{
+	struct config *c = config();
+	struct part *fe;
+	const void *dt;
+	const char *g;
+	int len;
+
+	(void)state;
+	c->part = realloc(c->part, 2 * sizeof(*c->part));
+	fe = &c->part[1];
+	memset(fe, 0, sizeof(*fe));
+	fe->name = xstrdup("fe");
+	fe->path = xstrdup("/partitions/fe");
+	c->nparts = 2;
+	c->part[0].drv_page_ipa = 0x90000000;
+	c->part[0].doorbell = 300;
+	c->nvdevs = 1;
+	c->vdev = xcalloc(1, sizeof(*c->vdev));
+	c->vdev[0] =
+		(struct vdev){ .name = xstrdup("con"),
+			       .path = xstrdup("/partitions/fe/virtio/con"),
+			       .frontend = 1,
+			       .driver = 0,
+			       .disk = -1,
+			       .kind_name = "console",
+			       .state_ipa = 0x90001000 };
+	c->ngrants = 10;
+	c->grant = xcalloc(10, sizeof(*c->grant));
+	for (int i = 0; i < 10; i++)
+		c->grant[i] =
+			(struct grant){ 1,
+					0,
+					0x40000000 + 0x200000ULL * (unsigned)i,
+					0x100000,
+					0xa0000000 + 0x200000ULL * (unsigned)i,
+					false };
+	guest_dt_build(c, 0);
+	assert_int_equal(c->nerrors, 0);
+	dt = c->part[0].dtb;
+	g = prop(dt, "/bulkhead/vdev@0", "grant", &len);
+	assert_int_equal(len, 10 * 24);
+	assert_int_equal(cells64(g, 27), 0x40000000 + 0x200000ULL * 9);
+	assert_int_equal(cells64(g, 29), 0xa0000000 + 0x200000ULL * 9);
+	done(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -440,6 +489,7 @@ int main(void)
 		cmocka_unit_test(refuses_unsupported_references),
 		cmocka_unit_test(bus_address_translated),
 		cmocka_unit_test(same_names_refused),
+		cmocka_unit_test(driver_sees_every_grant),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -471,13 +471,15 @@ static void gen_backend(struct gdt *g)
 	}
 	for (int i = 0; i < c->nvdevs; i++) {
 		const struct vdev *v = &c->vdev[i];
-		uint64_t gr[3 * 8];
+		uint64_t *gr;
 		int n = 0;
 		char *name;
 
 		if (v->driver != pi)
 			continue;
-		for (int k = 0; k < c->ngrants && n < 8; k++)
+		/* Every grant: a frontend may have any number of ranges. */
+		gr = xcalloc((size_t)c->ngrants * 3 + 1, sizeof(*gr));
+		for (int k = 0; k < c->ngrants; k++)
 			if (c->grant[k].frontend == v->frontend &&
 			    c->grant[k].driver == pi) {
 				gr[3 * n] = c->grant[k].guest;
@@ -492,6 +494,7 @@ static void gen_backend(struct gdt *g)
 		prop_str(g, "frontend", c->part[v->frontend].name);
 		prop_u64s(g, "state", &v->state_ipa, 1);
 		prop_u64s(g, "grant", gr, 3 * n);
+		free(gr);
 		if (v->disk >= 0) {
 			/* A block device: its slice of the disk, read-only or
 			 * not, and the disk's controller (its registers). */

@@ -16,10 +16,13 @@
  * register window (a free 4 KiB page of its address space) and interrupt
  * (a free SPI, purely virtual), the driver's doorbell (another), where
  * the driver sees the frontend's memory (the grant: all of it, or only a
- * `dma-window` declared as a restricted-dma-pool, at `grant-ipa` or a free
- * address), and where the core keeps the pages it shares (after the
- * images, in its own region). A partition with `hypervisor-console`
- * drains the core's console and must own its UART.
+ * `dma-window` declared as a restricted-dma-pool, at `grant-ipa` (2 MiB
+ * aligned, free in the driver's address space) or a free address; one
+ * grant per frontend and driver, so their devices agree on both), and
+ * where the core keeps the pages it shares (after the images, in its own
+ * region). A partition with `hypervisor-console` drains the core's
+ * console and must own its UART; one that serves virtio consoles must
+ * own a PL011 to show them on.
  *
  * A block device is a slice of a disk its driver partition owns:
  *
@@ -423,43 +426,121 @@ static bool dma_driver(const struct config *c, const struct part *p)
 	return false;
 }
 
-static void add_grant(struct config *c, const struct vdev *v, struct region r,
+/* Does @r (guest addresses of @p) meet anything @p's space holds? */
+static bool ipa_busy(const struct config *c, const struct part *p,
+		     struct region r, struct region *hit)
+{
+	struct region *busy;
+	int n = occupied(c, p, &busy);
+	bool found = false;
+
+	for (int i = 0; i < n && !found; i++)
+		if (regions_overlap(r, busy[i])) {
+			*hit = busy[i];
+			found = true;
+		}
+	free(busy);
+	return found;
+}
+
+/* Driver @v->driver sees frontend memory @r (guest addresses) at @at:
+ * the pages that holds must be free in its address space. */
+static bool add_grant(struct config *c, const struct vdev *v, struct region r,
 		      uint64_t at)
 {
+	struct part *drv = &c->part[v->driver];
+	struct region m = { at & ~(PAGE - 1), 0 }, hit;
 	struct grant *g;
+	uint64_t end;
 
+	if (!region_end((struct region){ at, r.size }, &end) ||
+	    !round_up_u64(end, PAGE, &end)) {
+		diag_prop(
+			c, v->path, "grant-ipa",
+			"%s cannot see this partition's memory 0x%llx+0x%llx at 0x%llx: it wraps past the end of the address space",
+			drv->path, (unsigned long long)r.base,
+			(unsigned long long)r.size, (unsigned long long)at);
+		return false;
+	}
+	m.size = end - m.base;
+	if (ipa_busy(c, drv, m, &hit)) {
+		diag_prop(
+			c, v->path, "grant-ipa",
+			"%s cannot see this partition's memory 0x%llx+0x%llx at 0x%llx: its address space already has 0x%llx+0x%llx there",
+			drv->path, (unsigned long long)r.base,
+			(unsigned long long)r.size, (unsigned long long)at,
+			(unsigned long long)hit.base,
+			(unsigned long long)hit.size);
+		return false;
+	}
 	c->grant = vec_grow(c->grant, &c->grant_cap, c->ngrants + 1,
 			    sizeof(*c->grant));
 	g = &c->grant[c->ngrants++];
 	*g = (struct grant){ v->frontend, v->driver, r.base,
 			     r.size,	  at,	     v->has_dma_window };
-	add_map(&c->part[v->driver], at & ~(PAGE - 1),
-		((at + r.size + PAGE - 1) & ~(PAGE - 1)) - (at & ~(PAGE - 1)),
-		PT_R | PT_W, S2MAP_GRANT, c->ngrants - 1);
+	add_map(drv, m.base, m.size, PT_R | PT_W, S2MAP_GRANT, c->ngrants - 1);
+	return true;
+}
+
+/*
+ * A driver sees a frontend's memory through one grant per pair, made for
+ * the first device of the pair: every other device of the pair must ask
+ * for the same (the same dma-window or none, the same grant-ipa if any),
+ * or its frontend would put buffers where the driver cannot see them.
+ */
+static bool grant_agrees(struct config *c, const struct vdev *v,
+			 const struct grant *g)
+{
+	const struct part *drv = &c->part[v->driver];
+	uint64_t base = g->local - (v->dma ? 0 : g->guest & (SZ_2M - 1));
+
+	if (v->has_dma_window != g->window ||
+	    (g->window && (v->dma_window.base != g->guest ||
+			   v->dma_window.size != g->size))) {
+		diag_prop(
+			c, v->path, "dma-window",
+			"the devices %s serves to this partition must all use the same dma-window, or none",
+			drv->path);
+		return false;
+	}
+	if (v->has_grant_ipa && v->grant_ipa != base) {
+		diag_prop(
+			c, v->path, "grant-ipa",
+			"grant-ipa 0x%llx: %s sees this partition's memory once, for all the devices it serves it, at 0x%llx",
+			(unsigned long long)v->grant_ipa, drv->path,
+			(unsigned long long)base);
+		return false;
+	}
+	return true;
 }
 
 /* The grant of frontend @f's memory to driver @d: made once per pair. */
 static void grant(struct config *c, struct vdev *v)
 {
 	struct part *drv = &c->part[v->driver], *fe = &c->part[v->frontend];
-	struct region want[64];
+	struct region *want;
 	int n = 0;
 
 	for (int i = 0; i < c->ngrants; i++)
 		if (c->grant[i].frontend == v->frontend &&
 		    c->grant[i].driver == v->driver) {
-			if (v->has_dma_window != c->grant[i].window)
-				diag(c, v->path,
-				     "the devices %s serves to this partition must all use its dma-window, or none",
-				     drv->path);
+			grant_agrees(c, v, &c->grant[i]);
 			return;
 		}
+	want = xcalloc((size_t)(fe->nmem ? fe->nmem : 1), sizeof(*want));
 	if (v->has_dma_window) {
 		want[n++] = v->dma_window;
 	} else {
-		for (int i = 0; i < fe->nmem && n < 64; i++)
+		for (int i = 0; i < fe->nmem; i++)
 			want[n++] =
 				(struct region){ fe->ipa[i], fe->mem[i].size };
+	}
+	if (v->has_grant_ipa && !v->dma && v->grant_ipa % SZ_2M) {
+		diag_prop(
+			c, v->path, "grant-ipa",
+			"grant-ipa 0x%llx must be 2 MiB aligned (%s sees the memory at the offset within 2 MiB this partition sees it at)",
+			(unsigned long long)v->grant_ipa, drv->path);
+		n = 0;
 	}
 	for (int i = 0; i < n; i++) {
 		uint64_t at = v->has_grant_ipa ? v->grant_ipa : 0;
@@ -477,14 +558,17 @@ static void grant(struct config *c, struct vdev *v)
 
 		/* A driver with bus masters hands them the frontend's
 		 * buffers: it sees them at their physical addresses. */
-		if (dma_driver(c, drv) && ok) {
-			if (v->has_grant_ipa && v->grant_ipa != pa)
+		if (v->dma && ok) {
+			if (v->has_grant_ipa && v->grant_ipa != pa) {
 				diag_prop(
 					c, v->path, "grant-ipa",
 					"%s owns bus masters, so it sees this memory at its physical address 0x%llx, not grant-ipa 0x%llx",
 					drv->path, (unsigned long long)pa,
 					(unsigned long long)v->grant_ipa);
-			add_grant(c, v, want[i], pa);
+				break;
+			}
+			if (!add_grant(c, v, want[i], pa))
+				break;
 			continue;
 		}
 
@@ -502,12 +586,14 @@ static void grant(struct config *c, struct vdev *v)
 				diag(c, v->path,
 				     "the memory %s would see of this partition does not fit below 4 GiB of its address space",
 				     drv->path);
-				return;
+				break;
 			}
 		}
 		at += want[i].base & (SZ_2M - 1);
-		add_grant(c, v, want[i], at);
+		if (!add_grant(c, v, want[i], at))
+			break;
 	}
+	free(want);
 }
 
 /* disk, slice and read-only belong to block devices only. */
