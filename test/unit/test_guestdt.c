@@ -478,6 +478,46 @@ static void driver_sees_every_grant(void **state)
 	done(c);
 }
 
+/* Two devices with one dma-window share one restricted-dma-pool: two
+ * pools of one name and range would be one node twice, and two
+ * allocators over the same buffers. */
+static void devices_share_a_pool(void **state)
+{
+	struct config *c = config();
+	const void *dt;
+	int pools = 0, node;
+
+	(void)state;
+	c->nvdevs = 2;
+	c->vdev = xcalloc(2, sizeof(*c->vdev));
+	for (int i = 0; i < 2; i++)
+		c->vdev[i] = (struct vdev){
+			.name = xasprintf("con%d", i),
+			.path = xasprintf("/partitions/linux/virtio/con%d", i),
+			.frontend = 0,
+			.driver = 1,
+			.disk = -1,
+			.kind_name = "console",
+			.window = 0xa000000 + 0x1000ULL * (unsigned)i,
+			.irq = 40 + (uint32_t)i,
+			.has_dma_window = true,
+			.dma_window = { 0x4ff00000, 0x10000 }
+		};
+	guest_dt_build(c, 0);
+	assert_int_equal(c->nerrors, 0);
+	dt = c->part[0].dtb;
+	assert_int_equal(fdt_check_full(dt, fdt_totalsize(dt)), 0);
+	fdt_for_each_subnode (node, dt, fdt_path_offset(dt, "/reserved-memory"))
+		pools++;
+	assert_int_equal(pools, 1);
+	assert_int_equal(
+		fdt32_to_cpu(*(const fdt32_t *)prop(dt, "/virtio_mmio@a000000",
+						    "memory-region", NULL)),
+		fdt32_to_cpu(*(const fdt32_t *)prop(dt, "/virtio_mmio@a001000",
+						    "memory-region", NULL)));
+	done(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -490,6 +530,7 @@ int main(void)
 		cmocka_unit_test(bus_address_translated),
 		cmocka_unit_test(same_names_refused),
 		cmocka_unit_test(driver_sees_every_grant),
+		cmocka_unit_test(devices_share_a_pool),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

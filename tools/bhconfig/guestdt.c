@@ -388,11 +388,27 @@ static void gen_devices(struct gdt *g)
 	}
 }
 
+/* The device whose pool device @i uses: the first of its partition with
+ * the same dma-window (devices that share a window share its pool). */
+static int pool_of(const struct config *c, int i)
+{
+	const struct vdev *v = &c->vdev[i];
+
+	for (int j = 0; j < i; j++)
+		if (c->vdev[j].frontend == v->frontend &&
+		    c->vdev[j].has_dma_window &&
+		    c->vdev[j].dma_window.base == v->dma_window.base &&
+		    c->vdev[j].dma_window.size == v->dma_window.size)
+			return j;
+	return i;
+}
+
 /*
  * The partition's virtio devices, as virtio-mmio transports (VIRTIO 1.2
  * §4.2): register window, its virtual SPI (edge), dma-coherent; a device
  * whose driver sees only a dma-window gets it as a restricted-dma-pool.
  */
+
 static void gen_virtio(struct gdt *g)
 {
 	const struct config *c = g->c;
@@ -416,7 +432,7 @@ static void gen_virtio(struct gdt *g)
 		prop(g, "dma-coherent", NULL, 0);
 		if (v->has_dma_window)
 			prop_u32(g, "memory-region",
-				 PH_FIRST_POOL + (uint32_t)i);
+				 PH_FIRST_POOL + (uint32_t)pool_of(c, i));
 		end(g);
 		free(name);
 		pools += v->has_dma_window;
@@ -432,7 +448,8 @@ static void gen_virtio(struct gdt *g)
 		uint64_t reg[2] = { v->dma_window.base, v->dma_window.size };
 		char *name;
 
-		if (v->frontend != pi || !v->has_dma_window)
+		if (v->frontend != pi || !v->has_dma_window ||
+		    pool_of(c, i) != i)
 			continue;
 		name = xasprintf("virtio-pool@%llx",
 				 (unsigned long long)v->dma_window.base);

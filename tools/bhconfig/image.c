@@ -325,6 +325,44 @@ static void check_overlaps(struct config *c, const struct part *p)
 	free(s);
 }
 
+/*
+ * A dma-window is where the partition's virtio buffers go, and all its
+ * driver sees of it: it may hold none of what the core loads there (its
+ * image, initrd or device tree), which the pool would hand out as buffers
+ * and the driver could rewrite.
+ */
+static void check_windows(struct config *c, int pi)
+{
+	const struct part *p = &c->part[pi];
+
+	for (int i = 0; i < c->nvdevs; i++) {
+		const struct vdev *v = &c->vdev[i];
+
+		for (int l = 0;
+		     v->frontend == pi && v->has_dma_window && l < p->nload;
+		     l++) {
+			const struct load *x = &p->load[l];
+			char *what;
+
+			if (!regions_overlap(v->dma_window,
+					     (struct region){ x->ipa,
+							      x->memsz }))
+				continue;
+			what = strcmp(x->what, "dtb")
+				       ? xasprintf("%s \"%s\"", x->what,
+						   x->shown)
+				       : xstrdup("device tree");
+			diag_prop(
+				c, v->path, "dma-window",
+				"dma-window 0x%llx+0x%llx overlaps the partition's %s (guest 0x%llx+0x%llx), which its driver could then rewrite",
+				X(v->dma_window.base), X(v->dma_window.size),
+				what, X(x->ipa), X(x->memsz));
+			free(what);
+			break;
+		}
+	}
+}
+
 void config_place(struct config *c)
 {
 	for (int i = 0; i < c->nparts; i++) {
@@ -335,5 +373,7 @@ void config_place(struct config *c)
 			place_extras(c, i);
 		if (c->nerrors == before)
 			check_overlaps(c, &c->part[i]);
+		if (c->nerrors == before)
+			check_windows(c, i);
 	}
 }

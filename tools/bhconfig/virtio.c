@@ -765,6 +765,20 @@ static bool check_device(struct config *c, struct vdev *v)
 			return false;
 		}
 	}
+	for (const struct vdev *o = c->vdev; v->has_dma_window && o < v; o++)
+		if (o->frontend == v->frontend && o->has_dma_window &&
+		    regions_overlap(o->dma_window, v->dma_window) &&
+		    (o->dma_window.base != v->dma_window.base ||
+		     o->dma_window.size != v->dma_window.size)) {
+			diag_prop(
+				c, v->path, "dma-window",
+				"dma-window 0x%llx+0x%llx overlaps %s's 0x%llx+0x%llx: the partition's DMA pools may be shared, whole, but not overlap",
+				(unsigned long long)v->dma_window.base,
+				(unsigned long long)v->dma_window.size, o->path,
+				(unsigned long long)o->dma_window.base,
+				(unsigned long long)o->dma_window.size);
+			return false;
+		}
 	if (!v->kind)
 		return false;
 	return strcmp(v->kind->type, "block") ? check_not_block(c, v)
