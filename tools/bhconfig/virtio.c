@@ -785,6 +785,30 @@ static bool check_device(struct config *c, struct vdev *v)
 					      : check_block(c, v);
 }
 
+/* A partition that serves virtio consoles shows them on a UART it owns
+ * (userland-drivers/console: the one PL011 of its device tree); one that
+ * drains the core's console owns that UART (console_driver()). */
+static void console_uarts(struct config *c)
+{
+	for (int i = 0; i < c->nparts; i++) {
+		const struct part *p = &c->part[i];
+		const struct vdev *con = NULL;
+		bool uart = false;
+
+		for (int k = 0; k < c->nvdevs && !con && !p->hyp_console; k++)
+			if (c->vdev[k].driver == i && c->vdev[k].kind_name &&
+			    !strcmp(c->vdev[k].kind_name, "console"))
+				con = &c->vdev[k];
+		for (int d = 0; d < p->ndev; d++)
+			uart |= !strncmp(c->dev[p->dev[d]].compatible,
+					 "arm,pl011", 9);
+		if (con && !uart)
+			diag(c, p->path,
+			     "it serves the virtio console %s, but owns no UART to show it on (an arm,pl011 in its devices)",
+			     con->path);
+	}
+}
+
 static void console_driver(struct config *c)
 {
 	for (int i = 0; i < c->nparts; i++) {
@@ -849,6 +873,7 @@ void virtio_assign(struct config *c)
 		v->dma = dma_driver(c, &c->part[v->driver]);
 		grant(c, v);
 	}
+	console_uarts(c);
 	check_slices(c);
 	for (int i = 0; i < c->nparts; i++) {
 		struct part *p = &c->part[i];
