@@ -550,6 +550,52 @@ static void unwired_spis(void **state)
 	tree_free(&c.tree);
 }
 
+/*
+ * The rules of disks and slices (virtio.c): a disk is whole pages, a
+ * size a file can have; a slice is whole pages, nonempty and inside its
+ * disk however its numbers wrap; slices of one disk may overlap only if
+ * both are read-only.
+ */
+static void disks_and_slices(void **state)
+{
+	const uint64_t disk = 0x4000000;
+
+	(void)state;
+	assert_true(disk_size_ok(0x1000));
+	assert_true(disk_size_ok(0x7ffffffffffff000ULL));
+	assert_false(disk_size_ok(0));
+	assert_false(disk_size_ok(0x200));
+	assert_false(disk_size_ok(0x1001));
+	assert_false(disk_size_ok(0x8000000000000000ULL));
+	assert_false(disk_size_ok(0xfffffffffffff000ULL));
+
+	assert_true(slice_ok((struct region){ 0, disk }, disk));
+	assert_true(slice_ok((struct region){ disk - 0x1000, 0x1000 }, disk));
+	assert_false(slice_ok((struct region){ 0x1000, 0 }, disk));
+	assert_false(slice_ok((struct region){ 0x200, 0x1000 }, disk));
+	assert_false(slice_ok((struct region){ 0, 0x1200 }, disk));
+	assert_false(slice_ok((struct region){ disk - 0x1000, 0x2000 }, disk));
+	assert_false(slice_ok((struct region){ disk, 0x1000 }, disk));
+	assert_false(slice_ok((struct region){ 0, disk + 0x1000 }, disk));
+	/* offset + size wraps past 2^64 to a small number */
+	assert_false(slice_ok((struct region){ 0xfffffffffffff000ULL, 0x2000 },
+			      disk));
+	assert_false(slice_ok((struct region){ 0x1000, UINT64_MAX - 0xfff },
+			      UINT64_MAX & ~0xfffULL));
+
+	struct region a = { 0, 0x2000000 }, b = { 0x1000000, 0x2000000 },
+		      c = { 0x2000000, 0x1000000 };
+
+	assert_true(slices_clash(a, false, b, false));
+	assert_true(slices_clash(a, true, b, false));
+	assert_true(slices_clash(a, false, b, true));
+	assert_false(slices_clash(a, true, b, true));
+	assert_false(slices_clash(a, false, c, false)); /* adjacent */
+	assert_true(slices_clash(
+		(struct region){ 0xfffffffffffff000ULL, 0x1000 }, false,
+		(struct region){ 0xffffffffffffe000ULL, 0x2000 }, false));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -575,6 +621,7 @@ int main(void)
 		cmocka_unit_test(long_paths),
 		cmocka_unit_test(neighbour_beyond_256_windows),
 		cmocka_unit_test(many_ranges_quickly),
+		cmocka_unit_test(disks_and_slices),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

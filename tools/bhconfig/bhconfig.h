@@ -354,6 +354,10 @@ uint64_t grant_pa(const struct config *c, const struct grant *g);
 uint32_t con_ring_pages(const struct config *c);
 int cpu_slots(const struct config *c, int *slot_cpu); /* slot_cpu may be NULL */
 void virtio_free(struct config *c);
+/* The pure rules of disks and slices (bytes; virtio.c). */
+bool disk_size_ok(uint64_t size);
+bool slice_ok(struct region slice, uint64_t disk_size);
+bool slices_clash(struct region a, bool a_ro, struct region b, bool b_ro);
 
 /*
  * spis.c: an SPI of the platform's GIC that no node of the platform

@@ -201,6 +201,26 @@ void virtio_parse(struct config *c, struct part *p, int node)
 static const char *const disk_props[] = { "device", "size", "file", "phandle",
 					  NULL };
 
+/* A disk's size: whole pages, and a size a file (off_t) can have. */
+bool disk_size_ok(uint64_t size)
+{
+	return size && !(size % PAGE) && size < (1ULL << 63);
+}
+
+/* A slice: whole pages, nonempty, inside the disk (no wrapping). */
+bool slice_ok(struct region slice, uint64_t disk_size)
+{
+	return slice.size && !(slice.base % PAGE) && !(slice.size % PAGE) &&
+	       slice.size <= disk_size && slice.base <= disk_size - slice.size;
+}
+
+/* Two slices of one disk may overlap only if neither can be written:
+ * a writer would change what the other reads, or overwrite its writes. */
+bool slices_clash(struct region a, bool a_ro, struct region b, bool b_ro)
+{
+	return !(a_ro && b_ro) && regions_overlap(a, b);
+}
+
 /* One disk of a driver partition: its controller, size, image file. */
 static void parse_disk(struct config *c, struct part *p, int node)
 {
@@ -241,10 +261,10 @@ static void parse_disk(struct config *c, struct part *p, int node)
 	v = fdt_getprop(fdt, off, "size", &len);
 	if (v && len == 8)
 		k->size = read_cells(v, 2);
-	if (!v || len != 8 || !k->size || k->size % PAGE)
+	if (!v || len != 8 || !disk_size_ok(k->size))
 		diag_prop(
 			c, k->path, "size",
-			"size must be the disk's size in bytes, <hi lo>, a nonzero multiple of 4 KiB");
+			"size must be the disk's size in bytes, <hi lo>, a nonzero multiple of 4 KiB below 2^63 (a file's largest size)");
 	file = fdt_getprop(fdt, off, "file", &len);
 	if (file && (!prop_is_string(file, len) || !*file))
 		diag_prop(c, k->path, "file",
@@ -610,22 +630,24 @@ static bool check_not_block(struct config *c, const struct vdev *v)
 	return !p;
 }
 
-/* A block device: a slice of a disk its driver owns. */
+/* A block device: a slice of a disk its driver owns. Only then is
+ * v->disk set (and its slice compared with others'). */
 static bool check_block(struct config *c, struct vdev *v)
 {
 	const struct disk *k;
+	int d = -1;
 
 	for (int i = 0; i < c->ndisks; i++)
 		if (c->tree.n[c->disk[i].node].phandle == v->disk_ph &&
 		    v->disk_ph)
-			v->disk = i;
-	if (v->disk < 0) {
+			d = i;
+	if (d < 0) {
 		diag_prop(
 			c, v->path, "disk",
 			"a block device needs disk = <&label>, one of its driver's disks (a node under its disks)");
 		return false;
 	}
-	k = &c->disk[v->disk];
+	k = &c->disk[d];
 	if (k->part != v->driver) {
 		diag_prop(
 			c, v->path, "disk",
@@ -641,9 +663,7 @@ static bool check_block(struct config *c, struct vdev *v)
 			k->path);
 		return false;
 	}
-	if (!v->slice.size || v->slice.base % PAGE || v->slice.size % PAGE ||
-	    v->slice.size > k->size ||
-	    v->slice.base > k->size - v->slice.size) {
+	if (!slice_ok(v->slice, k->size)) {
 		diag_prop(
 			c, v->path, "slice",
 			"slice 0x%llx+0x%llx must be 4 KiB aligned, nonempty and inside %s (0x%llx bytes)",
@@ -652,6 +672,7 @@ static bool check_block(struct config *c, struct vdev *v)
 			(unsigned long long)k->size);
 		return false;
 	}
+	v->disk = d;
 	return true;
 }
 
@@ -700,8 +721,8 @@ static void check_slices(struct config *c)
 			const struct vdev *a = &c->vdev[i], *b = &c->vdev[j];
 
 			if (a->disk < 0 || a->disk != b->disk ||
-			    (a->read_only && b->read_only) ||
-			    !regions_overlap(a->slice, b->slice))
+			    !slices_clash(a->slice, a->read_only, b->slice,
+					  b->read_only))
 				continue;
 			diag_prop(
 				c, a->path, "slice",
