@@ -98,6 +98,19 @@ static bool known_prop(const char *name)
 	return false;
 }
 
+/* dtc merges the definitions of a node (a second one through its label,
+ * say) into one: a device or disk written twice is an error, as a
+ * partition is (parse.c). */
+static void defined_once(struct config *c, const char *path, const char *what)
+{
+	const struct srcpos *s = srcpos_find(c, path);
+
+	if (s && s->count > 1)
+		diag(c, path,
+		     "the %s is defined %d times, and dtc merges such definitions into one: give each %s its own name",
+		     what, s->count, what);
+}
+
 /* One device node under a partition's virtio node. */
 static void parse_device(struct config *c, struct part *p, int node)
 {
@@ -117,6 +130,7 @@ static void parse_device(struct config *c, struct part *p, int node)
 	d->frontend = (int)(p - c->part);
 	d->driver = -1;
 	d->disk = -1;
+	defined_once(c, d->path, "virtio device");
 	fdt_for_each_property_offset (prop, fdt, off) {
 		const char *name;
 
@@ -239,6 +253,7 @@ static void parse_disk(struct config *c, struct part *p, int node)
 	k->path = tree_path(&c->tree, node);
 	k->part = (int)(p - c->part);
 	k->dev = -1;
+	defined_once(c, k->path, "disk");
 	fdt_for_each_property_offset (prop, fdt, off) {
 		const char *name;
 		bool known = false;
