@@ -35,7 +35,9 @@
  *		disk = <&disk0>; slice = <0x0 0x0 0x0 0x2000000>; }; }; };
  *
  * (offset and size in bytes, 4 KiB aligned, inside the disk; a writable
- * slice overlaps no other; `read-only;` makes a slice read-only).
+ * slice overlaps no other; `read-only;` makes a slice read-only). A
+ * disk's name is its node name, once in a system (the run scripts know
+ * it by it), its size whole pages below 2^63.
  *
  * virtio_parse() reads the nodes, virtio_assign() (after validation)
  * checks and places everything but physical addresses, which
@@ -266,6 +268,8 @@ static void parse_disk(struct config *c, struct part *p, int node)
 			diag_prop(c, k->path, name, "unknown property '%s'",
 				  name);
 	}
+	if (fdt_first_subnode(fdt, off) >= 0)
+		diag(c, k->path, "a disk has no child nodes");
 	v = fdt_getprop(fdt, off, "device", &len);
 	if (v && len == 4)
 		k->dev_ph = fdt32_to_cpu(*v);
@@ -691,6 +695,31 @@ static bool check_block(struct config *c, struct vdev *v)
 	return true;
 }
 
+/*
+ * A disk is named by its node name wherever the system is run
+ * (scripts/boot: NAME.img beside the image, --disk NAME=FILE), and its
+ * file backs it alone: two disks of one name or one file would be one
+ * disk behind two controllers.
+ */
+static void disk_names(struct config *c)
+{
+	for (int i = 0; i < c->ndisks; i++)
+		for (int j = 0; j < i; j++) {
+			const struct disk *k = &c->disk[i], *o = &c->disk[j];
+
+			if (!strcmp(k->name, o->name))
+				diag(c, k->path,
+				     "%s is named %s too: disks are known by their node name (NAME.img, --disk NAME=FILE), so each needs its own",
+				     o->path, k->name);
+			else if (k->file && o->file &&
+				 !strcmp(k->file, o->file))
+				diag_prop(
+					c, k->path, "file",
+					"file \"%s\" is %s's already: a file backs one disk",
+					k->file, o->path);
+		}
+}
+
 /* A disk's controller is one of its partition's dma-devices. */
 static void check_disks(struct config *c)
 {
@@ -705,9 +734,16 @@ static void check_disks(struct config *c)
 		for (int d = 0; k->dev >= 0 && d < p->ndev; d++)
 			owned |= p->dev[d] == k->dev && p->dev_dma_ok[d];
 		if (k->dev < 0 || !owned) {
+			int n = k->dev_ph ? tree_by_phandle(&c->tree, k->dev_ph)
+					  : -1;
+			char *path = n >= 0 ? tree_path(&c->tree, n)
+					    : xstrdup("it");
+
 			diag_prop(
 				c, k->path, "device",
-				"a disk's device must be a virtio-mmio controller its partition owns through dma-devices");
+				"%s is not one of this partition's dma-devices: a disk's device must be a virtio-mmio controller its partition owns through dma-devices",
+				path);
+			free(path);
 			k->dev = -1;
 			continue;
 		}
@@ -726,6 +762,7 @@ static void check_disks(struct config *c)
 					  "%s is already the controller of %s",
 					  c->dev[k->dev].path, c->disk[j].path);
 	}
+	disk_names(c);
 }
 
 /* A writable slice overlaps no other slice of its disk. */
