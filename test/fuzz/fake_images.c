@@ -66,6 +66,8 @@ const char *fake_images_dir(void)
 	elf(dir, "stress.elf");
 	elf(dir, "faulty.elf");
 	elf(dir, "gictest.elf");
+	elf(dir, "console-drv.elf");
+	elf(dir, "block-drv.elf");
 	memcpy(image + 0x38, "ARM\x64", 4);
 	memcpy(image + 16, &size, 8);
 	memset(raw, 0x5a, sizeof(raw));

@@ -2,11 +2,11 @@
 /*
  * libFuzzer target for the config tool (tools/bhconfig) after dtc: the
  * input is a flattened device tree, which goes through config_parse(),
- * config_validate(), config_place() (image placement and the guest-DT
- * generator, with small stand-in images: fake_images.c) and
- * config_layout() (windows, address size, the table-pool replay), as far
- * as each stage accepts it. The model's invariants (model_check.c) are
- * checked after every stage.
+ * config_validate(), virtio_assign() (virtio devices, disks, grants),
+ * config_place() (image placement and the guest-DT generator, with small
+ * stand-in images: fake_images.c) and config_layout() (windows, address
+ * size, the table-pool replay), as far as each stage accepts it. The
+ * model's invariants (model_check.c) are checked after every stage.
  *
  * bhconfig only ever reads blobs that dtc has just written, and libfdt is
  * not the target (Debian's libfdt 1.6.1 dereferences NULL inside
@@ -94,6 +94,10 @@ static void stages(struct config *c)
 	if (c->nerrors)
 		return;
 	config_validate(c);
+	check_model(c);
+	if (c->nerrors)
+		return;
+	virtio_assign(c);
 	check_model(c);
 	if (c->nerrors)
 		return;

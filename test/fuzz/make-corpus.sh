@@ -71,7 +71,9 @@ for f in config/qemu-virt.dts config/qemu-virt-linux-rt.dts \
 	test/configs/bad/irq-owned-twice.dts test/configs/bad/unknown-property.dts \
 	test/configs/bad/device-long-paths.dts test/configs/bad/device-tenth-interrupt.dts \
 	test/configs/bad/device-gpio-interrupt.dts test/configs/bad/cpu-beyond-16.dts \
-	test/integration/gic-attack/config.dts test/integration/smp/config.dts; do
+	test/integration/gic-attack/config.dts test/integration/smp/config.dts \
+	config/qemu-virt-drivers.dts test/integration/drivers-block/config.dts \
+	test/configs/good/virtio.dts; do
 	cpp -nostdinc -undef -x assembler-with-cpp -I dts -I test/configs/platforms \
 		-I "$(dirname "$f")" "$f" |
 		dtc -q -I dts -O dtb -o "$out/fuzz_config/$(basename "${f%/config.dts}" .dts).dtb" -
