@@ -16,6 +16,20 @@
 
 #define MPIDR_AFF_MASK 0xff00ffffffULL /* Aff3, Aff2, Aff1, Aff0 */
 
+bool flag_prop(struct config *c, const char *path, int off, const char *name)
+{
+	int len;
+
+	if (!fdt_getprop(c->fdt, off, name, &len))
+		return false;
+	if (len)
+		diag_prop(
+			c, path, name,
+			"%s is a flag: write `%s;`, or leave it out (it has no value)",
+			name, name);
+	return true;
+}
+
 bool prop_is_string(const void *v, int len)
 {
 	const char *s = v;

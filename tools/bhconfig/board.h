@@ -23,3 +23,8 @@ int board_irq_parent(const struct config *c, int i);
 
 /* Is @v (@len bytes) a printable NUL-terminated string (list)? */
 bool prop_is_string(const void *v, int len);
+
+/* Is flag @name set on node @off (of @path)? A flag has no value: one
+ * with a value (read-only = <0>, which reads as "no" and is "yes") is
+ * an error. */
+bool flag_prop(struct config *c, const char *path, int off, const char *name);

@@ -385,8 +385,8 @@ static void parse_partition(struct config *c, int node)
 	parse_part_mem(c, node, p);
 	parse_part_devices(c, node, p);
 	parse_part_strings(c, node, p);
-	p->hyp_console = fdt_getprop(c->fdt, c->tree.n[node].off,
-				     "hypervisor-console", NULL) != NULL;
+	p->hyp_console = flag_prop(c, p->path, c->tree.n[node].off,
+				   "hypervisor-console");
 }
 
 static void parse_partitions(struct config *c, int node)

@@ -183,7 +183,7 @@ static void parse_device(struct config *c, struct part *p, int node)
 			c, d->path, "slice",
 			"slice must be <offset size> in bytes of the disk, 64-bit each (<0x0 offset 0x0 size>)");
 	}
-	d->read_only = fdt_getprop(fdt, off, "read-only", NULL) != NULL;
+	d->read_only = flag_prop(c, d->path, off, "read-only");
 	v = fdt_getprop(fdt, off, "dma-window", &len);
 	if (v && len == 16) {
 		d->dma_window = (struct region){ read_cells(v, 2),
@@ -294,7 +294,7 @@ static void parse_disk(struct config *c, struct part *p, int node)
 
 void disks_parse(struct config *c, struct part *p, int node)
 {
-	int off = c->tree.n[node].off, sub, prop;
+	int off = c->tree.n[node].off, sub, prop, n = 0;
 
 	fdt_for_each_property_offset (prop, c->fdt, off) {
 		const char *name;
@@ -306,8 +306,15 @@ void disks_parse(struct config *c, struct part *p, int node)
 				"disks holds one node per disk, no property ('%s')",
 				name);
 	}
-	fdt_for_each_subnode (sub, c->fdt, off)
+	fdt_for_each_subnode (sub, c->fdt, off) {
 		parse_disk(c, p, tree_find(&c->tree, sub));
+		/* The block driver drives one disk (a second one's slices
+		 * would be served from the first): one per driver partition. */
+		if (++n == 2)
+			diag(c, c->disk[c->ndisks - 1].path,
+			     "%s has a disk already: a driver partition drives one disk, so give each disk a block driver partition of its own",
+			     p->path);
+	}
 }
 
 /* --- placing things in address spaces ------------------------------- */
@@ -903,6 +910,11 @@ static void console_driver(struct config *c)
 			diag_prop(
 				c, p->path, "hypervisor-console",
 				"the partition that drains the core's console must own its UART (devices = <&...>, the /hypervisor console)");
+		if (cpu_slots(c, NULL) > BH_CON_SLOTS)
+			diag_prop(
+				c, p->path, "hypervisor-console",
+				"the core keeps a console ring per CPU it uses for its console driver to drain, at most %d; this system uses %d CPUs",
+				BH_CON_SLOTS, cpu_slots(c, NULL));
 		c->con_driver = i;
 	}
 }
