@@ -277,6 +277,8 @@ static void switch_focus(void)
  */
 static bool deliver(void)
 {
+	static u32 dropped;
+
 	struct virtq_seg seg[DRV_MAX_SEGS];
 	struct virtq_chain c = { .seg = seg, .cap = DRV_MAX_SEGS };
 	bool any = false;
@@ -293,9 +295,13 @@ static bool deliver(void)
 			continue;
 		}
 		if (!f || f->broken || !f->ready[RECEIVEQ]) {
-			in_tail++; /* nobody reads it */
+			in_tail++; /* nobody reads it: say so, once a burst */
+			if (!dropped++)
+				printf("input: %s reads no input yet: dropped\n",
+				       f ? f->frontend : "nobody");
 			continue;
 		}
+		dropped = 0;
 		r = virtq_pop(&f->q[RECEIVEQ], &c);
 		if (r <= 0) {
 			if (r < 0)
@@ -386,10 +392,22 @@ static const struct drv_ops console_ops = {
 /* Everything but the virtio queues: the core's rings, UART input. */
 static bool idle(void)
 {
+	static u32 tail;
+	static u64 since;
 	bool any = drain_rings();
 
 	uart_rx();
-	return deliver() || any;
+	any |= deliver();
+	/* Input the focused console has not taken for 2 s: say so, once. */
+	if (in_head == in_tail || in_tail != tail) {
+		tail = in_tail;
+		since = rt_counter();
+	} else if (since && rt_counter() - since > 2 * rt_frequency()) {
+		printf("input: %u bytes wait for %s's receive buffers\n",
+		       in_head - in_tail, focus ? focus->frontend : "nobody");
+		since = 0;
+	}
+	return any;
 }
 
 /* The PL011 this partition was granted: its registers and SPI. */
