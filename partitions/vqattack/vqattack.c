@@ -7,7 +7,7 @@
  * range, an available index that jumps, indirect descriptors it never
  * negotiated, rings outside its memory, and descriptors it rewrites after
  * posting them. After each, the device must show DEVICE_NEEDS_RESET
- * (within 2 s; a configuration-change interrupt status with it), and a
+ * (a configuration-change interrupt status with it), and a
  * reset (Status = 0) must bring it back: a well-formed buffer then goes
  * through. One PASS/FAIL line per attack. Its output goes through the
  * console hypercall, not the device it attacks.
@@ -116,9 +116,12 @@ static void post(uint16_t head, uint16_t idx)
 	wr(VMMIO_QUEUE_NOTIFY, TX);
 }
 
+/* Until @cond holds, or 20 s: what must hold is that the driver
+ * partition answers, not how fast on a loaded host (each wait ends as
+ * soon as it does; a driver that never answers still fails the run). */
 static bool wait_for(bool (*cond)(void))
 {
-	uint64_t end = rt_counter() + 2 * rt_frequency();
+	uint64_t end = rt_counter() + 20 * rt_frequency();
 
 	while (rt_counter() < end)
 		if (cond())
