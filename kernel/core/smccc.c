@@ -44,13 +44,15 @@ static struct call_req decode_exits(const u64 x[8], const struct call_env *env)
  * the caller serves that device is call_invoke()'s (vdev.c) to decide. */
 static struct call_req decode_vdev(const u64 x[8], bool needs_reset)
 {
-	if (x[1] > 0xffffU || (!needs_reset && (x[2] == 0U || x[2] > 3U))) {
+	if ((x[1] > 0xffffU) || (x[2] > 0xffffffffU) ||
+	    (!needs_reset && ((x[2] == 0U) || (x[2] > 3U)))) {
 		return invalid(SMCCC_INVALID_PARAMETER);
 	}
-	return (struct call_req){
-		.op = CALL_HC_VDEV,
-		.vdev = { (u32)x[1], needs_reset ? 0U : (u32)x[2], needs_reset }
-	};
+	/* .bits: the interrupt bits, or for NEEDS_RESET the device life
+	 * (state page resets count) the driver gives up on. */
+	return (struct call_req){ .op = CALL_HC_VDEV,
+				  .vdev = { (u32)x[1], (u32)x[2],
+					    needs_reset } };
 }
 
 static struct call_req decode_hypercall(u32 fid, const u64 x[8],

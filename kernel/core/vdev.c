@@ -251,30 +251,39 @@ bool vdev_mmio(struct vcpu *v, u64 ipa, struct mmio_access *a)
 	return false;
 }
 
-static void raise_locked(struct vcpu *v, u32 dev, u32 bits, bool needs_reset)
+/* Raise @bits; or with @needs_reset, mark the device life @bits (its
+ * resets count; any life with @any) broken. */
+static void raise_locked(struct vcpu *v, u32 dev, u32 bits, bool needs_reset,
+			 bool any)
 {
 	const struct vdev_config *c = &vdev_configs[dev];
 	struct vdev *d = &vdevs[dev];
 
 	spin_lock(&d->lock);
 	if (needs_reset) {
-		state(c)->status |= VIRTIO_STATUS_NEEDS_RESET;
-		*reg(c, VMMIO_STATUS) = state(c)->status;
-		bits = VIRTIO_INT_CONFIG;
-	}
-	if (bits != 0U) {
+		/* Only for the device life the driver saw (@bits: its resets
+		 * count): one the frontend has reset since is not broken. */
+		if (any || (state(c)->resets == bits)) {
+			state(c)->status |= VIRTIO_STATUS_NEEDS_RESET;
+			*reg(c, VMMIO_STATUS) = state(c)->status;
+			raise_irq(v, c, d, VIRTIO_INT_CONFIG);
+		}
+	} else if (bits != 0U) {
 		raise_irq(v, c, d, bits);
+	} else {
+		/* nothing to raise */
 	}
 	spin_unlock(&d->lock);
 }
 
 s64 vdev_raise(struct vcpu *v, u32 dev, u32 bits, bool needs_reset)
 {
-	if (dev >= nr_vdevs || vdev_configs[dev].driver != v->part->index ||
-	    (bits & ~(VIRTIO_INT_VRING | VIRTIO_INT_CONFIG))) {
+	if ((dev >= nr_vdevs) || (vdev_configs[dev].driver != v->part->index) ||
+	    (!needs_reset &&
+	     ((bits & ~(VIRTIO_INT_VRING | VIRTIO_INT_CONFIG)) != 0U))) {
 		return SMCCC_INVALID_PARAMETER;
 	}
-	raise_locked(v, dev, bits, needs_reset);
+	raise_locked(v, dev, bits, needs_reset, false);
 	return SMCCC_SUCCESS;
 }
 
@@ -331,7 +340,9 @@ static void part_stop(struct partition *p, u32 to)
 			spin_unlock(&d->lock);
 			ring_driver(v, c);
 		} else if (c->driver == p->index && to != PART_RESET) {
-			raise_locked(v, i, 0, true);
+			/* Its driver is gone for good: whatever life the
+			 * device is in needs a reset. */
+			raise_locked(v, i, 0U, true, true);
 		} else {
 			/* a restarting driver, or not this device's */
 		}

@@ -103,6 +103,28 @@ static void exits_counters(void **state)
 	assert_int_equal(smc(BH_HC_EXITS, 0, 0, 0).op, CALL_UNSUPPORTED);
 }
 
+/* VDEV_RAISE: bits 1..3; VDEV_NEEDS_RESET: the device life, 32 bits. */
+static void vdev_calls(void **state)
+{
+	struct call_req r;
+
+	(void)state;
+	r = hvc(BH_HC_VDEV_RAISE, 7, 1, 0);
+	assert_int_equal(r.op, CALL_HC_VDEV);
+	assert_int_equal(r.vdev.dev, 7);
+	assert_int_equal(r.vdev.bits, 1);
+	assert_false(r.vdev.needs_reset);
+	assert_int_equal(hvc(BH_HC_VDEV_RAISE, 7, 0, 0).op, CALL_INVALID);
+	assert_int_equal(hvc(BH_HC_VDEV_RAISE, 7, 4, 0).op, CALL_INVALID);
+	assert_int_equal(hvc(BH_HC_VDEV_RAISE, 0x10000, 1, 0).op, CALL_INVALID);
+	r = hvc(BH_HC_VDEV_NEEDS_RESET, 7, 0xffffffffU, 0);
+	assert_int_equal(r.op, CALL_HC_VDEV);
+	assert_int_equal(r.vdev.bits, 0xffffffffU);
+	assert_true(r.vdev.needs_reset);
+	assert_int_equal(hvc(BH_HC_VDEV_NEEDS_RESET, 7, 1UL << 32, 0).op,
+			 CALL_INVALID);
+}
+
 static void psci_basics(void **state)
 {
 	(void)state;
@@ -231,6 +253,7 @@ int main(void)
 		cmocka_unit_test(console_limits),
 		cmocka_unit_test(hypercalls_only_by_hvc_0),
 		cmocka_unit_test(exits_counters),
+		cmocka_unit_test(vdev_calls),
 		cmocka_unit_test(psci_basics),
 		cmocka_unit_test(psci_features),
 		cmocka_unit_test(cpu_suspend_checks),

@@ -300,9 +300,16 @@ static void interrupts(void **state)
 	current = &percpu[1];
 	wr(VMMIO_INTERRUPT_ACK, VIRTIO_INT_VRING);
 	assert_int_equal(rd(VMMIO_INTERRUPT_STATUS), 0);
-	/* NEEDS_RESET: status bit, configuration interrupt; a status write
-	 * keeps it until the frontend resets the device. */
-	assert_int_equal(vdev_raise(drv, 0, 0, true), 0);
+	/* NEEDS_RESET for a device life that is over (the frontend reset
+	 * the device since the driver looked): nothing happens. */
+	raised.n = 0;
+	assert_int_equal(vdev_raise(drv, 0, st_resets() - 1U, true), 0);
+	assert_false(rd(VMMIO_STATUS) & VIRTIO_STATUS_NEEDS_RESET);
+	assert_int_equal(raised.n, 0);
+	/* NEEDS_RESET for the current life: status bit, configuration
+	 * interrupt; a status write keeps it until the frontend resets the
+	 * device. */
+	assert_int_equal(vdev_raise(drv, 0, st_resets(), true), 0);
 	assert_true(rd(VMMIO_STATUS) & VIRTIO_STATUS_NEEDS_RESET);
 	assert_int_equal(rd(VMMIO_INTERRUPT_STATUS), VIRTIO_INT_CONFIG);
 	wr(VMMIO_STATUS, VIRTIO_STATUS_ACKNOWLEDGE);

@@ -157,7 +157,7 @@ void drv_notify(struct drv_dev *d, u32 q)
 void drv_fail(struct drv_dev *d, u32 q, int err)
 {
 	const struct virtq_fault *f = virtq_fault(&d->q[q]);
-	uint64_t a[7] = { d->index };
+	uint64_t a[7] = { d->index, d->resets };
 
 	printf("vdev %u (%s for %s) queue %u: %s (descriptor %u, value 0x%lx): device needs a reset\n",
 	       d->index, d->ops->type, d->frontend, q, virtq_strerror(err),

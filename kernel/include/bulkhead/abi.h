@@ -51,8 +51,11 @@
 
 /**
  * A driver partition gives up on a device until its frontend resets it:
- * x1 = the device's index. The device shows DEVICE_NEEDS_RESET and its
- * frontend gets a configuration-change interrupt.
+ * x1 = the device's index, x2 = the device life it gives up on (the
+ * state page's resets count it acted on). The device shows
+ * DEVICE_NEEDS_RESET and its frontend gets a configuration-change
+ * interrupt, unless the frontend has reset the device since (then
+ * nothing happens: that life is over).
  */
 #define BH_HC_VDEV_NEEDS_RESET BH_HC(5U)
 
