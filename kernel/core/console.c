@@ -86,16 +86,24 @@ static void ring_put(const char *s, size_t n)
 /* A whole line (or several) the core must not lose. */
 static void con_write(const char *s, size_t n)
 {
-	if (ring_mode() && ring_room() >= n) {
-		ring_put(s, n);
-		return;
-	}
-	if (con_smp) {
+	bool ring = ring_mode() && (ring_room() >= n);
+
+	if (!ring && con_smp) {
 		spin_lock(&con_lock);
+		/* The console driver may have started meanwhile: it owns the
+		 * UART from then on (line_reset()). */
+		ring = ring_mode() && (ring_room() >= n);
+		if (ring) {
+			spin_unlock(&con_lock);
+		}
 	}
-	uart_write(plat.uart, s, n);
-	if (con_smp) {
-		spin_unlock(&con_lock);
+	if (ring) {
+		ring_put(s, n);
+	} else {
+		uart_write(plat.uart, s, n);
+		if (con_smp) {
+			spin_unlock(&con_lock);
+		}
 	}
 }
 
@@ -206,6 +214,10 @@ s64 console_guest_write(struct vcpu *v, const char *s, u32 n)
 	if (out && !ring && con_smp && !spin_trylock(&con_lock)) {
 		return BH_BUSY;
 	}
+	if (out && !ring && con_smp && ring_mode()) {
+		spin_unlock(&con_lock); /* the driver started: rings now */
+		return BH_BUSY;
+	}
 	for (; n; n--, s++) {
 		if (*s == '\n') {
 			line_out(v, ring);
@@ -224,9 +236,21 @@ s64 console_guest_write(struct vcpu *v, const char *s, u32 n)
 	return SMCCC_SUCCESS;
 }
 
+/*
+ * Every vCPU starts with an empty line. The console driver's vCPU 0
+ * enters only once no CPU is still writing the UART directly: it is
+ * RUNNING already, so whoever takes the lock after this writes to its
+ * ring instead (the writers look again under the lock), and no line of
+ * the core's can mix with the driver's first ones.
+ */
 static void line_reset(struct vcpu *v)
 {
 	v->line_len = 0;
+	if (((s32)v->part->index == plat.con_driver) && (v->id == 0U) &&
+	    con_smp) {
+		spin_lock(&con_lock);
+		spin_unlock(&con_lock);
+	}
 }
 
 /*
