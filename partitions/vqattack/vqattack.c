@@ -89,8 +89,8 @@ static void barrier(void)
 /* Reset, negotiate VERSION_1 only, set up the transmit queue at @desc. */
 static bool setup(uint64_t desc)
 {
+	wr(VMMIO_STATUS, 0); /* the device first, then its rings (§3.1.1) */
 	memset(&q, 0, sizeof(q));
-	wr(VMMIO_STATUS, 0);
 	wr(VMMIO_STATUS, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER);
 	wr(VMMIO_DRIVER_FEATURES_SEL, 1);
 	wr(VMMIO_DRIVER_FEATURES, 1U << (VIRTIO_F_VERSION_1 - 32));

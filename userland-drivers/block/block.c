@@ -117,7 +117,7 @@ static void complete_in_order(struct drv_dev *d)
 	struct blk *b = blk_of(d);
 	bool any = false;
 
-	while (b->count && b->req[b->first].done) {
+	while (b->count && b->req[b->first].done && !drv_stale(d)) {
 		struct req *r = &b->req[b->first];
 
 		if (r->status)

@@ -315,7 +315,8 @@ static bool deliver(void)
 			     k++, len++)
 				((volatile char *)c.seg[i].ptr)[k] =
 					input[in_tail++ % INPUT];
-		if (virtq_push(&f->q[RECEIVEQ], c.head, len) < 0)
+		if (drv_stale(f) ||
+		    virtq_push(&f->q[RECEIVEQ], c.head, len) < 0)
 			break;
 		drv_notify(f, RECEIVEQ);
 		any = true;

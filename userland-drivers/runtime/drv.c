@@ -166,6 +166,15 @@ void drv_fail(struct drv_dev *d, u32 q, int err)
 	rt_hvc(BH_HC_VDEV_NEEDS_RESET, a, NULL);
 }
 
+/* Has the frontend reset the device since this partition last looked?
+ * (The core applies a reset at once, without waiting for the driver: a
+ * handler checks this before each completion it writes, so that at most
+ * the one in hand can still reach the old rings.) */
+bool drv_stale(const struct drv_dev *d)
+{
+	return d->st->resets != d->resets;
+}
+
 bool drv_drain(struct drv_dev *d, u32 q,
 	       u32 (*fn)(struct drv_dev *d, const struct virtq_chain *c))
 {
@@ -175,7 +184,12 @@ bool drv_drain(struct drv_dev *d, u32 q,
 	int r;
 
 	while ((r = virtq_next(&d->q[q], &c)) > 0) {
-		r = virtq_push(&d->q[q], c.head, fn(d, &c));
+		u32 len = fn(d, &c);
+
+		if (drv_stale(d))
+			return any; /* reset meanwhile: the next sync serves
+				       anew */
+		r = virtq_push(&d->q[q], c.head, len);
 		if (r < 0)
 			break;
 		any = true;

@@ -90,6 +90,9 @@ void drv_fail(struct drv_dev *d, u32 q, int err);
 
 /** Pop, serve with @fn and push every chain of queue @q; true if any.
  *  @fn returns the bytes it wrote into the chain's writable buffers. */
+/** The frontend reset the device since the last sync: complete nothing. */
+bool drv_stale(const struct drv_dev *d);
+
 bool drv_drain(struct drv_dev *d, u32 q,
 	       u32 (*fn)(struct drv_dev *d, const struct virtq_chain *c));
 
