@@ -24,6 +24,7 @@
 #include <bulkhead/vdev_abi.h>
 
 #include "rt.h"
+#include "rt_vring.h"
 
 #define QSIZE 8
 #define SECTOR RT_BLK_SECTOR
@@ -38,21 +39,9 @@
 #define MAX_DATA (4U << 20)
 
 struct ring {
-	struct {
-		uint64_t addr;
-		uint32_t len;
-		uint16_t flags, next;
-	} desc[QSIZE];
-	struct {
-		uint16_t flags, idx, ring[QSIZE], used_event;
-	} avail;
-	struct {
-		uint16_t flags, idx;
-		struct {
-			uint32_t id, len;
-		} ring[QSIZE];
-		uint16_t avail_event;
-	} used;
+	RT_VRING_DESC(QSIZE);
+	RT_VRING_AVAIL(QSIZE);
+	RT_VRING_USED(QSIZE);
 };
 
 struct dev {

@@ -20,6 +20,7 @@
 #include <bulkhead/vdev_abi.h>
 
 #include "rt.h"
+#include "rt_vring.h"
 
 #define VIRTIO_BLK_ID 2
 #define F_BLK_RO 5
@@ -34,21 +35,9 @@
 #define MAX_BYTES (4U << 20) /* the block driver's bound */
 
 struct ring_mem {
-	struct {
-		uint64_t addr;
-		uint32_t len;
-		uint16_t flags, next;
-	} desc[QSIZE];
-	struct {
-		uint16_t flags, idx, ring[QSIZE], used_event;
-	} avail;
-	struct {
-		uint16_t flags, idx;
-		struct {
-			uint32_t id, len;
-		} ring[QSIZE];
-		uint16_t avail_event;
-	} used;
+	RT_VRING_DESC(QSIZE);
+	RT_VRING_AVAIL(QSIZE);
+	RT_VRING_USED(QSIZE);
 	struct {
 		uint32_t type, reserved;
 		uint64_t sector;

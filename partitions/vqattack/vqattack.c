@@ -24,6 +24,7 @@
 #include <bulkhead/vdev_abi.h>
 
 #include "rt.h"
+#include "rt_vring.h"
 
 #define QSIZE 8
 #define TX 1
@@ -32,22 +33,10 @@
 #define F_INDIRECT 4
 
 static struct {
-	struct {
-		uint64_t addr;
-		uint32_t len;
-		uint16_t flags, next;
-	} desc[QSIZE];
-	struct {
-		uint16_t flags, idx, ring[QSIZE], used_event;
-	} avail;
-	uint8_t pad[4096 - QSIZE * 16 - (QSIZE + 3) * 2];
-	struct {
-		uint16_t flags, idx;
-		struct {
-			uint32_t id, len;
-		} ring[QSIZE];
-		uint16_t avail_event;
-	} used;
+	RT_VRING_DESC(QSIZE);
+	RT_VRING_AVAIL(QSIZE);
+	RT_VRING_PAD(QSIZE);
+	RT_VRING_USED(QSIZE);
 	char buf[256];
 } q __attribute__((aligned(4096)));
 

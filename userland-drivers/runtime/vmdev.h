@@ -20,27 +20,17 @@
 
 #include <bulkhead/types.h>
 
+#include "rt_vring.h"
+
 #define VMDEV_QSIZE 128 /* descriptors in the queue */
 
 /* The queue in memory (§2.7): 16-byte descriptors, then the available
  * ring, then on its own page the used ring. */
 struct vmdev_ring {
-	struct {
-		u64 addr;
-		u32 len;
-		u16 flags, next;
-	} desc[VMDEV_QSIZE];
-	struct {
-		u16 flags, idx, ring[VMDEV_QSIZE], used_event;
-	} avail;
-	u8 pad[4096 - (VMDEV_QSIZE * 16 + (VMDEV_QSIZE + 3) * 2) % 4096];
-	struct {
-		u16 flags, idx;
-		struct {
-			u32 id, len;
-		} ring[VMDEV_QSIZE];
-		u16 avail_event;
-	} used;
+	RT_VRING_DESC(VMDEV_QSIZE);
+	RT_VRING_AVAIL(VMDEV_QSIZE);
+	RT_VRING_PAD(VMDEV_QSIZE);
+	RT_VRING_USED(VMDEV_QSIZE);
 } __attribute__((aligned(4096)));
 
 struct vmdev {
@@ -97,8 +87,16 @@ void vmdev_kick(struct vmdev *d);
  *  false if none. Its descriptors are free again. */
 bool vmdev_used(struct vmdev *d, u32 *id, u32 *len);
 
-/** Acknowledge the device's interrupt (InterruptStatus): before polling. */
+/** Acknowledge the device's interrupt (InterruptStatus). */
 void vmdev_ack(const struct vmdev *d);
+
+/**
+ * Ask the device for used-buffer interrupts, or ask it not to send them
+ * while the caller polls (§2.7.7: VIRTQ_AVAIL_F_NO_INTERRUPT, a hint).
+ * Turned on, look at the used ring once more: what was used before the
+ * device saw the flag may have sent none.
+ */
+void vmdev_interrupts(struct vmdev *d, bool on);
 
 /** Whether the device says it needs a reset (Status bit 0x40). */
 bool vmdev_broken(const struct vmdev *d);
