@@ -523,6 +523,11 @@ static void mode_stuck(void)
 		      "stuck: CPU_ON starts vCPU 1 again: it was stopped");
 		while (!said_hello)
 			rt_relax();
+		/* Until it is off (PSCI AFFINITY_INFO64 says OFF, 1): a vCPU
+		 * still in its CPU_OFF when the partition stops would have its
+		 * exits printed as a stopped one's. */
+		while (rt_psci(0xc4000004, 1, 0, 0) != 1)
+			rt_relax();
 		printf("stuck: boot %u, vCPU 1 ran again\n", w.boots);
 		return;
 	}
