@@ -391,12 +391,13 @@ static const struct drv_ops console_ops = {
 };
 
 /* Everything but the virtio queues: the core's rings, UART input. */
-static bool idle(void)
+static bool idle(bool sleep)
 {
 	static u32 tail;
 	static u64 since;
 	bool any = drain_rings();
 
+	(void)sleep; /* it never polls: its interrupts stay on */
 	uart_rx();
 	any |= deliver();
 	/* Input the focused console has not taken for 2 s: say so, once. */
@@ -449,5 +450,5 @@ void guest_main(void)
 	printf("console driver (boot %u): %u virtio consoles, UART at 0x%lx\n",
 	       w.boots, drv_ndevs, uart);
 	switch_focus();
-	drv_run(idle);
+	drv_run(idle, 0);
 }

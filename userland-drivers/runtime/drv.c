@@ -175,6 +175,20 @@ bool drv_stale(const struct drv_dev *d)
 	return d->st->resets != d->resets;
 }
 
+static bool polling; /* drv_run() polls: kicks stay off */
+
+int drv_next(struct drv_dev *d, u32 q, struct virtq_chain *c)
+{
+	int r;
+
+	if (!polling)
+		return virtq_next(&d->q[q], c);
+	r = virtq_pop(&d->q[q], c);
+	if (r > 0)
+		virtq_kicks_off(&d->q[q]);
+	return r;
+}
+
 bool drv_drain(struct drv_dev *d, u32 q,
 	       u32 (*fn)(struct drv_dev *d, const struct virtq_chain *c))
 {
@@ -183,7 +197,7 @@ bool drv_drain(struct drv_dev *d, u32 q,
 	bool any = false;
 	int r;
 
-	while ((r = virtq_next(&d->q[q], &c)) > 0) {
+	while ((r = drv_next(d, q, &c)) > 0) {
 		u32 len = fn(d, &c);
 
 		if (drv_stale(d))
@@ -266,30 +280,41 @@ static bool poll(struct drv_dev *d)
 	return work;
 }
 
-void drv_run(bool (*idle)(void))
+/* One look at everything; true if anything had work. */
+static bool look(bool (*idle)(bool sleep), bool sleep)
+{
+	bool work = idle ? idle(sleep) : false;
+
+	for (u32 i = 0; i < drv_ndevs; i++)
+		work |= poll(&drv_devs[i]);
+	return work;
+}
+
+void drv_run(bool (*idle)(bool sleep), u64 poll_us)
 {
 	volatile struct bh_driver_page *pg = drv_page();
 	u32 armed = pg ? pg->armed : 0;
+	u64 window = poll_us * (rt_frequency() / 1000000), last = rt_counter();
 
 	for (;;) {
-		bool work = idle ? idle() : false;
-
-		for (u32 i = 0; i < drv_ndevs; i++)
-			work |= poll(&drv_devs[i]);
-		if (work || !pg)
+		polling = window != 0;
+		if (look(idle, false)) {
+			last = rt_counter();
 			continue;
-		/* Arm the doorbell, then look once more: whatever comes
-		 * after this look rings it, and WFI wakes even with
-		 * interrupts masked. */
+		}
+		if (!pg || rt_counter() - last < window)
+			continue;
+		/* Nothing for @poll_us: kicks back on, arm the doorbell, then
+		 * look once more: whatever comes after this look rings it,
+		 * and WFI wakes even with interrupts masked. */
+		polling = false;
 		rt_irq_mask();
 		pg->armed = ++armed;
 		virtq_mb();
-		work = idle ? idle() : false;
-		for (u32 i = 0; i < drv_ndevs; i++)
-			work |= poll(&drv_devs[i]);
-		if (!work)
+		if (!look(idle, true))
 			rt_wfi_unmask();
 		rt_irq_unmask();
+		last = rt_counter();
 	}
 }
 

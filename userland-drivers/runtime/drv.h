@@ -6,11 +6,12 @@
  * follows each device's state as its frontend negotiates it (the state
  * page the core keeps), sets up and resumes queues (userland-drivers/lib/
  * virtq.h), runs each device model's queue handler, raises the frontend's
- * interrupt, and sleeps on its doorbell when there is nothing to do.
+ * interrupt, and sleeps on its doorbell when there is nothing to do (or,
+ * if the device model asks for it, polls a while first).
  *
  *	static const struct drv_ops console_ops = { .device_id = 3, ... };
  *	drv_init(ops, n);          (finds the devices it serves)
- *	drv_run(idle);             (never returns)
+ *	drv_run(idle, 0);          (never returns)
  *
  * A restarted driver partition starts the same way: every queue its
  * frontend had set up is resumed from shared memory (virtq_resume), and
@@ -72,9 +73,21 @@ u32 drv_init(const struct drv_ops *const *ops, u32 nops);
 /**
  * Serve forever: poll every device and @idle (which returns true if it
  * did work, e.g. a UART had input), and wait on the doorbell when nothing
- * happened. @idle may be NULL.
+ * happened for @poll_us microseconds. While it polls, frontends are asked
+ * not to kick (§2.7.10; drv_next()), so a busy frontend's requests cost
+ * it no exit and this partition no doorbell; before it sleeps, kicks are
+ * asked for again and everything looked at once more. @idle(true) comes
+ * then: turn on what interrupts you turned off while polling, and look
+ * once more. @idle may be NULL.
  */
-__attribute__((__noreturn__)) void drv_run(bool (*idle)(void));
+__attribute__((__noreturn__)) void drv_run(bool (*idle)(bool sleep),
+					   u64 poll_us);
+
+/**
+ * The next chain of @d's queue @q (virtq_next()), except that while
+ * drv_run() polls, an empty queue leaves the frontend's kicks off.
+ */
+int drv_next(struct drv_dev *d, u32 q, struct virtq_chain *c);
 
 /** Raise @d's frontend's used-buffer interrupt if queue @q asks for it. */
 void drv_notify(struct drv_dev *d, u32 q);
@@ -88,11 +101,11 @@ void drv_set_irq_hook(void (*fn)(uint32_t intid));
 /** Give up on @d until its frontend resets it: one report line. */
 void drv_fail(struct drv_dev *d, u32 q, int err);
 
-/** Pop, serve with @fn and push every chain of queue @q; true if any.
- *  @fn returns the bytes it wrote into the chain's writable buffers. */
 /** The frontend reset the device since the last sync: complete nothing. */
 bool drv_stale(const struct drv_dev *d);
 
+/** Pop, serve with @fn and push every chain of queue @q; true if any.
+ *  @fn returns the bytes it wrote into the chain's writable buffers. */
 bool drv_drain(struct drv_dev *d, u32 q,
 	       u32 (*fn)(struct drv_dev *d, const struct virtq_chain *c));
 

@@ -100,6 +100,7 @@ bool vmdev_start(struct vmdev *d, u64 base, u64 wanted,
 	if (!(rd(base, VMMIO_STATUS) & VIRTIO_STATUS_FEATURES_OK))
 		return false;
 	d->features = f;
+	d->indirect = f >> VIRTIO_F_INDIRECT_DESC & 1;
 	wr(base, VMMIO_QUEUE_SEL, 0);
 	if (rd(base, VMMIO_QUEUE_READY) ||
 	    rd(base, VMMIO_QUEUE_NUM_MAX) < VMDEV_QSIZE)
@@ -126,24 +127,46 @@ void vmdev_config(const struct vmdev *d, u32 off, void *out, u32 n)
 		o[i] = mmio_read8(d->base + VMMIO_CONFIG + off + i);
 }
 
-int vmdev_add(struct vmdev *d, const struct vmdev_buf *b, u32 n)
+int vmdev_add(struct vmdev *d, const struct vmdev_buf *b, u32 n,
+	      struct vmdev_ind *ind)
 {
 	volatile struct vmdev_ring *r = d->r;
 	u16 head = d->free_head, i = head;
+	bool table = ind && d->indirect && n > 1 && n <= VMDEV_IND_MAX;
+	u32 used = table ? 1 : n;
 
-	if (!n || n > d->nfree)
+	if (!n || used > d->nfree)
 		return -1;
-	for (u32 k = 0; k < n; k++) {
-		r->desc[i].addr = b[k].addr;
-		r->desc[i].len = b[k].len;
-		r->desc[i].flags =
-			(u16)((k + 1 < n ? VIRTQ_DESC_F_NEXT : 0) |
-			      (b[k].writable ? VIRTQ_DESC_F_WRITE : 0));
+	/* A descriptor's next is its free-list link, and the chain takes
+	 * them in that order: only the flags say where it ends. */
+	if (table) {
+		/* §2.7.5.3.1: the chain in the table, and one descriptor
+		 * with VIRTQ_DESC_F_INDIRECT alone pointing to it. */
+		for (u32 k = 0; k < n; k++) {
+			ind->desc[k].addr = b[k].addr;
+			ind->desc[k].len = b[k].len;
+			ind->desc[k].flags =
+				(u16)((k + 1 < n ? VIRTQ_DESC_F_NEXT : 0) |
+				      (b[k].writable ? VIRTQ_DESC_F_WRITE : 0));
+			ind->desc[k].next = (u16)(k + 1);
+		}
+		r->desc[i].addr = (u64)ind;
+		r->desc[i].len = n * 16;
+		r->desc[i].flags = VIRTQ_DESC_F_INDIRECT;
 		i = r->desc[i].next;
+	} else {
+		for (u32 k = 0; k < n; k++) {
+			r->desc[i].addr = b[k].addr;
+			r->desc[i].len = b[k].len;
+			r->desc[i].flags =
+				(u16)((k + 1 < n ? VIRTQ_DESC_F_NEXT : 0) |
+				      (b[k].writable ? VIRTQ_DESC_F_WRITE : 0));
+			i = r->desc[i].next;
+		}
 	}
 	d->free_head = i;
-	d->nfree = (u16)(d->nfree - n);
-	d->chain_len[head] = (u16)n;
+	d->nfree = (u16)(d->nfree - used);
+	d->chain_len[head] = (u16)used;
 	r->avail.ring[d->next_avail % VMDEV_QSIZE] = head;
 	d->next_avail++;
 	return head;
@@ -184,6 +207,18 @@ bool vmdev_used(struct vmdev *d, u32 *id, u32 *len)
 	d->nfree = (u16)(d->nfree + n);
 	*id = head;
 	return true;
+}
+
+void vmdev_interrupts(struct vmdev *d, bool on)
+{
+	u16 flags = on ? 0 : (u16)VIRTQ_AVAIL_F_NO_INTERRUPT;
+
+	if (d->r->avail.flags == flags)
+		return;
+	d->r->avail.flags = flags;
+	/* The flag before the caller's next look at the used ring; the
+	 * device stores its used entry before it reads the flag (§2.7.7). */
+	dma_mb();
 }
 
 void vmdev_ack(const struct vmdev *d)

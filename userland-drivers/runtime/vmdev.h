@@ -40,7 +40,15 @@ struct vmdev {
 	u16 free_head, nfree;
 	u16 next_avail, last_used;
 	u16 chain_len[VMDEV_QSIZE]; /* descriptors of the chain at a head */
+	bool indirect;		    /* VIRTIO_F_INDIRECT_DESC negotiated */
 };
+
+/* An indirect descriptor table (§2.7.5.3) for one chain, in the caller's
+ * memory: with it a chain takes one descriptor of the queue. */
+#define VMDEV_IND_MAX 130
+struct vmdev_ind {
+	RT_VRING_DESC(VMDEV_IND_MAX);
+} __attribute__((aligned(16)));
 
 /** One buffer of a chain: physical address, length, device-writable. */
 struct vmdev_buf {
@@ -67,18 +75,22 @@ void vmdev_reset(u64 base);
 /** Read @n bytes of the device's config space at @off. */
 void vmdev_config(const struct vmdev *d, u32 off, void *out, u32 n);
 
-/** Free descriptors now. */
-static inline u32 vmdev_room(const struct vmdev *d)
+/** Is there room for a chain of @n buffers (with a table if needed)? */
+static inline bool vmdev_fits(const struct vmdev *d, u32 n)
 {
-	return d->nfree;
+	return d->indirect && n <= VMDEV_IND_MAX ? d->nfree >= 1
+						 : d->nfree >= n;
 }
 
 /**
  * Post the chain @b[0..n) (readable buffers first) and return its head,
- * or -1 if fewer than @n descriptors are free. The device sees it at the
+ * or -1 if it does not fit. With an indirect table @ind (which must stay
+ * untouched until the chain is used) and the device's consent, it takes
+ * one descriptor of the queue; otherwise @n. The device sees it at the
  * next vmdev_kick().
  */
-int vmdev_add(struct vmdev *d, const struct vmdev_buf *b, u32 n);
+int vmdev_add(struct vmdev *d, const struct vmdev_buf *b, u32 n,
+	      struct vmdev_ind *ind);
 
 /** Publish what was added and notify the device unless it declined. */
 void vmdev_kick(struct vmdev *d);
