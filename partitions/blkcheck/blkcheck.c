@@ -2,7 +2,9 @@
 /*
  * blkcheck: a well-behaved virtio-blk frontend that watches its slice.
  * On its first virtio-blk device it
- *  (a) reads the whole slice and prints its checksum (FNV-1a 64),
+ *  (a) reads the whole slice and prints its checksum (FNV-1a 64); with
+ *      fresh=1 (a disk made from zeroes for this run) it must be all
+ *      zeros: nothing reached it before its own first write,
  *  (b) writes a pattern of its own (partition, boot) over the slice,
  *      reads it back and compares,
  *  (c) reads and writes past the slice's end (the first sector after it,
@@ -32,6 +34,7 @@ static uint8_t chunk[CHUNK_SECTORS * RT_BLK_SECTOR]
 static struct rt_blk blk;
 static uint64_t seed;
 static volatile bool woke;
+static bool slice_zero; /* slice_sum() read nothing but zeros */
 
 /* What a request's result means (a status byte, or RT_BLK_E_*). */
 static const char *result(int st)
@@ -92,6 +95,7 @@ static bool slice_sum(uint64_t *sum, int *status)
 {
 	uint64_t h = FNV_OFFSET;
 
+	slice_zero = true;
 	for (uint64_t s = 0; s < blk.capacity; s += CHUNK_SECTORS) {
 		uint32_t n = chunk_at(s);
 
@@ -99,6 +103,8 @@ static bool slice_sum(uint64_t *sum, int *status)
 		if (*status != RT_BLK_S_OK)
 			return false;
 		h = fnv(h, chunk, n * RT_BLK_SECTOR);
+		for (uint32_t i = 0; i < n * RT_BLK_SECTOR; i++)
+			slice_zero &= chunk[i] == 0;
 	}
 	*sum = h;
 	return true;
@@ -252,6 +258,8 @@ void guest_main(void)
 		printf("slice read: fnv1a 0x%016lx in %lu ms\n", sum,
 		       (rt_counter() - t0) * 1000 / rt_frequency());
 	check(ok, "whole slice read", st);
+	if (ok && rt_arg("fresh", 0))
+		check(slice_zero, "slice all zeros before its first write", st);
 	written = sum;
 	if (ok && !blk.read_only)
 		ok = write_pattern(&written);
