@@ -83,7 +83,18 @@ void vdev_ring_driver(struct vcpu *v, struct partition *drv)
 {
 	const volatile struct bh_driver_page *pg =
 		(const volatile struct bh_driver_page *)drv->cfg->drv_page;
-	u32 armed = pg->armed, seen = atomic_load(&drv->doorbell_rung);
+	u32 armed, seen;
+
+	/* The driver stores armed, then (DMB ISH) looks for work; here the
+	 * work was stored (a frontend's ring index before its notify, the
+	 * core's console ring), then armed is loaded. A store may pass a
+	 * later load (Arm ARM B2.3), so without this full barrier both
+	 * could see the old values: the driver sleeps on work nobody rings
+	 * for (drivers-direct hung so). On this CPU it orders the guest's
+	 * stores before the exit, too. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	armed = pg->armed;
+	seen = atomic_load(&drv->doorbell_rung);
 
 	if (armed != seen && atomic_cas(&drv->doorbell_rung, seen, armed)) {
 		vgic_raise_virtual(v, drv, drv->cfg->doorbell);
