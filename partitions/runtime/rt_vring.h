@@ -17,12 +17,14 @@
 
 #include <stdint.h>
 
-#define RT_VRING_DESC(n)              \
-	struct {                      \
-		uint64_t addr;        \
-		uint32_t len;         \
-		uint16_t flags, next; \
-	} desc[n]
+/* One descriptor (§2.7.5). */
+struct rt_vring_desc {
+	uint64_t addr;
+	uint32_t len;
+	uint16_t flags, next;
+};
+
+#define RT_VRING_DESC(n) struct rt_vring_desc desc[n]
 
 #define RT_VRING_AVAIL(n)                                 \
 	struct {                                          \

@@ -127,6 +127,16 @@ void vmdev_config(const struct vmdev *d, u32 off, void *out, u32 n)
 		o[i] = mmio_read8(d->base + VMMIO_CONFIG + off + i);
 }
 
+/* Buffer @k of @n into descriptor @d; its next link is the caller's. */
+static void put_desc(volatile struct rt_vring_desc *d,
+		     const struct vmdev_buf *b, u32 k, u32 n)
+{
+	d->addr = b[k].addr;
+	d->len = b[k].len;
+	d->flags = (u16)((k + 1 < n ? VIRTQ_DESC_F_NEXT : 0) |
+			 (b[k].writable ? VIRTQ_DESC_F_WRITE : 0));
+}
+
 int vmdev_add(struct vmdev *d, const struct vmdev_buf *b, u32 n,
 	      struct vmdev_ind *ind)
 {
@@ -143,11 +153,7 @@ int vmdev_add(struct vmdev *d, const struct vmdev_buf *b, u32 n,
 		/* §2.7.5.3.1: the chain in the table, and one descriptor
 		 * with VIRTQ_DESC_F_INDIRECT alone pointing to it. */
 		for (u32 k = 0; k < n; k++) {
-			ind->desc[k].addr = b[k].addr;
-			ind->desc[k].len = b[k].len;
-			ind->desc[k].flags =
-				(u16)((k + 1 < n ? VIRTQ_DESC_F_NEXT : 0) |
-				      (b[k].writable ? VIRTQ_DESC_F_WRITE : 0));
+			put_desc(&ind->desc[k], b, k, n);
 			ind->desc[k].next = (u16)(k + 1);
 		}
 		r->desc[i].addr = (u64)ind;
@@ -156,11 +162,7 @@ int vmdev_add(struct vmdev *d, const struct vmdev_buf *b, u32 n,
 		i = r->desc[i].next;
 	} else {
 		for (u32 k = 0; k < n; k++) {
-			r->desc[i].addr = b[k].addr;
-			r->desc[i].len = b[k].len;
-			r->desc[i].flags =
-				(u16)((k + 1 < n ? VIRTQ_DESC_F_NEXT : 0) |
-				      (b[k].writable ? VIRTQ_DESC_F_WRITE : 0));
+			put_desc(&r->desc[i], b, k, n);
 			i = r->desc[i].next;
 		}
 	}
