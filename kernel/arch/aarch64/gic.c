@@ -115,6 +115,13 @@ void arch_gic_init(void)
 	u32 lines = ((mmio_read32(plat.gicd + GICD_TYPER) & 0x1fU) + 1U) * 32U;
 	u32 ds = mmio_read32(plat.gicd + GICD_CTLR) & GICD_CTLR_DS, i;
 
+	/* INTIDs from 32 * (ITLinesNumber + 1) up are reserved (IHI 0069,
+	 * GICD_TYPER), and the loop below gives them no group: one the config
+	 * used would stay group 0 and reach its CPU as the core's FIQ. */
+	if (32U + nr_vspis > lines) {
+		panic("the config uses INTID %u; this GIC has INTIDs below %u (GICD_TYPER): check bulkhead,nr-interrupts",
+		      31U + nr_vspis, lines);
+	}
 	gicd_ds = ds;
 	mmio_write32(plat.gicd + GICD_CTLR, 0U);
 	gicd_wait_rwp();
