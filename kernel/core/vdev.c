@@ -5,11 +5,12 @@
  * negotiated state in pages it shares (bulkhead/vdev_abi.h): the frontend
  * reads its registers without an exit, and every write it makes faults
  * once and is applied here at once, selects, features, queue set-up,
- * status and reset included. Nothing on this path waits for the driver
- * partition: a driver that is slow, dead or restarting cannot hold a
- * frontend vCPU. Features and the device's config space are fixed at
- * build time by the config tool, so a device answers its frontend's probe
- * even before its driver runs.
+ * status and reset included. Only a reset then waits for the driver
+ * partition, at most QUIESCE_MS, to confirm that nothing of the device's
+ * old life is in its hands: a driver that is slow, dead or restarting
+ * holds a frontend vCPU no longer than that, and only on a reset. Features and
+ * the device's config space are fixed at build time by the config tool, so a
+ * device answers its frontend's probe even before its driver runs.
  *
  * Data-path cost: a QueueNotify is one exit and posts a count the driver
  * reads from its state page; the driver is interrupted (its doorbell
@@ -221,13 +222,76 @@ static void notify(struct vcpu *v, const struct vdev_config *c, u32 q)
 	ring_driver(v, c);
 }
 
+/*
+ * A device reset is confirmed by its driver: it writes the device's
+ * reset count to its page (quiesced[]) once it has seen the reset and
+ * nothing of the device's earlier life is still in its hands: no
+ * completion half written into the old rings and, for a driver with bus
+ * masters, no request still on its disk, whose data would land in the
+ * frontend's buffers. The frontend's Status 0 write, and a restarting
+ * frontend before its memory is cleared, wait for that, bounded
+ * (QUIESCE_MS, on the frontend's own CPU): a driver that is not running,
+ * or does not answer in time, is not waited for any longer (the window
+ * is then what it was without the wait: a completion in hand may still
+ * land in the old rings).
+ */
+#define QUIESCE_MS 50U
+
+/* Has @drv confirmed device @i's last reset, or stopped running? */
+static bool quiesced(const struct vdev_config *c, u32 i,
+		     const struct partition *drv)
+{
+	const volatile struct bh_driver_page *pg =
+		(const volatile struct bh_driver_page *)drv->cfg->drv_page;
+
+	/* Acquire: what the driver wrote before it confirmed is seen. */
+	return (atomic_load(&pg->quiesced[i]) == state(c)->resets) ||
+	       (atomic_load(&drv->state) != PART_RUNNING);
+}
+
+/* Wait until device @i's driver confirmed its reset; false if it did not
+ * within QUIESCE_MS. */
+static bool wait_quiesced(u32 i)
+{
+	const struct vdev_config *c = &vdev_configs[i];
+	const struct partition *drv = &partitions[c->driver];
+	u64 end = arch_counter() + (arch_counter_hz() / 1000U * QUIESCE_MS);
+	bool late = false;
+
+	while (!quiesced(c, i, drv) && !late) {
+		late = arch_counter() > end;
+		arch_relax();
+	}
+	return !late;
+}
+
+/* A register write of device @i's frontend, applied under the device's
+ * lock; a reset then waits for the driver's confirmation. */
+static void frontend_write(struct vcpu *v, u32 i, u32 off, u32 val)
+{
+	const struct vdev_config *c = &vdev_configs[i];
+	struct vdev *d = &vdevs[i];
+	bool look;
+
+	spin_lock(&d->lock);
+	look = reg_write(c, d, off, val);
+	if (look) {
+		__atomic_add_fetch(&state(c)->generation, 1, __ATOMIC_RELEASE);
+	}
+	spin_unlock(&d->lock);
+	if (look) {
+		ring_driver(v, c);
+	}
+	if ((off == VMMIO_STATUS) && (val == 0U)) {
+		(void)wait_quiesced(i); /* a reset: see QUIESCE_MS */
+	}
+}
+
 bool vdev_mmio(struct vcpu *v, u64 ipa, struct mmio_access *a)
 {
 	for (u32 i = 0; i < nr_vdevs; i++) {
 		const struct vdev_config *c = &vdev_configs[i];
-		struct vdev *d = &vdevs[i];
 		u32 off = (u32)(ipa - c->window);
-		bool look;
 
 		if (c->frontend != v->part->index || ipa - c->window >= 4096U) {
 			continue;
@@ -247,16 +311,7 @@ bool vdev_mmio(struct vcpu *v, u64 ipa, struct mmio_access *a)
 			notify(v, c, (u32)a->value);
 			return true;
 		}
-		spin_lock(&d->lock);
-		look = reg_write(c, d, off, (u32)a->value);
-		if (look) {
-			__atomic_add_fetch(&state(c)->generation, 1,
-					   __ATOMIC_RELEASE);
-		}
-		spin_unlock(&d->lock);
-		if (look) {
-			ring_driver(v, c);
-		}
+		frontend_write(v, i, off, (u32)a->value);
 		return true;
 	}
 	return false;
@@ -360,47 +415,17 @@ static void part_stop(struct partition *p, u32 to)
 	}
 }
 
-/*
- * A driver with bus masters hands them its frontends' buffers (a block
- * read lands straight in the frontend's memory). Before a restarting
- * frontend's memory is cleared and reloaded, each such driver confirms
- * that none of the frontend's requests from before the reset is still
- * with its devices: it writes the device's reset count to its page. The
- * wait is bounded (QUIESCE_MS, on the restarting partition's own CPU); a
- * driver that is not running or does not answer is not waited for: the
- * config trusted it with all memory (dma-devices) anyway.
- */
-#define QUIESCE_MS 50U
-
-/* Has @drv confirmed device @i's last reset, or stopped running? */
-static bool quiesced(const struct vdev_config *c, u32 i,
-		     const struct partition *drv)
-{
-	const volatile struct bh_driver_page *pg =
-		(const volatile struct bh_driver_page *)drv->cfg->drv_page;
-
-	return (pg->quiesced[i] == state(c)->resets) ||
-	       (atomic_load(&drv->state) != PART_RUNNING);
-}
-
+/* A restarting frontend: its memory is cleared once every driver of its
+ * devices confirmed their reset (part_stop). */
 static void part_clear(struct partition *p)
 {
-	u64 end = arch_counter() + (arch_counter_hz() / 1000U * QUIESCE_MS);
-
 	for (u32 i = 0; i < nr_vdevs; i++) {
 		const struct vdev_config *c = &vdev_configs[i];
-		const struct partition *drv = &partitions[c->driver];
-		bool late = false;
 
-		if ((c->frontend == p->index) && (c->dma != 0U)) {
-			while (!quiesced(c, i, drv) && !late) {
-				late = arch_counter() > end;
-				arch_relax();
-			}
-		}
-		if (late) {
+		if ((c->frontend == p->index) && !wait_quiesced(i)) {
 			pr("partition %s: %s did not confirm its device %u idle within %u ms\n",
-			   p->cfg->name, drv->cfg->name, i, QUIESCE_MS);
+			   p->cfg->name, partitions[c->driver].cfg->name, i,
+			   QUIESCE_MS);
 		}
 	}
 }

@@ -61,8 +61,7 @@ const struct vdev_config vdev_configs[] = {
 	  .window = WINDOW,
 	  .regs = (u64)regs_page,
 	  .state = (u64)state_page,
-	  .config = cfg_space,
-	  .dma = 1 },
+	  .config = cfg_space },
 };
 const u32 nr_vdevs = 1;
 struct vdev vdevs[1];
@@ -367,10 +366,10 @@ static void lifecycle(void **state)
 	assert_ptr_equal(raised.p, &partitions[DRV]);
 }
 
-/* A restarting frontend's memory is cleared only once the driver with bus
- * masters confirmed the reset (its page), or it is not running, or 50 ms
- * went by (reported). */
-static void restart_waits_for_dma_driver(void **state)
+/* A restarting frontend's memory is cleared only once its driver
+ * confirmed the reset (its page), or it is not running, or 50 ms went by
+ * (reported). */
+static void restart_waits_for_the_driver(void **state)
 {
 	(void)state;
 	negotiate(1UL << VIRTIO_F_VERSION_1);
@@ -407,6 +406,37 @@ static void restart_waits_for_dma_driver(void **state)
 	assert_string_equal(said, "");
 }
 
+/* A frontend's Status 0 write returns once the driver confirmed the
+ * reset (so no completion of the old life can land in its rings after
+ * it), or after at most 50 ms, silently; a stopped driver is not waited
+ * for. Other Status writes never wait. */
+static void reset_waits_for_the_driver(void **state)
+{
+	(void)state;
+	negotiate(1UL << VIRTIO_F_VERSION_1);
+	atomic_store(&partitions[DRV].state, PART_RUNNING);
+	relaxes = 0;
+	answer_after = 3;
+	wr(VMMIO_STATUS, rd(VMMIO_STATUS) | VIRTIO_STATUS_DRIVER_OK);
+	assert_int_equal(relaxes, 0);
+	said[0] = 0;
+	assert_true(wr(VMMIO_STATUS, 0));
+	assert_int_equal(relaxes, 3);
+	assert_int_equal(drv_pg.quiesced[0], st_resets());
+	/* It never answers: 50 ms at most. */
+	relaxes = 0;
+	answer_after = 0;
+	assert_true(wr(VMMIO_STATUS, 0));
+	assert_in_range(relaxes, 45, 55);
+	assert_int_not_equal(drv_pg.quiesced[0], st_resets());
+	assert_string_equal(said, "");
+	/* Not running: not waited for. */
+	atomic_store(&partitions[DRV].state, PART_STOPPED);
+	relaxes = 0;
+	assert_true(wr(VMMIO_STATUS, 0));
+	assert_int_equal(relaxes, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -418,7 +448,8 @@ int main(void)
 		cmocka_unit_test_setup(interrupts, setup),
 		cmocka_unit_test_setup(what_is_not_a_register_write, setup),
 		cmocka_unit_test_setup(lifecycle, setup),
-		cmocka_unit_test_setup(restart_waits_for_dma_driver, setup),
+		cmocka_unit_test_setup(restart_waits_for_the_driver, setup),
+		cmocka_unit_test_setup(reset_waits_for_the_driver, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -177,8 +177,8 @@ static void gen_vdevs(FILE *f, const struct config *c)
 			" */\n\t\t.frontend = %d, .driver = %d, .nqueues = %u, .config_len = %u,\n",
 			v->frontend, v->driver, v->nqueues, v->config_len);
 		fprintf(f,
-			"\t\t.queue_max = %u, .fe_irq = %u, .device_id = %u, .dma = %d,\n",
-			v->queue_max, v->irq, v->device_id, v->dma);
+			"\t\t.queue_max = %u, .fe_irq = %u, .device_id = %u,\n",
+			v->queue_max, v->irq, v->device_id);
 		fprintf(f,
 			"\t\t.features = 0x%llx, .window = 0x%llx,\n\t\t.regs = 0x%llx, .state = 0x%llx,\n\t\t.config = vdev%d_config,\n\t},\n",
 			X(v->features), X(v->window), X(v->regs_pa),

@@ -158,7 +158,7 @@ static void confirm(struct drv_dev *d)
 
 	if (b->confirmed || b->on_disk || !pg)
 		return;
-	pg->quiesced[d->index % BH_VDEV_MAX] = b->quiesce;
+	drv_quiesced(d, b->quiesce);
 	b->confirmed = true;
 }
 
@@ -468,6 +468,7 @@ static const struct drv_ops block_ops = {
 	.max_bytes = MAX_DATA + 16,
 	.reset = blk_reset,
 	.queue = blk_queue,
+	.own_quiesce = true, /* once its old requests are off the disk */
 };
 
 /* --- set-up ----------------------------------------------------------- */

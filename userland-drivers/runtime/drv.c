@@ -133,6 +133,8 @@ u32 drv_init(const struct drv_ops *const *ops, u32 nops)
 		}
 		d->gen = d->st->generation - 1; /* look at it at once */
 		d->resets = d->st->resets;
+		if (!d->ops->own_quiesce) /* nothing in hand after a boot */
+			drv_quiesced(d, d->resets);
 	}
 	rt_gic_init();
 	rt_gic_cpu_init();
@@ -164,6 +166,16 @@ void drv_fail(struct drv_dev *d, u32 q, int err)
 	       f->index, f->value);
 	d->broken = true;
 	rt_hvc(BH_HC_VDEV_NEEDS_RESET, a, NULL);
+}
+
+void drv_quiesced(struct drv_dev *d, u32 resets)
+{
+	volatile struct bh_driver_page *pg = drv_page();
+
+	if (!pg)
+		return;
+	virtq_mb(); /* every store of the earlier life before this one */
+	pg->quiesced[d->index % BH_VDEV_MAX] = resets;
 }
 
 /* Has the frontend reset the device since this partition last looked?
@@ -230,6 +242,8 @@ static void sync(struct drv_dev *d, u32 gen)
 		memset(d->ready, 0, sizeof(d->ready));
 		d->broken = false;
 		d->ops->reset(d);
+		if (!d->ops->own_quiesce)
+			drv_quiesced(d, resets);
 	}
 	if (!(status & VIRTIO_STATUS_DRIVER_OK) || d->broken)
 		return;

@@ -41,6 +41,10 @@ struct drv_ops {
 	void (*reset)(struct drv_dev *d);
 	/** Serve queue @q (its chains may be popped); true if it did work. */
 	bool (*queue)(struct drv_dev *d, u32 q);
+	/** It confirms resets itself (drv_quiesced()), when nothing of the
+	 *  earlier life is left in its hands; else the runtime does, right
+	 *  after @reset. */
+	bool own_quiesce;
 };
 
 /** A device this partition serves. */
@@ -100,6 +104,13 @@ void drv_set_irq_hook(void (*fn)(uint32_t intid));
 
 /** Give up on @d until its frontend resets it: one report line. */
 void drv_fail(struct drv_dev *d, u32 q, int err);
+
+/**
+ * Confirm to the core that nothing of @d's life before reset number
+ * @resets is left in this partition's hands: the frontend's reset (its
+ * Status 0 write, or its restart) waits for this, bounded.
+ */
+void drv_quiesced(struct drv_dev *d, u32 resets);
 
 /** The frontend reset the device since the last sync: complete nothing. */
 bool drv_stale(const struct drv_dev *d);

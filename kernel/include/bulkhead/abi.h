@@ -14,9 +14,10 @@
 #define BH_HC(n) (0xc6000000U | (n))
 
 /** Protocol version: x0 = (major << 16) | minor. 1.1 added EXITS,
- * VDEV_RAISE, VDEV_NEEDS_RESET and BH_BUSY. */
+ * VDEV_RAISE, VDEV_NEEDS_RESET and BH_BUSY; 1.2: a device reset waits
+ * (bounded) for its driver's confirmation in quiesced[]. */
 #define BH_HC_VERSION BH_HC(0U)
-#define BH_ABI_VERSION 0x00010001U
+#define BH_ABI_VERSION 0x00010002U
 
 /**
  * Console write: x1 = byte count (0..BH_CONSOLE_MAX), x2..x7 = the bytes,

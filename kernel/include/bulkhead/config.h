@@ -54,7 +54,6 @@ struct vdev_config {
 	u16 queue_max;	  /* QueueNumMax */
 	u16 fe_irq;	  /* the frontend's virtual SPI */
 	u32 device_id;	  /* VIRTIO 1.2 §5 */
-	u32 dma;	  /* its driver owns bus masters (vdev.c, part_clear) */
 	u64 features;	  /* offered: VERSION_1 | ACCESS_PLATFORM | ... */
 	u64 window;	  /* frontend IPA of the register page */
 	u64 regs;	  /* PA of the register page (frontend, read-only) */
