@@ -4,27 +4,66 @@
  * one PT_LOAD at 0x40200000 (like the bare-metal guests), an arm64 Linux
  * Image header with image_size 2 MiB, and a few raw files.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "elf64.h"
 #include "fake_images.h"
 
-static void put(const char *dir, const char *name, const void *data, size_t len)
+/* A set-up step failed: say which and why (a bare abort() once left a
+ * loaded CI run with nothing to go on), then stop. */
+static void fail(const char *what, const char *path)
+{
+	fprintf(stderr, "fake_images: %s %s: %s\n", what, path,
+		strerror(errno));
+	abort();
+}
+
+/* The ELF images, then the others. */
+static const char *const elfs[] = { "hello.elf",    "latency.elf",
+				    "stress.elf",   "faulty.elf",
+				    "gictest.elf",  "console-drv.elf",
+				    "block-drv.elf" };
+static const char *const others[] = { "linux/Image", "linux/initrd.cpio.gz",
+				      "raw" };
+static char dir[] = "/tmp/bh-fuzz-images-XXXXXX";
+
+static void put(const char *name, const void *data, size_t len)
 {
 	char path[512];
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	f = fopen(path, "wb");
-	if (!f || fwrite(data, 1, len, f) != len)
-		abort();
-	fclose(f);
+	if (!f)
+		fail("cannot create", path);
+	if (fwrite(data, 1, len, f) != len || fclose(f))
+		fail("cannot write", path);
 }
 
-static void elf(const char *dir, const char *name)
+/* At exit: the directory and its files go (each run made a new one). */
+static void remove_dir(void)
+{
+	char path[512];
+
+	for (size_t i = 0; i < sizeof(elfs) / sizeof(elfs[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, elfs[i]);
+		unlink(path);
+	}
+	for (size_t i = 0; i < sizeof(others) / sizeof(others[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, others[i]);
+		unlink(path);
+	}
+	snprintf(path, sizeof(path), "%s/linux", dir);
+	rmdir(path);
+	rmdir(dir);
+}
+
+static void elf(const char *name)
 {
 	unsigned char buf[0x200] = { 0 };
 	struct elf64_ehdr eh = { .e_ident = { 0x7f, 'E', 'L', 'F', 2, 1, 1 },
@@ -47,12 +86,11 @@ static void elf(const char *dir, const char *name)
 
 	memcpy(buf, &eh, sizeof(eh));
 	memcpy(buf + sizeof(eh), &ph, sizeof(ph));
-	put(dir, name, buf, sizeof(buf));
+	put(name, buf, sizeof(buf));
 }
 
 const char *fake_images_dir(void)
 {
-	static char dir[] = "/tmp/bh-fuzz-images-XXXXXX";
 	unsigned char image[0x1000] = { 0 }, raw[0x800];
 	uint64_t size = 0x200000;
 	char sub[600];
@@ -60,21 +98,18 @@ const char *fake_images_dir(void)
 	if (dir[sizeof(dir) - 2] != 'X')
 		return dir;
 	if (!mkdtemp(dir))
-		abort();
-	elf(dir, "hello.elf");
-	elf(dir, "latency.elf");
-	elf(dir, "stress.elf");
-	elf(dir, "faulty.elf");
-	elf(dir, "gictest.elf");
-	elf(dir, "console-drv.elf");
-	elf(dir, "block-drv.elf");
+		fail("cannot make", dir);
+	atexit(remove_dir);
+	for (size_t i = 0; i < sizeof(elfs) / sizeof(elfs[0]); i++)
+		elf(elfs[i]);
 	memcpy(image + 0x38, "ARM\x64", 4);
 	memcpy(image + 16, &size, 8);
 	memset(raw, 0x5a, sizeof(raw));
 	snprintf(sub, sizeof(sub), "%s/linux", dir);
-	mkdir(sub, 0755);
-	put(dir, "linux/Image", image, sizeof(image));
-	put(dir, "linux/initrd.cpio.gz", raw, sizeof(raw));
-	put(dir, "raw", raw, sizeof(raw));
+	if (mkdir(sub, 0755))
+		fail("cannot make", sub);
+	put(others[0], image, sizeof(image));
+	put(others[1], raw, sizeof(raw));
+	put(others[2], raw, sizeof(raw));
 	return dir;
 }
