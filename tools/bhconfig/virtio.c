@@ -67,7 +67,9 @@
 #define F_BLK_RO 5
 #define F_BLK_BLK_SIZE 6
 #define F_BLK_FLUSH 9
-#define BLK_SEG_MAX 62 /* data buffers per request: the driver's 64 less 2 */
+/* Data buffers per request: the block driver's chains of 256 (its disk's
+ * queue size) less header and status. */
+#define BLK_SEG_MAX 254
 
 struct vdev_kind {
 	const char *type;

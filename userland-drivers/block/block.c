@@ -61,11 +61,11 @@
 #define BLK_ID_BYTES 20 /* §5.2.6: GET_ID's answer */
 #define SECTOR 512
 
-#define MAX_REQS 32 /* a device's requests in flight */
-#define TAGS 32	    /* requests in flight on the disk */
-#define PIECES 64   /* data buffers of one request, at most */
+#define MAX_REQS 32		   /* a device's requests in flight */
+#define TAGS 32			   /* requests in flight on the disk */
+#define PIECES (VMDEV_IND_MAX - 2) /* data buffers of one request, at most */
 #define MAX_DATA (4U << 20)
-_Static_assert(PIECES + 2 <= VMDEV_IND_MAX, "a request's chain fits a table");
+_Static_assert(PIECES + 2 <= VMDEV_QSIZE, "a request's chain fits the queue");
 #define POLL_US 50 /* polls this long after its last work, then sleeps */
 
 /* A frontend's request, from pop to completion, in pop order. */
@@ -194,7 +194,7 @@ static bool submit(struct drv_dev *d, struct req *r, u32 type, u64 sector,
 		   const struct vmdev_buf *data, u32 n)
 {
 	struct blk *b = blk_of(d);
-	struct vmdev_buf buf[PIECES + 2];
+	static struct vmdev_buf buf[PIECES + 2]; /* 4 KiB: not on the stack */
 	int t = take_tag(), head;
 
 	if (t < 0)
@@ -332,7 +332,7 @@ static void get_id(struct drv_dev *d, const struct virtq_chain *c,
 		   struct req *r, u32 room)
 {
 	char id[BLK_ID_BYTES] = "bulkhead-";
-	struct vmdev_buf out[PIECES];
+	static struct vmdev_buf out[PIECES]; /* 4 KiB: not on the stack */
 	u32 n = MIN(room, (u32)BLK_ID_BYTES), done = 0;
 	int k;
 
@@ -351,7 +351,7 @@ static void get_id(struct drv_dev *d, const struct virtq_chain *c,
 static bool request(struct drv_dev *d, const struct virtq_chain *c)
 {
 	struct blk *b = blk_of(d);
-	struct vmdev_buf data[PIECES];
+	static struct vmdev_buf data[PIECES]; /* 4 KiB: not on the stack */
 	struct req *r = open_req(b, c->head);
 	u32 type = 0, room;
 
@@ -405,7 +405,7 @@ static bool request(struct drv_dev *d, const struct virtq_chain *c)
 static bool blk_queue(struct drv_dev *d, u32 q)
 {
 	struct blk *b = blk_of(d);
-	struct virtq_seg seg[DRV_MAX_SEGS];
+	static struct virtq_seg seg[DRV_MAX_SEGS]; /* 4 KiB: not on the stack */
 	struct virtq_chain c = { .seg = seg, .cap = DRV_MAX_SEGS };
 	bool any = false;
 	int r = 0;
@@ -415,7 +415,7 @@ static bool blk_queue(struct drv_dev *d, u32 q)
 	 * (without a disk every request fails in request(): none needed). */
 	while (b->count < MAX_REQS &&
 	       (!disk_ok ||
-		(vmdev_fits(&disk, DRV_MAX_SEGS + 2) && take_tag() >= 0)) &&
+		(vmdev_fits(&disk, PIECES + 2) && take_tag() >= 0)) &&
 	       (r = drv_next(d, 0, &c)) > 0) {
 		any = true;
 		if (!request(d, &c)) {

@@ -28,7 +28,7 @@
 
 #define DRV_MAX_DEVS 8
 #define DRV_MAX_GRANT 2
-#define DRV_MAX_SEGS 64 /* buffers in one chain a device model accepts */
+#define DRV_MAX_SEGS 256 /* buffers in one chain a device model accepts */
 
 struct drv_dev;
 

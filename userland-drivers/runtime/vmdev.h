@@ -22,7 +22,7 @@
 
 #include "rt_vring.h"
 
-#define VMDEV_QSIZE 128 /* descriptors in the queue */
+#define VMDEV_QSIZE 256 /* descriptors in the queue (QEMU virtio-blk: 256) */
 
 /* The queue in memory (§2.7): 16-byte descriptors, then the available
  * ring, then on its own page the used ring. */
@@ -44,8 +44,9 @@ struct vmdev {
 };
 
 /* An indirect descriptor table (§2.7.5.3) for one chain, in the caller's
- * memory: with it a chain takes one descriptor of the queue. */
-#define VMDEV_IND_MAX 130
+ * memory: with it a chain takes one descriptor of the queue. No chain may
+ * be longer than the queue size, a table's included (§2.7.5.3.1). */
+#define VMDEV_IND_MAX VMDEV_QSIZE
 struct vmdev_ind {
 	RT_VRING_DESC(VMDEV_IND_MAX);
 } __attribute__((aligned(16)));
