@@ -8,9 +8,10 @@
  * status and reset included. Only a reset then waits for the driver
  * partition, at most QUIESCE_MS, to confirm that nothing of the device's
  * old life is in its hands: a driver that is slow, dead or restarting
- * holds a frontend vCPU no longer than that, and only on a reset. Features and
- * the device's config space are fixed at build time by the config tool, so a
- * device answers its frontend's probe even before its driver runs.
+ * holds a frontend vCPU no longer than that, and only on a reset.
+ * Features and the device's config space are fixed at build time by the
+ * config tool, so a device answers its frontend's probe even before its
+ * driver runs.
  *
  * Data-path cost: a QueueNotify is one exit and posts a count the driver
  * reads from its state page; the driver is interrupted (its doorbell
@@ -90,9 +91,9 @@ void vdev_ring_driver(struct vcpu *v, struct partition *drv)
 	 * work was stored (a frontend's ring index before its notify, the
 	 * core's console ring), then armed is loaded. A store may pass a
 	 * later load (Arm ARM B2.3), so without this full barrier both
-	 * could see the old values: the driver sleeps on work nobody rings
-	 * for (drivers-direct hung so). On this CPU it orders the guest's
-	 * stores before the exit, too. */
+	 * could see the old values: the driver would sleep on work nobody
+	 * rings for. On this CPU it orders the guest's stores before the
+	 * exit, too. */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	armed = pg->armed;
 	seen = atomic_load(&drv->doorbell_rung);

@@ -804,8 +804,9 @@ static void block_config(struct vdev *v)
 
 	for (int i = 0; i < 8; i++)
 		v->config[i] = (uint8_t)(sectors >> (8 * i)); /* capacity */
-	v->config[12] = BLK_SEG_MAX;			      /* seg_max */
-	v->config[21] = 512 >> 8;			      /* blk_size */
+	for (int i = 0; i < 4; i++) /* seg_max, le32 */
+		v->config[12 + i] = (uint8_t)(BLK_SEG_MAX >> (8 * i));
+	v->config[21] = 512 >> 8; /* blk_size */
 	if (v->read_only)
 		v->features |= F(F_BLK_RO);
 }

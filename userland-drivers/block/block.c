@@ -150,13 +150,12 @@ static void complete_in_order(struct drv_dev *d)
 }
 
 /* Confirm a frontend's reset once none of its old requests is on the
- * disk (the core waits for this before clearing its memory). */
+ * disk (its Status 0 write, or its restart, waits for this, bounded). */
 static void confirm(struct drv_dev *d)
 {
 	struct blk *b = blk_of(d);
-	volatile struct bh_driver_page *pg = drv_page();
 
-	if (b->confirmed || b->on_disk || !pg)
+	if (b->confirmed || b->on_disk)
 		return;
 	drv_quiesced(d, b->quiesce);
 	b->confirmed = true;
@@ -269,10 +268,10 @@ static bool disk_poll(void)
 
 /*
  * The bytes [skip, skip + len) of the chain's readable (or writable)
- * buffers as disk buffers, at most PIECES; returns how many, or -1.
+ * buffers as disk buffers, at most @max; returns how many, or -1.
  */
 static int pieces(const struct virtq_chain *c, bool writable, u32 skip, u32 len,
-		  struct vmdev_buf *out)
+		  struct vmdev_buf *out, u32 max)
 {
 	u32 from = writable ? c->nread : 0, to = writable ? c->nseg : c->nread;
 	int n = 0;
@@ -284,7 +283,7 @@ static int pieces(const struct virtq_chain *c, bool writable, u32 skip, u32 len,
 			skip -= l;
 			continue;
 		}
-		if (n == PIECES)
+		if ((u32)n == max)
 			return -1;
 		l = MIN(l - skip, len);
 		out[n++] = (struct vmdev_buf){ (u64)c->seg[i].ptr + skip, l,
@@ -332,12 +331,12 @@ static void get_id(struct drv_dev *d, const struct virtq_chain *c,
 		   struct req *r, u32 room)
 {
 	char id[BLK_ID_BYTES] = "bulkhead-";
-	static struct vmdev_buf out[PIECES]; /* 4 KiB: not on the stack */
+	struct vmdev_buf out[BLK_ID_BYTES]; /* a byte each, at most */
 	u32 n = MIN(room, (u32)BLK_ID_BYTES), done = 0;
 	int k;
 
 	memcpy(id + 9, d->frontend, MIN(strlen(d->frontend), 11UL));
-	k = pieces(c, true, 0, n, out);
+	k = pieces(c, true, 0, n, out, BLK_ID_BYTES);
 	for (int i = 0; i < k; i++) {
 		memcpy((void *)out[i].addr, id + done, out[i].len);
 		done += out[i].len;
@@ -376,7 +375,7 @@ static bool request(struct drv_dev *d, const struct virtq_chain *c)
 			return true;
 		}
 		n = pieces(c, type == BLK_T_IN, type == BLK_T_IN ? 0 : 16,
-			   (u32)bytes, data);
+			   (u32)bytes, data, PIECES);
 		if (n < 0) {
 			finish(r, BLK_S_IOERR, 0);
 			return true;
