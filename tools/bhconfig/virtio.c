@@ -58,11 +58,12 @@
 #define GRANT_FROM 0x80000000ULL   /* drivers see frontends' memory here... */
 #define GRANT_LIMIT 0x100000000ULL /* ...below 4 GiB (bare-metal drivers) */
 
-/* Feature bits (VIRTIO 1.2 §6, §5.3.3, §5.2.3). */
+/* Feature bits (VIRTIO 1.2 §6, §5.3.3, §5.2.3). ACCESS_PLATFORM only
+ * with a dma-window (virtio_assign()). */
 #define F(n) (1ULL << (n))
-#define F_COMMON                                               \
-	(F(VIRTIO_F_VERSION_1) | F(VIRTIO_F_ACCESS_PLATFORM) | \
-	 F(VIRTIO_F_EVENT_IDX) | F(VIRTIO_F_INDIRECT_DESC))
+#define F_COMMON                                         \
+	(F(VIRTIO_F_VERSION_1) | F(VIRTIO_F_EVENT_IDX) | \
+	 F(VIRTIO_F_INDIRECT_DESC))
 #define F_BLK_SEG_MAX 2
 #define F_BLK_RO 5
 #define F_BLK_BLK_SIZE 6
@@ -947,6 +948,14 @@ void virtio_assign(struct config *c)
 		v->nqueues = v->kind->nqueues;
 		v->queue_max = 256;
 		v->features = v->kind->features;
+		/* §6: ACCESS_PLATFORM says the device reaches memory only
+		 * limited or translated, so that the frontend must use its
+		 * platform's DMA API (Linux then bounces through the
+		 * restricted-dma-pool). That is so with a dma-window only;
+		 * with the whole of its memory granted, it would only make
+		 * Linux map and unmap every buffer for nothing. */
+		if (v->has_dma_window)
+			v->features |= F(VIRTIO_F_ACCESS_PLATFORM);
 		v->config_len = v->kind->config_len;
 		if (v->disk >= 0)
 			block_config(v);
