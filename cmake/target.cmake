@@ -168,8 +168,7 @@ if(BULKHEAD_LINUX_DIR)
     bulkhead_system(bench-io-console-${n}
       ${CMAKE_SOURCE_DIR}/test/bench/io-console/config-${n}.dts)
   endforeach()
-  foreach(n driver-full driver-r4k32 driver-r4k64 driver-par driver-lat driver-idle
-            direct-full)
+  foreach(n driver-cmp driver-r4k32 driver-r4k64 driver-par driver-lat driver-idle)
     bulkhead_system(bench-io-block-${n}
       ${CMAKE_SOURCE_DIR}/test/bench/io-block/${n}.dts)
   endforeach()
