@@ -6,14 +6,14 @@
  * the block driver partition malformed requests (VIRTIO 1.2 §5.2.6):
  * sectors past its slice or whose byte offset wraps, writes across the
  * slice's end, chains without a status byte or with a short header,
- * lengths that are not whole sectors or more than 4 MiB, unknown request
- * types, a write to the read-only slice, buffers outside its memory, and
- * requests rewritten after posting. A request must fail alone (its own
- * status, the queue keeps working) or, where the virtqueue itself is
- * malformed, break only this device (DEVICE_NEEDS_RESET with a config
- * interrupt), which a reset recovers. After each attack a well-formed
- * request must be served and the sectors it wrote first must be intact;
- * the neighbour whose slice follows this one (blkcheck) shows that
+ * lengths that are not whole sectors or more than 4 MiB, more data
+ * buffers than seg_max (254), unknown request types, a write to the read-only
+ * slice, buffers outside its memory, and requests rewritten after posting. A
+ * request must fail alone (its own status, the queue keeps working) or, where
+ * the virtqueue itself is malformed, break only this device (DEVICE_NEEDS_RESET
+ * with a config interrupt), which a reset recovers. After each attack a
+ * well-formed request must be served and the sectors it wrote first must be
+ * intact; the neighbour whose slice follows this one (blkcheck) shows that
  * nothing reached it. One PASS/FAIL line per attack. Bootargs: wait=MS
  * (default 0) before the first attack, so that the neighbour's own
  * writes come first.
@@ -26,7 +26,8 @@
 #include "rt.h"
 #include "rt_vring.h"
 
-#define QSIZE 8
+#define QSIZE 256   /* QueueNumMax: a chain as long as the device allows */
+#define SEG_MAX 254 /* data buffers per request, the device's seg_max */
 #define SECTOR RT_BLK_SECTOR
 #define FAR 0x7f000000UL /* not its memory: not in the grant */
 #define F_NEXT 1
@@ -186,7 +187,7 @@ static struct result chain(struct dev *d, const struct buf *b, unsigned n)
 static struct result io(struct dev *d, uint32_t type, uint64_t sector,
 			const struct buf *data_bufs, unsigned n)
 {
-	struct buf b[QSIZE];
+	static struct buf b[QSIZE]; /* 4 KiB: not on the stack */
 
 	hdr.type = type;
 	hdr.reserved = 0;
@@ -395,6 +396,51 @@ static bool over_4mib(void)
 	return r.how == BROKE || ioerr(r);
 }
 
+/*
+ * §5.2.3: seg_max is the most data buffers a request may have. Exactly
+ * 254 sectors as 254 buffers are served; 255, in a chain of 256 (the
+ * header sharing a buffer with the first sector of a write, the status
+ * byte with the last of a read, §2.6.4), are refused with IOERR and
+ * write nothing: sector 0 keeps the pattern (good() checks it).
+ */
+static bool over_seg_max(void)
+{
+	static struct buf b[QSIZE];
+	static uint8_t first[16 + SECTOR] __attribute__((aligned(16)));
+	volatile uint8_t *st = &big[(SEG_MAX + 1) * SECTOR];
+	struct result r;
+	bool served;
+
+	for (unsigned i = 0; i <= SEG_MAX; i++)
+		b[1 + i] = (struct buf){ (uint64_t)big + i * SECTOR, SECTOR,
+					 true };
+	r = io(&rw, T_IN, 0, b + 1, SEG_MAX);
+	served = r.how == DONE && r.status == RT_BLK_S_OK &&
+		 r.len == SEG_MAX * SECTOR + 1;
+	/* A read into 255 buffers, the last one also the status byte. */
+	b[0] = (struct buf){ (uint64_t)&hdr, 16, false };
+	b[1 + SEG_MAX].len = SECTOR + 1;
+	hdr = (typeof(hdr)){ T_IN, 0, 0 };
+	*st = S_UNTOUCHED;
+	post(&rw, b, SEG_MAX + 2);
+	r = finish(&rw);
+	if (r.how != DONE || *st != RT_BLK_S_IOERR) {
+		printf("%u-buffer read: %s, status 0x%x\n", SEG_MAX + 1,
+		       r.how == DONE ? "done" : "not done", *st);
+		return false;
+	}
+	/* A write from 255 buffers, the header before the first sector. */
+	memset(first, 0x5a, sizeof(first));
+	memset(big, 0x5a, (SEG_MAX + 1) * SECTOR);
+	memcpy(first, &(typeof(hdr)){ T_OUT, 0, 0 }, 16);
+	b[0] = (struct buf){ (uint64_t)first, 16 + SECTOR, false };
+	for (unsigned i = 0; i < SEG_MAX; i++)
+		b[1 + i] = (struct buf){ (uint64_t)big + i * SECTOR, SECTOR,
+					 false };
+	b[1 + SEG_MAX] = (struct buf){ (uint64_t)&status, 1, true };
+	return served && ioerr(chain(&rw, b, SEG_MAX + 2));
+}
+
 static bool unknown_types(void)
 {
 	static const uint32_t types[] = { 0x7777, T_DISCARD, T_WRITE_ZEROES, 3,
@@ -552,6 +598,7 @@ void guest_main(void)
 	attack("header shorter than 16 bytes", short_header, NEVER);
 	attack("length not whole sectors", not_whole_sectors, NEVER);
 	attack("more than 4 MiB", over_4mib, MAY);
+	attack("more data buffers than seg_max", over_seg_max, NEVER);
 	attack("unknown request types", unknown_types, NEVER);
 	attack("write to its read-only slice", write_read_only, NEVER);
 	attack("data buffer outside its memory", read_into_far, MUST);
