@@ -186,8 +186,10 @@ static int compare(char *names, int write, uint64_t bs, uint64_t total,
 		return 1;
 	for (int k = 0; k < 2; k++)
 		size[k] = sys(SYS_lseek, d[k].fd, 0, SEEK_END, 0);
+	if (size[0] <= 0 || size[1] <= 0)
+		return fail("cannot find a device's size");
 	span = (uint64_t)(size[0] < size[1] ? size[0] : size[1]) / part;
-	if (size[0] <= 0 || size[1] <= 0 || !span)
+	if (!span)
 		return fail("a device is smaller than one round");
 	for (uint64_t r = 0; r < rounds; r++) {
 		uint64_t a = d[0].ns, b = d[1].ns;
