@@ -26,8 +26,8 @@
 #include "rt.h"
 #include "rt_vring.h"
 
-#define QSIZE 256   /* QueueNumMax: a chain as long as the device allows */
-#define SEG_MAX 254 /* data buffers per request, the device's seg_max */
+#define QSIZE 256 /* QueueNumMax: a chain as long as the device allows */
+#define SEG_MAX BH_VDEV_BLK_SEG_MAX /* data buffers per request */
 #define SECTOR RT_BLK_SECTOR
 #define FAR 0x7f000000UL /* not its memory: not in the grant */
 #define F_NEXT 1

@@ -68,9 +68,6 @@
 #define F_BLK_RO 5
 #define F_BLK_BLK_SIZE 6
 #define F_BLK_FLUSH 9
-/* Data buffers per request: the block driver's chains of 256 (its disk's
- * queue size) less header and status. */
-#define BLK_SEG_MAX 254
 
 struct vdev_kind {
 	const char *type;
@@ -806,7 +803,7 @@ static void block_config(struct vdev *v)
 	for (int i = 0; i < 8; i++)
 		v->config[i] = (uint8_t)(sectors >> (8 * i)); /* capacity */
 	for (int i = 0; i < 4; i++) /* seg_max, le32 */
-		v->config[12 + i] = (uint8_t)(BLK_SEG_MAX >> (8 * i));
+		v->config[12 + i] = (uint8_t)(BH_VDEV_BLK_SEG_MAX >> (8 * i));
 	v->config[21] = 512 >> 8; /* blk_size */
 	if (v->read_only)
 		v->features |= F(F_BLK_RO);

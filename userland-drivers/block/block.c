@@ -66,6 +66,8 @@
 #define PIECES (VMDEV_IND_MAX - 2) /* data buffers of one request, at most */
 #define MAX_DATA (4U << 20)
 _Static_assert(PIECES + 2 <= VMDEV_QSIZE, "a request's chain fits the queue");
+_Static_assert(PIECES == BH_VDEV_BLK_SEG_MAX,
+	       "what bhconfig offers as seg_max");
 #define POLL_US 50 /* polls this long after its last work, then sleeps */
 
 /* A frontend's request, from pop to completion, in pop order. */

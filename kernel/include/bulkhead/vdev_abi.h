@@ -67,7 +67,10 @@
 #define VIRTIO_F_VERSION_1 32U
 #define VIRTIO_F_ACCESS_PLATFORM 33U
 
-#define BH_VDEV_QUEUES 4U	  /* queues per device at most */
+#define BH_VDEV_QUEUES 4U /* queues per device at most */
+/* A block device's seg_max (§5.2.4): what bhconfig offers and the block
+ * driver serves (its disk chains of 256, less header and status). */
+#define BH_VDEV_BLK_SEG_MAX 254U
 #define BH_VDEV_MAGIC 0x44564842U /* "BHVD" */
 #define BH_VDEV_PAGE 4096U
 
