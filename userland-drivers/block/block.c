@@ -474,6 +474,16 @@ static bool blk_queue(struct drv_dev *d, u32 q)
 	return any;
 }
 
+/* @ticks of the counter over @n requests, in ns each. The average comes
+ * first and CNTFRQ is 32 bits, so nothing overflows however long a
+ * device lives. */
+static u64 ns_each(u64 ticks, u64 n)
+{
+	u64 f = rt_frequency(), t = ticks / n;
+
+	return f ? t / f * 1000000000 + t % f * 1000000000 / f : 0;
+}
+
 /* The frontend reset the device: its open requests are forgotten; those
  * still on the disk finish, and are dropped, before it is confirmed. */
 static void blk_reset(struct drv_dev *d)
@@ -492,14 +502,13 @@ static void blk_reset(struct drv_dev *d)
 		       drv_doorbells - (u32)b->doorbells0, exits);
 	for (int k = 0; k < 2; k++) {
 		const struct cost *c = &b->cost[k];
-		u64 f = rt_frequency() / 1000, n = c->n * f;
 
 		if (c->n)
 			printf("vdev %u (for %s): %s: %lu requests, ns each: own work %lu, disk notify %lu, interrupt %lu\n",
 			       d->index, d->frontend,
 			       k ? "over 4 KiB" : "4 KiB or less", c->n,
-			       c->own * 1000000 / n, c->kick * 1000000 / n,
-			       c->raise * 1000000 / n);
+			       ns_each(c->own, c->n), ns_each(c->kick, c->n),
+			       ns_each(c->raise, c->n));
 	}
 	memset(b->cost, 0, sizeof(b->cost));
 	b->requests = 0;
