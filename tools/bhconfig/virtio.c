@@ -581,6 +581,12 @@ static void grant(struct config *c, struct vdev *v)
 			want[n++] =
 				(struct region){ fe->ipa[i], fe->mem[i].size };
 	}
+	if (n > (int)BH_DRV_MAX_GRANT) {
+		diag(c, v->path,
+		     "%s has %d memory ranges, and a driver partition maps at most %u of a partition it serves: give the device a dma-window",
+		     fe->path, n, BH_DRV_MAX_GRANT);
+		n = 0;
+	}
 	if (v->has_grant_ipa && !v->dma && v->grant_ipa % SZ_2M) {
 		diag_prop(
 			c, v->path, "grant-ipa",
@@ -923,6 +929,7 @@ static void console_driver(struct config *c)
 void virtio_assign(struct config *c)
 {
 	bool *used;
+	int *served;
 
 	c->con_driver = -1;
 	if (c->nvdevs > BH_VDEV_MAX) {
@@ -932,6 +939,7 @@ void virtio_assign(struct config *c)
 		return;
 	}
 	used = used_intids(c);
+	served = xcalloc((size_t)c->nparts + 1, sizeof(*served));
 	console_driver(c);
 	check_disks(c);
 	for (int i = 0; i < c->nvdevs; i++) {
@@ -940,6 +948,12 @@ void virtio_assign(struct config *c)
 
 		if (!check_device(c, v))
 			continue;
+		/* The runtime's table of devices (drv.h) would leave the
+		 * rest unserved, and their frontends waiting. */
+		if (++served[v->driver] == (int)BH_DRV_MAX_DEVS + 1)
+			diag(c, v->path,
+			     "%s serves at most %u virtio devices (the driver runtime's table), and this is one more",
+			     c->part[v->driver].path, BH_DRV_MAX_DEVS);
 		v->device_id = v->kind->device_id;
 		v->kind_name = v->kind->type;
 		v->nqueues = v->kind->nqueues;
@@ -1010,6 +1024,7 @@ void virtio_assign(struct config *c)
 			}
 	}
 	free(used);
+	free(served);
 }
 
 /*

@@ -26,8 +26,8 @@
 
 #include "virtq.h"
 
-#define DRV_MAX_DEVS 8
-#define DRV_MAX_GRANT 2
+#define DRV_MAX_DEVS BH_DRV_MAX_DEVS   /* bhconfig refuses more */
+#define DRV_MAX_GRANT BH_DRV_MAX_GRANT /* regions per frontend */
 #define DRV_MAX_SEGS 256 /* buffers in one chain a device model accepts */
 
 struct drv_dev;

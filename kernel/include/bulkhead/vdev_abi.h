@@ -106,6 +106,14 @@ struct bh_vdev_state {
 	char frontend[16]; /* the frontend partition's name */
 };
 
+/*
+ * What the driver partitions' runtime (userland-drivers/runtime) serves:
+ * virtio devices per driver partition, and memory ranges of one frontend
+ * (a grant region each; a dma-window is one). bhconfig refuses more.
+ */
+#define BH_DRV_MAX_DEVS 8U
+#define BH_DRV_MAX_GRANT 16U
+
 /**
  * The page a driver partition may write. The core raises the driver's
  * doorbell on a frontend's kick only while @armed differs from the last
