@@ -95,8 +95,8 @@ struct req {
 };
 
 struct blk {
-	u64 requests, notify0, doorbells0; /* since the last reset */
-	u64 offset, size;		   /* the slice, bytes */
+	u64 notify0, doorbells0; /* since the last reset */
+	u64 offset, size;	 /* the slice, bytes */
 	bool read_only;
 	bool foreign; /* its slice is on a disk this driver does not drive */
 	struct req req[MAX_REQS];
@@ -384,8 +384,6 @@ static bool request(struct drv_dev *d, const struct virtq_chain *c)
 	static struct vmdev_buf data[PIECES]; /* 4 KiB: not on the stack */
 	struct req *r = open_req(b, c->head);
 	u32 type = 0, room;
-
-	b->requests++;
 	u64 sector = 0, bytes;
 	int n;
 
@@ -448,14 +446,15 @@ static bool blk_queue(struct drv_dev *d, u32 q)
 	       (!disk_ok ||
 		(vmdev_fits(&disk, PIECES + 2) && take_tag() >= 0)) &&
 	       (r = drv_next(d, 0, &c)) > 0) {
+		bool ok = request(d, &c); /* opens the newest request */
+		struct req *newest =
+			&b->req[(b->first + b->count - 1) % MAX_REQS];
+
 		any = true;
 		large = c.readable + c.writable > SMALL;
-		if (!request(d, &c)) {
-			/* Cannot be: room was checked. Fail it, not hang. */
-			finish(&b->req[(b->first + b->count - 1) % MAX_REQS],
-			       BLK_S_IOERR, 0);
-		}
-		b->req[(b->first + b->count - 1) % MAX_REQS].large = large;
+		newest->large = large;
+		if (!ok) /* Cannot be: room was checked. Fail it, not hang. */
+			finish(newest, BLK_S_IOERR, 0);
 		now = rt_counter();
 		b->cost[large].n++;
 		b->cost[large].own += now - t;
@@ -491,14 +490,15 @@ static void blk_reset(struct drv_dev *d)
 	struct blk *b = blk_of(d);
 	u32 kicks = d->st->notify[0] - (u32)b->notify0;
 	uint64_t a[7] = { 0 }, x[8] = { 0 }, exits = 0;
+	u64 requests = b->cost[0].n + b->cost[1].n;
 
 	/* What serving this frontend's life took (scripts/bench-io). */
-	if (b->requests && !rt_hvc(BH_HC_EXITS, a, x))
+	if (requests && !rt_hvc(BH_HC_EXITS, a, x))
 		for (int i = 1; i <= 4; i++)
 			exits += (x[i] & 0xffffffff) + (x[i] >> 32);
-	if (b->requests)
+	if (requests)
 		printf("vdev %u (for %s): %lu requests, %u kicks, %u doorbell interrupts, %lu exits of this partition so far\n",
-		       d->index, d->frontend, b->requests, kicks,
+		       d->index, d->frontend, requests, kicks,
 		       drv_doorbells - (u32)b->doorbells0, exits);
 	for (int k = 0; k < 2; k++) {
 		const struct cost *c = &b->cost[k];
@@ -511,7 +511,6 @@ static void blk_reset(struct drv_dev *d)
 			       ns_each(c->raise, c->n));
 	}
 	memset(b->cost, 0, sizeof(b->cost));
-	b->requests = 0;
 	b->notify0 = d->st->notify[0];
 	b->doorbells0 = drv_doorbells;
 	b->epoch++;
