@@ -6,9 +6,10 @@
  * reads its registers without an exit, and every write it makes faults
  * once and is applied here at once, selects, features, queue set-up,
  * status and reset included. Only a reset then waits for the driver
- * partition, at most QUIESCE_MS, to confirm that nothing of the device's
- * old life is in its hands: a driver that is slow, dead or restarting
- * holds a frontend vCPU no longer than that, and only on a reset.
+ * partition, at most its reset-wait-ms, to confirm that nothing of the
+ * device's old life is in its hands: a driver that is slow, dead or
+ * restarting holds a frontend vCPU no longer than that, and only on a
+ * reset.
  * Features and the device's config space are fixed at build time by the
  * config tool, so a device answers its frontend's probe even before its
  * driver runs.
@@ -230,13 +231,12 @@ static void notify(struct vcpu *v, const struct vdev_config *c, u32 q)
  * completion half written into the old rings and, for a driver with bus
  * masters, no request still on its disk, whose data would land in the
  * frontend's buffers. The frontend's Status 0 write, and a restarting
- * frontend before its memory is cleared, wait for that, bounded
- * (QUIESCE_MS, on the frontend's own CPU): a driver that is not running,
- * or does not answer in time, is not waited for any longer (the window
- * is then what it was without the wait: a completion in hand may still
- * land in the old rings).
+ * frontend before its memory is cleared, wait for that, bounded (the
+ * driver partition's reset-wait-ms, 50 by default, on the frontend's own
+ * CPU): a driver that is not running, or does not answer in time, is not
+ * waited for any longer (the window is then what it was without the
+ * wait: a completion in hand may still land in the old rings).
  */
-#define QUIESCE_MS 50U
 
 /* Has @drv confirmed device @i's last reset, or stopped running? */
 static bool quiesced(const struct vdev_config *c, u32 i,
@@ -251,12 +251,13 @@ static bool quiesced(const struct vdev_config *c, u32 i,
 }
 
 /* Wait until device @i's driver confirmed its reset; false if it did not
- * within QUIESCE_MS. */
+ * within its reset_wait_ms. */
 static bool wait_quiesced(u32 i)
 {
 	const struct vdev_config *c = &vdev_configs[i];
 	const struct partition *drv = &partitions[c->driver];
-	u64 end = arch_counter() + (arch_counter_hz() / 1000U * QUIESCE_MS);
+	u64 end = arch_counter() +
+		  ((arch_counter_hz() / 1000U) * (u64)drv->cfg->reset_wait_ms);
 	bool late = false;
 
 	while (!quiesced(c, i, drv) && !late) {
@@ -284,7 +285,7 @@ static void frontend_write(struct vcpu *v, u32 i, u32 off, u32 val)
 		ring_driver(v, c);
 	}
 	if ((off == VMMIO_STATUS) && (val == 0U)) {
-		(void)wait_quiesced(i); /* a reset: see QUIESCE_MS */
+		(void)wait_quiesced(i); /* a reset: see quiesced() */
 	}
 }
 
@@ -426,7 +427,7 @@ static void part_clear(struct partition *p)
 		if ((c->frontend == p->index) && !wait_quiesced(i)) {
 			pr("partition %s: %s did not confirm its device %u idle within %u ms\n",
 			   p->cfg->name, partitions[c->driver].cfg->name, i,
-			   QUIESCE_MS);
+			   (u32)partitions[c->driver].cfg->reset_wait_ms);
 		}
 	}
 }

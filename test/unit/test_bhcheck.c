@@ -7,8 +7,8 @@
  * SPI handed to the wrong owner, a CPU slot twice, a VMID twice, the
  * rng-seed outside the DTB, the core's device window in RAM, a moved
  * entry point, a guest DT that lies, an interrupt mode or a doorbell SPI
- * a direct partition cannot have) is caught, with the message that
- * names it.
+ * a direct partition cannot have, a driver's reset wait) is caught, with the
+ * message that names it.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -332,6 +332,23 @@ static void grant_to_a_stranger(void **state)
 		  "/partitions/block");
 }
 
+/* A driver partition's bound on a frontend's reset wait (reset-wait-ms)
+ * differs from the config's. */
+static void reset_wait_changed(void **state)
+{
+	struct sys *s;
+
+	(void)state;
+	if (BH_LINUX_DIR[0] == '\0')
+		skip(); /* the system boots Linux: built only with it */
+	s = load("qemu-virt-drivers");
+	assert_string_equal(at(s, PTR(part(s, 0)->name), 6), "block");
+	assert_int_equal(part(s, 0)->reset_wait_ms, 1000);
+	part(s, 0)->reset_wait_ms = 50;
+	expect(s, "a frontend's reset waits for it 50 ms in the image, "
+		  "1000 in the config");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -351,6 +368,7 @@ int main(void)
 		cmocka_unit_test(entry_moved),
 		cmocka_unit_test(guest_dt_lies),
 		cmocka_unit_test(grant_to_a_stranger),
+		cmocka_unit_test(reset_wait_changed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -83,6 +83,7 @@ struct have_part {
 	uint32_t nxmap;
 	uint64_t drv_page; /* PA, 0 if none */
 	uint32_t doorbell;
+	uint32_t reset_wait_ms;
 	bool direct; /* interrupt-mode = "direct" */
 };
 
@@ -167,6 +168,7 @@ struct want_part {
 	uint64_t entry;
 	uint8_t *file_bytes[2]; /* image, initrd (owned) */
 	bool hyp_console;
+	uint32_t reset_wait_ms; /* 50 unless the config says */
 	uint32_t phandle;
 };
 

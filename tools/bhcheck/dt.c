@@ -409,7 +409,9 @@ static void part_devices(struct check *k, struct blobs *b, int node,
 static void read_part(struct check *k, struct blobs *b, int node,
 		      struct want_part *p)
 {
+	const fdt32_t *wait;
 	char *fault;
+	int len;
 
 	p->name = fmt("%s", fdt_get_name(b->cfg, node, NULL));
 	p->path = fmt("/partitions/%s", p->name);
@@ -424,6 +426,8 @@ static void read_part(struct check *k, struct blobs *b, int node,
 	p->hyp_console =
 		fdt_getprop(b->cfg, node, "hypervisor-console", NULL) != NULL;
 	p->phandle = fdt_get_phandle(b->cfg, node);
+	wait = fdt_getprop(b->cfg, node, "reset-wait-ms", &len);
+	p->reset_wait_ms = wait && len == 4 ? fdt32_to_cpu(*wait) : 50;
 	fault = string(b->cfg, node, "interrupt-mode");
 	p->direct = fault && !strcmp(fault, "direct");
 	free(fault);

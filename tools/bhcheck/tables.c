@@ -140,6 +140,7 @@ static bool read_part(struct check *k, const struct part_config *pc,
 	hp->uart_granted = pc->uart_granted;
 	hp->drv_page = pc->drv_page;
 	hp->doorbell = pc->doorbell;
+	hp->reset_wait_ms = pc->reset_wait_ms;
 	hp->direct = pc->direct;
 	return hp->slot && read_maps(k, "mem", pc->mem, pc->nmem, &hp->mem) &&
 	       read_maps(k, "dev", pc->dev, pc->ndev, &hp->dev) &&

@@ -269,6 +269,12 @@ void vdev_check(struct check *k)
 			check_fail(
 				k, k->w.part[p].path,
 				"its driver page or doorbell is not what a driver partition has");
+		/* Its frontends' resets wait for it this long (vdev.c). */
+		if (drv && hp->reset_wait_ms != k->w.part[p].reset_wait_ms)
+			check_fail(
+				k, k->w.part[p].path,
+				"a frontend's reset waits for it %u ms in the image, %u in the config",
+				hp->reset_wait_ms, k->w.part[p].reset_wait_ms);
 		if (hp->drv_page)
 			shared_page(k, k->w.part[p].path, hp->drv_page, PAGE,
 				    seen, &nseen);

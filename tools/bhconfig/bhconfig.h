@@ -26,7 +26,9 @@
 #define MAX_SLOTS 256	    /* per-CPU slots are u8 in part_config.vcpu_slot */
 #define MAX_PART_SPIS 47    /* VGIC_QUEUE (48) less the timer PPI */
 #define GIC_MAX_INTIDS 1020 /* SPIs end at INTID 1019 (IHI 0069 2.2.1) */
-#define DTB_RESERVE 0x10000ULL /* the guest device tree: top 64 KiB */
+#define DTB_RESERVE 0x10000ULL	 /* the guest device tree: top 64 KiB */
+#define RESET_WAIT_MS 50U	 /* reset-wait-ms's default */
+#define RESET_WAIT_MAX_MS 60000U /* part_config.reset_wait_ms is a u16 */
 
 #define PAGE 0x1000ULL
 #ifndef SZ_2M
@@ -132,9 +134,10 @@ struct part {
 	char *dtb_file;
 	int vmid;
 	/* Virtio (virtio.c): as a driver, and pages shared by the core. */
-	bool hyp_console;      /* drains the core's console rings */
-	uint32_t doorbell;     /* a driver's doorbell SPI, 0 if none */
-	uint64_t drv_page_ipa; /* its struct bh_driver_page, 0 if none */
+	bool hyp_console;	/* drains the core's console rings */
+	uint32_t doorbell;	/* a driver's doorbell SPI, 0 if none */
+	uint32_t reset_wait_ms; /* reset-wait-ms; 0 if not given */
+	uint64_t drv_page_ipa;	/* its struct bh_driver_page, 0 if none */
 	uint64_t drv_page_pa;
 	uint64_t rings_ipa; /* the console rings, if hyp_console */
 	struct s2map *maps;

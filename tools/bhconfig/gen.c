@@ -116,8 +116,9 @@ static void gen_part(FILE *f, const struct config *c, int pi)
 		fprintf(f, "\t\t.nmaps = %d,\n\t\t.maps = p%d_maps,\n",
 			p->nmaps, pi);
 	if (p->drv_page_pa)
-		fprintf(f, "\t\t.drv_page = 0x%llx,\n\t\t.doorbell = %u,\n",
-			X(p->drv_page_pa), p->doorbell);
+		fprintf(f,
+			"\t\t.drv_page = 0x%llx,\n\t\t.doorbell = %u,\n\t\t.reset_wait_ms = %u,\n",
+			X(p->drv_page_pa), p->doorbell, p->reset_wait_ms);
 	if (p->direct)
 		fprintf(f, "\t\t.direct = 1,\n");
 	fprintf(f, "\t\t.on_fault = %s,\n\t\t.uart_granted = %d,\n\t},\n",
@@ -416,9 +417,18 @@ static void report_virtio(FILE *f, const struct config *c, int pi)
 	if (p->hyp_console)
 		fprintf(f,
 			"  drains the core's console (hypervisor-console)\n");
-	if (p->doorbell)
-		fprintf(f, "  driver partition: doorbell irq %u\n",
-			p->doorbell);
+	if (p->doorbell) {
+		bool serves = false;
+
+		for (int i = 0; i < c->nvdevs; i++)
+			serves |= c->vdev[i].driver == pi;
+		fprintf(f, "  driver partition: doorbell irq %u", p->doorbell);
+		if (serves)
+			fprintf(f,
+				", a frontend's reset waits for it %u ms at most",
+				p->reset_wait_ms);
+		fprintf(f, "\n");
+	}
 	for (int i = 0; i < c->ngrants; i++)
 		if (c->grant[i].driver == pi)
 			fprintf(f,

@@ -43,12 +43,19 @@ bool config_node_allowed(const char *name)
 static const char *const hypervisor_props[] = { "memory", "console", NULL };
 static const char *const partitions_props[] = { NULL };
 static const char *const part_props[] = {
-	"cpus",		  "memory",
-	"memory-ipa",	  "image",
-	"initrd",	  "devices",
-	"dma-devices",	  "bootargs",
-	"on-fault",	  "hypervisor-console",
-	"interrupt-mode", NULL,
+	"cpus",
+	"memory",
+	"memory-ipa",
+	"image",
+	"initrd",
+	"devices",
+	"dma-devices",
+	"bootargs",
+	"on-fault",
+	"hypervisor-console",
+	"interrupt-mode",
+	"reset-wait-ms",
+	NULL,
 };
 
 /* Child nodes a partition may have. */
@@ -363,6 +370,28 @@ static void parse_part_strings(struct config *c, int node, struct part *p)
 	free(irqs);
 }
 
+/* reset-wait-ms: one cell, RESET_WAIT_MAX_MS at most; whether the
+ * partition is a driver that needs it is checked with its devices
+ * (virtio.c). */
+static void parse_part_wait(struct config *c, int node, struct part *p)
+{
+	int len;
+	const fdt32_t *v =
+		fdt_getprop(c->fdt, c->tree.n[node].off, "reset-wait-ms", &len);
+
+	if (!v)
+		return;
+	if (len != 4 || !fdt32_to_cpu(*v) ||
+	    fdt32_to_cpu(*v) > RESET_WAIT_MAX_MS) {
+		diag_prop(
+			c, p->path, "reset-wait-ms",
+			"reset-wait-ms must be one cell, 1 to %u (milliseconds)",
+			RESET_WAIT_MAX_MS);
+		return;
+	}
+	p->reset_wait_ms = fdt32_to_cpu(*v);
+}
+
 static void parse_partition(struct config *c, int node)
 {
 	struct part *p = &c->part[c->nparts];
@@ -385,6 +414,7 @@ static void parse_partition(struct config *c, int node)
 	parse_part_mem(c, node, p);
 	parse_part_devices(c, node, p);
 	parse_part_strings(c, node, p);
+	parse_part_wait(c, node, p);
 	p->hyp_console = flag_prop(c, p->path, c->tree.n[node].off,
 				   "hypervisor-console");
 }

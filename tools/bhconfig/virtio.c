@@ -993,6 +993,12 @@ void virtio_assign(struct config *c)
 			if (c->vdev[k].driver == i)
 				n++;
 		drv |= n > 0;
+		if (p->reset_wait_ms && !n)
+			diag_prop(
+				c, p->path, "reset-wait-ms",
+				"reset-wait-ms bounds how long a frontend waits for its driver, and this partition serves no virtio device");
+		if (!p->reset_wait_ms)
+			p->reset_wait_ms = RESET_WAIT_MS;
 		if (!drv)
 			continue;
 		p->doorbell = take_intid(c, used, p, p->path);

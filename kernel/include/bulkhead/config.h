@@ -79,6 +79,7 @@ struct part_config {
 	u64 drv_page; /* PA of its struct bh_driver_page, 0 if no driver */
 	u16 doorbell; /* a driver's doorbell: its virtual SPI, 0 if none */
 	u16 vmid;
+	u16 reset_wait_ms; /* a driver's bound on confirming a reset */
 	u8 on_fault;
 	u8 uart_granted; /* the physical console UART is mapped into it */
 	u8 direct;	 /* interrupt-mode = "direct" (docs/design.md) */
