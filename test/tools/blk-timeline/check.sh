@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 #
-# check.sh: scripts/blk-timeline's analysis on a recorded trace (four 4 KiB
-# reads on each disk, cut from a real run of bench-io-block-driver-cmp,
-# the threads' first GIC events included) gives the expected table; a
-# report that does not name the direct disk, and an empty trace, are
-# refused. Run from the top
-# of the tree.
+# check.sh: scripts/blk-timeline's analysis on a recorded trace gives the
+# expected tables. The trace is two cuts from one real run of
+# bench-io-block-driver-cmp: six 1 MiB reads through the driver, then six
+# direct, and the same of 4 KiB, so five requests of each (a read whose
+# next read is on the other disk or of another size ends a round and is
+# not one). A report that does not name the direct disk, and an empty
+# trace, are refused. Run from the top of the tree.
 set -uo pipefail
 dir=test/tools/blk-timeline
 status=0
