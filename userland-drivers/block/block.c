@@ -344,12 +344,19 @@ static bool header(const struct virtq_chain *c, u32 *type, u64 *sector)
 	return true;
 }
 
-/* The frontend's status byte: the last writable byte of the chain. */
+/*
+ * The frontend's status byte: the last writable byte of the chain
+ * (§5.2.6, any framing), NULL if it has none. A buffer may be empty, the
+ * last one too, and the byte before an empty buffer at the start of the
+ * frontend's memory is not the frontend's (test/fuzz/fuzz_blk.c found
+ * this driver writing there): empty buffers hold no part of it.
+ */
 static u8 *status_byte(const struct virtq_chain *c)
 {
-	const struct virtq_seg *s = &c->seg[c->nseg - 1];
-
-	return c->writable && s->writable ? (u8 *)s->ptr + s->len - 1 : NULL;
+	for (u32 i = c->nseg; i > c->nread; i--) /* the writable ones */
+		if (c->seg[i - 1].len)
+			return (u8 *)c->seg[i - 1].ptr + c->seg[i - 1].len - 1;
+	return NULL;
 }
 
 /* Does [sector, +bytes) lie in the slice? (Overflow-checked.) */
