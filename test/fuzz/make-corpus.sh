@@ -32,7 +32,7 @@ mmio() { # KIND VCPU SIZELOG2 WRITE [FRAME] OFFSET VALUE
 }
 
 mkdir -p "$out"/fuzz_calls "$out"/fuzz_vgic "$out"/fuzz_config "$out"/fuzz_image \
-	"$out"/fuzz_virtq
+	"$out"/fuzz_virtq "$out"/fuzz_blk
 hello=$((0x77202c6f6c6c6568)) # "hello, w"
 call console-write 1 0 0xc6000001 13 $hello 0x0a646c726f 0 0 0 0
 call console-write-max 1 0 0xc6000001 48 $hello $hello $hello $hello $hello $hello
@@ -158,3 +158,33 @@ desc 512 0 $((g0 + 384)) 8 $((N | W)) 1
 desc 512 1 $((g0 + 320)) 8 0 0
 avail 1 0
 vq write-then-read 2 "1 0 0" "7 0 0"
+
+# fuzz_blk (as fuzz_blk.c reads it): set-up bytes (flags: bit 0 two
+# devices, bits 1-2 read-only, bit 3 flush; the disk's size in 256-sector
+# steps; each device's slice offset and size in 256-sector steps; one
+# spare), then steps. A chain offered: op 0x00 (| 0x10 for the second
+# device), a kind byte (bit 2: the type in bits 0-1, IN OUT FLUSH GET_ID;
+# bit 3: a small sector), 16 header bytes, a segment count - 1, and 2
+# bytes per segment (bit 0 writable, bits 1-2: 16 bytes, 1 byte, 512 <<
+# bits 3-5, or bits 3-15 bytes). Op 0x03: the disk answers (a pick byte),
+# the driver wakes; 0x05: a reset; 0x06: the driver wakes.
+blk() { # FILE SETUP... -- STEP BYTES...
+	local f=$1
+	shift
+	for b in "$@"; do printf "\\x$(printf %02x "$b")"; done >"$out/fuzz_blk/$f"
+}
+hdr() { # SECTOR: 16 header bytes (the type is the kind's)
+	echo 0 0 0 0 0 0 0 0 $(($1 & 255)) $(($1 >> 8 & 255)) 0 0 0 0 0 0
+}
+write3=(0x0d $(hdr 3) 2 0 0 4 0 3 0)    # OUT sector 3: header, 512, status
+read3=(0x0c $(hdr 3) 2 0 0 5 0 3 0)     # IN sector 3
+flush=(0x0e $(hdr 0) 1 0 0 3 0)         # FLUSH
+getid=(0x0f $(hdr 0) 1 0 0 0xaf 0)      # GET_ID into 21 bytes
+past=(0x0c $(hdr 600) 2 0 0 5 0 3 0)    # IN past a 512-sector slice
+blk serve 0x09 0x10 0 2 2 2 0 \
+	0x00 "${write3[@]}" 0x03 0 0x00 "${read3[@]}" 0x03 0 \
+	0x10 "${flush[@]}" 0x03 0 0x10 "${getid[@]}" 0x06 0x05
+blk reset-in-flight 0x01 0x10 0 2 2 2 0 \
+	0x00 "${read3[@]}" 0x00 "${write3[@]}" 0x05 0x03 0 0x03 0 0x06
+blk refused 0x03 0x10 0 2 2 2 0 \
+	0x00 "${write3[@]}" 0x00 "${past[@]}" 0x10 "${write3[@]}" 0x03 0 0x06
