@@ -32,7 +32,7 @@ mmio() { # KIND VCPU SIZELOG2 WRITE [FRAME] OFFSET VALUE
 }
 
 mkdir -p "$out"/fuzz_calls "$out"/fuzz_vgic "$out"/fuzz_config "$out"/fuzz_image \
-	"$out"/fuzz_virtq "$out"/fuzz_blk
+	"$out"/fuzz_virtq "$out"/fuzz_blk "$out"/fuzz_vdev
 hello=$((0x77202c6f6c6c6568)) # "hello, w"
 call console-write 1 0 0xc6000001 13 $hello 0x0a646c726f 0 0 0 0
 call console-write-max 1 0 0xc6000001 48 $hello $hello $hello $hello $hello $hello
@@ -188,3 +188,52 @@ blk reset-in-flight 0x01 0x10 0 2 2 2 0 \
 	0x00 "${read3[@]}" 0x00 "${write3[@]}" 0x05 0x03 0 0x03 0 0x06
 blk refused 0x03 0x10 0 2 2 2 0 \
 	0x00 "${write3[@]}" 0x00 "${past[@]}" 0x10 "${write3[@]}" 0x03 0 0x06
+
+# fuzz_vdev (as fuzz_vdev.c reads it): steps, a byte of op each (bits
+# 0-2: 0-1 a register write, 2 a read, 3 VDEV_RAISE, 4 a stop to
+# restart, 5 a stop for good, 6 a restart's wait, 7 the driver confirms
+# resets (bit 3) or not; bits 4-5 the partition, linux 0, blk 1, rt 2;
+# bit 6 the device whose window; bit 7 a named register) and operands:
+# a named register is its index in fuzz_vdev.c's list (| 0x80: a 4-byte
+# value follows, else one byte), VDEV_RAISE a device byte and 4 bytes of
+# bits.
+reg() { # OP NAME VALUE: a named register write, the value 4 bytes if big
+	local idx
+	case $2 in
+	STATUS) idx=12 ;; DRV_FEAT) idx=3 ;; DRV_SEL) idx=4 ;; Q_SEL) idx=5 ;;
+	Q_NUM) idx=7 ;; Q_READY) idx=8 ;; NOTIFY) idx=9 ;; ACK) idx=11 ;;
+	DESC) idx=13 ;; DRIVER) idx=15 ;; DEVICE) idx=17 ;;
+	esac
+	if (($3 > 15)); then
+		echo $(($1 | 0x80)) $((idx | 0x80)) $(($3 & 255)) $(($3 >> 8 & 255)) \
+			$(($3 >> 16 & 255)) $(($3 >> 24 & 255))
+	else
+		echo $(($1 | 0x80)) $idx "$3"
+	fi
+}
+negotiate() { # OP FEATURES_LOW FEATURES_HIGH QSIZE: up to DRIVER_OK, a kick
+	echo $(reg "$1" STATUS 3) $(reg "$1" DRV_SEL 0) $(reg "$1" DRV_FEAT "$2") \
+		$(reg "$1" DRV_SEL 1) $(reg "$1" DRV_FEAT "$3") $(reg "$1" STATUS 11) \
+		$(reg "$1" Q_SEL 0) $(reg "$1" Q_NUM "$4") \
+		$(reg "$1" DESC $((0x48000000))) $(reg "$1" DRIVER $((0x48001000))) \
+		$(reg "$1" DEVICE $((0x48002000))) $(reg "$1" Q_READY 1) \
+		$(reg "$1" STATUS 15) $(reg "$1" NOTIFY 0)
+}
+vdev() { # FILE BYTES...
+	local f=$1
+	shift
+	for b in "$@"; do printf "\\x$(printf %02x "$b")"; done >"$out/fuzz_vdev/$f"
+}
+# linux sets dev 0 up and kicks; blk raises its interrupt; linux acks and
+# resets it (blk confirms).
+vdev linux-dev0 $(negotiate 0x00 $((1 << 9)) 1 256) 0x13 0 1 0 0 0 \
+	$(reg 0x00 ACK 1) 0x0f $(reg 0x00 STATUS 0)
+# rt sets dev 1 up; blk stops for good (rt's device needs a reset); rt
+# restarts, blk not answering.
+vdev rt-dev1-driver-dies $(negotiate 0x60 0 1 64) 0x15 0x26 $(reg 0x60 STATUS 0)
+# linux writes rt's window (named registers and raw: STATUS, 8 bytes at
+# QUEUE_NUM); rt's driver raise from linux; blk raises a device it serves
+# with bits it may not.
+vdev cross-writes $(reg 0x40 STATUS 15) 0x00 0x70 0x10 2 15 0 \
+	0x00 0x38 0x10 3 1 2 3 4 5 6 7 8 0x03 1 1 0 0 0 0x13 0 4 0 0 0 \
+	0x1b 1 0 0 0 0 $(negotiate 0x00 0 3 512)
