@@ -27,8 +27,9 @@
  * Each chain buffer is a malloc'd block of exactly its length, so ASan
  * reports any access outside it. A violation traps.
  *
- * Input: 8 bytes of set-up (device count, read-only and flush bits,
- * capacity, two slices), then steps: a byte of op and its operands.
+ * Input: 8 bytes of set-up (device count, read-only, flush, a second
+ * disk and no-disk bits, capacity, two slices), then steps: a byte of op
+ * and its operands (test/fuzz/make-corpus.sh has the layout).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -408,7 +409,7 @@ void rt_irq_config(uint32_t intid, uint8_t prio, bool enable)
 /* --- the fake disk ------------------------------------------------------- */
 
 static u64 capacity_sectors;
-static bool has_flush;
+static bool has_flush, no_disk;
 
 struct sub {
 	bool busy;
@@ -421,7 +422,7 @@ static u32 nanswers;
 
 bool vmdev_probe(u64 base, u32 device_id)
 {
-	return base && device_id == VIRTIO_BLK_ID;
+	return base && device_id == VIRTIO_BLK_ID && !no_disk;
 }
 
 bool vmdev_start(struct vmdev *d, u64 base, u64 wanted,
@@ -623,6 +624,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	flags = take(1);
 	drv_ndevs = 1 + (flags & 1);
 	has_flush = flags >> 3 & 1;
+	no_disk = (flags & 0xe0) == 0xe0; /* the driver finds no disk */
 	capacity_sectors = (u64)take(1) << 8;
 	memset(drv_devs, 0, sizeof(drv_devs));
 	memset(dev_state, 0, sizeof(dev_state));

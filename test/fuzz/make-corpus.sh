@@ -160,7 +160,9 @@ avail 1 0
 vq write-then-read 2 "1 0 0" "7 0 0"
 
 # fuzz_blk (as fuzz_blk.c reads it): set-up bytes (flags: bit 0 two
-# devices, bits 1-2 read-only, bit 3 flush; the disk's size in 256-sector
+# devices, bits 1-2 read-only, bit 3 flush, bit 4 the second device's
+# slice on a disk the driver does not drive, bits 5-7 all set: no disk;
+# the disk's size in 256-sector
 # steps; each device's slice offset and size in 256-sector steps; one
 # spare), then steps. A chain offered: op 0x00 (| 0x10 for the second
 # device), a kind byte (bit 2: the type in bits 0-1, IN OUT FLUSH GET_ID;
@@ -188,6 +190,10 @@ blk reset-in-flight 0x01 0x10 0 2 2 2 0 \
 	0x00 "${read3[@]}" 0x00 "${write3[@]}" 0x05 0x03 0 0x03 0 0x06
 blk refused 0x03 0x10 0 2 2 2 0 \
 	0x00 "${write3[@]}" 0x00 "${past[@]}" 0x10 "${write3[@]}" 0x03 0 0x06
+blk no-disk 0xe9 0x10 0 2 2 2 0 \
+	0x00 "${write3[@]}" 0x00 "${read3[@]}" 0x10 "${flush[@]}" 0x06
+blk foreign 0x19 0x10 0 2 2 2 0 \
+	0x10 "${read3[@]}" 0x00 "${read3[@]}" 0x03 0 0x06
 
 # fuzz_vdev (as fuzz_vdev.c reads it): steps, a byte of op each (bits
 # 0-2: 0-1 a register write, 2 a read, 3 VDEV_RAISE, 4 a stop to
