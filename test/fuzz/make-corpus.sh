@@ -32,7 +32,7 @@ mmio() { # KIND VCPU SIZELOG2 WRITE [FRAME] OFFSET VALUE
 }
 
 mkdir -p "$out"/fuzz_calls "$out"/fuzz_vgic "$out"/fuzz_config "$out"/fuzz_image \
-	"$out"/fuzz_virtq "$out"/fuzz_blk "$out"/fuzz_vdev
+	"$out"/fuzz_virtq "$out"/fuzz_blk "$out"/fuzz_vdev "$out"/fuzz_console
 hello=$((0x77202c6f6c6c6568)) # "hello, w"
 call console-write 1 0 0xc6000001 13 $hello 0x0a646c726f 0 0 0 0
 call console-write-max 1 0 0xc6000001 48 $hello $hello $hello $hello $hello $hello
@@ -243,3 +243,30 @@ vdev rt-dev1-driver-dies $(negotiate 0x60 0 1 64) 0x15 0x26 $(reg 0x60 STATUS 0)
 vdev cross-writes $(reg 0x40 STATUS 15) 0x00 0x70 0x10 2 15 0 \
 	0x00 0x38 0x10 3 1 2 3 4 5 6 7 8 0x03 1 1 0 0 0 0x13 0 4 0 0 0 \
 	0x1b 1 0 0 0 0 $(negotiate 0x00 0 3 512)
+
+# fuzz_console (as fuzz_console.c reads it): steps, a byte of op each
+# (bits 0-2: 0-1 a transmit, 2 typing, 3 a receive buffer posted, 4 a
+# reset, else a wake; bits 4-5 the console: linux 0, rt 1,
+# baremetal-front 2; bit 6 two chains) and operands: a chain is a
+# buffer count - 1, then each buffer's length and (transmit) bytes;
+# typing is a count - 1 and the bytes (0xff: Ctrl-]).
+con() { # FILE BYTES...
+	local f=$1
+	shift
+	for b in "$@"; do printf "\\x$(printf %02x "$b")"; done >"$out/fuzz_console/$f"
+}
+text() { # STRING: its bytes
+	local i
+	for ((i = 0; i < ${#1}; i++)); do printf '%d ' "'${1:i:1}"; done
+}
+# linux (focused) and rt print lines; the operator types, linux reads.
+con lines 0x00 0 12 $(text "hello, linux") 0x10 0 9 $(text "rt line") 10 0 \
+	0x03 0 32 0x02 2 $(text "ls") 13 0x05
+# linux streams escapes and backspaces; a bare-metal frontend prints a
+# line longer than the console's 240 bytes in three buffers.
+con escapes 0x00 0 19 27 91 54 110 27 91 75 27 91 50 74 8 8 8 97 98 99 8 10 \
+	0x20 2 90 $(for i in $(seq 90); do echo 65; done) \
+	90 $(for i in $(seq 90); do echo 66; done) \
+	90 $(for i in $(seq 90); do echo 67; done) 0x05
+# Ctrl-] to rt, which posts a buffer and reads; linux's buffer gets none.
+con switch 0x03 0 16 0x02 0 0xff 0x13 1 4 4 0x02 3 $(text "abc") 13 0x14 0x02 0 120
