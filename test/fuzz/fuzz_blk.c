@@ -39,33 +39,23 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_check.h"
+
 #define printf(...) blk_printf(__VA_ARGS__) /* the driver's output, dropped */
 #include "../../userland-drivers/block/block.c"
 #undef printf
 
+#include "fake_drv.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static _Noreturn void violated(const char *what, int line)
-{
-	fprintf(stderr, "%s:%d: invariant violated: %s\n", __FILE__, line,
-		what);
-	__builtin_trap();
-}
-
-#define check(ok) ((ok) ? (void)0 : violated(#ok, __LINE__))
 
 /* --- the input ---------------------------------------------------------- */
 
-static const uint8_t *in;
-static size_t in_left;
+static struct fuzz_input in;
 
 static u32 take(u32 bytes)
 {
-	u32 v = 0;
-
-	for (u32 i = 0; i < bytes && in_left; i++, in_left--)
-		v |= (u32)*in++ << (8 * i);
-	return v;
+	return (u32)fuzz_take(&in, bytes);
 }
 
 /* --- chains the frontends offer ---------------------------------------- */
@@ -83,6 +73,8 @@ struct chain {
 	u8 disk_status;	   /* what the disk answered, 0xff before */
 	bool to_disk;	   /* handed to the disk */
 	bool answered;	   /* the disk answered */
+	u8 hdr[16];	   /* the header the frontend wrote */
+	bool hdr_whole;	   /* in its readable bytes, all 16 */
 };
 
 static struct chain chains[CHAINS];
@@ -94,26 +86,6 @@ static u32 popped_order[DRV_MAX_DEVS][CHAINS]; /* to complete, in order */
 static u32 pop_first[DRV_MAX_DEVS], pop_count[DRV_MAX_DEVS];
 static struct chain *serving; /* the chain request() is looking at */
 static u16 next_head;
-
-/* A chain's bytes as the frontend wrote them: the 16-byte header from
- * the first readable bytes, gathered. */
-static bool chain_header(const struct chain *c, u32 *type, u64 *sector)
-{
-	u8 h[16];
-	u32 got = 0;
-
-	for (u32 i = 0; i < c->nread && got < 16; i++) {
-		u32 n = MIN(c->seg[i].len, 16 - got);
-
-		memcpy(h + got, c->seg[i].ptr, n);
-		got += n;
-	}
-	if (got < 16)
-		return false;
-	memcpy(type, h, 4);
-	memcpy(sector, h + 8, 8);
-	return true;
-}
 
 static void offer(u32 dev)
 {
@@ -178,11 +150,13 @@ static void offer(u32 dev)
 	}
 	c->nseg = nseg;
 	/* The header into the readable bytes (where there are such). */
+	memcpy(c->hdr, hdr, 16);
 	for (u32 i = 0, got = 0; i < c->nread && got < 16; i++) {
 		u32 n = MIN(c->seg[i].len, 16 - got);
 
 		memcpy(c->seg[i].ptr, hdr + got, n);
 		got += n;
+		c->hdr_whole = got == 16;
 	}
 	nchains++;
 	pending[dev][(pend_first[dev] + pend_count[dev]++) % CHAINS] =
@@ -191,13 +165,7 @@ static void offer(u32 dev)
 
 /* --- the fake runtime ---------------------------------------------------- */
 
-struct drv_dev drv_devs[DRV_MAX_DEVS];
-u32 drv_ndevs;
-u32 drv_doorbells;
 static struct bh_vdev_state dev_state[DRV_MAX_DEVS];
-static const struct drv_ops *model;
-static bool (*idle_fn)(bool);
-static jmp_buf back;
 static u32 quiesced[DRV_MAX_DEVS]; /* last drv_quiesced() per device */
 static bool failed[DRV_MAX_DEVS];
 
@@ -210,22 +178,6 @@ int blk_printf(const char *fmt, ...)
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	return 0;
-}
-
-u32 drv_init(const struct drv_ops *const *ops, u32 nops)
-{
-	check(nops == 1);
-	model = ops[0];
-	for (u32 i = 0; i < drv_ndevs; i++)
-		drv_devs[i].ops = model;
-	return drv_ndevs;
-}
-
-void drv_run(bool (*idle)(bool sleep), u64 poll)
-{
-	(void)poll;
-	idle_fn = idle;
-	longjmp(back, 1);
 }
 
 int drv_next(struct drv_dev *d, u32 q, struct virtq_chain *c)
@@ -256,17 +208,6 @@ int drv_next(struct drv_dev *d, u32 q, struct virtq_chain *c)
 	return 1;
 }
 
-void drv_notify(struct drv_dev *d, u32 q)
-{
-	(void)d;
-	(void)q;
-}
-
-void drv_set_irq_hook(void (*fn)(uint32_t intid))
-{
-	(void)fn;
-}
-
 void drv_fail(struct drv_dev *d, u32 q, int err)
 {
 	(void)q;
@@ -284,12 +225,6 @@ void drv_quiesced(struct drv_dev *d, u32 resets)
 		check(!(chains[i].dev == dev && chains[i].epoch < resets &&
 			chains[i].to_disk && !chains[i].answered));
 	quiesced[dev] = resets;
-}
-
-bool drv_stale(const struct drv_dev *d)
-{
-	(void)d;
-	return false;
 }
 
 /* The frontend's used ring: the oldest open chain of this device. */
@@ -355,22 +290,9 @@ bool rt_whoami(struct rt_whoami *w)
 	w->boots = 2; /* no copy timing, no crash hook */
 	return true;
 }
-uint64_t rt_arg(const char *key, uint64_t dflt)
-{
-	(void)key;
-	return dflt;
-}
 uint64_t rt_counter(void)
 {
 	return clock_now += 7;
-}
-uint64_t rt_frequency(void)
-{
-	return 62500000;
-}
-const void *rt_dtb(void)
-{
-	return NULL;
 }
 void rt_fdt_walk(const void *fdt, rt_fdt_fn fn, void *ctx)
 {
@@ -399,13 +321,6 @@ uint64_t rt_hvc(uint64_t fn, const uint64_t args[7], uint64_t out[8])
 	(void)out;
 	return 0;
 }
-void rt_irq_config(uint32_t intid, uint8_t prio, bool enable)
-{
-	(void)intid;
-	(void)prio;
-	(void)enable;
-}
-
 /* --- the fake disk ------------------------------------------------------- */
 
 static u64 capacity_sectors;
@@ -488,7 +403,10 @@ int vmdev_add(struct vmdev *d, const struct vmdev_buf *b, u32 n,
 	k = &blks[serving->dev];
 	type = tags[t].hdr.type;
 	sector = tags[t].hdr.sector;
-	check(chain_header(serving, &ftype, &fsector));
+	/* The frontend's own header, all of it */
+	check(serving->hdr_whole);
+	memcpy(&ftype, serving->hdr, 4);
+	memcpy(&fsector, serving->hdr + 8, 8);
 	if (type == BLK_T_FLUSH) {
 		check(ftype == BLK_T_FLUSH && n == 2 && has_flush);
 	} else {
@@ -618,8 +536,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 8)
 		return 0;
-	in = data;
-	in_left = size;
+	in = (struct fuzz_input){ data, size };
 	clear();
 	flags = take(1);
 	drv_ndevs = 1 + (flags & 1);
@@ -643,7 +560,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!setjmp(back))
 		guest_main();
 	check(idle_fn && model);
-	while (in_left) {
+	while (in.n) {
 		u32 op = take(1), dev = op >> 4 & 1;
 
 		if (dev >= drv_ndevs)

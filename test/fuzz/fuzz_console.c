@@ -33,6 +33,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_check.h"
+
 #include "rt.h" /* first: its MMIO helpers are Arm assembly, unused here */
 
 static uint32_t uart_read(uint64_t a);
@@ -44,29 +46,17 @@ int con_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 #include "../../userland-drivers/console/console.c"
 #undef printf
 
+#include "fake_drv.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static _Noreturn void violated(const char *what, int line)
-{
-	fprintf(stderr, "%s:%d: invariant violated: %s\n", __FILE__, line,
-		what);
-	__builtin_trap();
-}
-
-#define check(ok) ((ok) ? (void)0 : violated(#ok, __LINE__))
 
 /* --- the input ---------------------------------------------------------- */
 
-static const uint8_t *in;
-static size_t in_left;
+static struct fuzz_input in;
 
 static u32 take(u32 bytes)
 {
-	u32 v = 0;
-
-	for (u32 i = 0; i < bytes && in_left; i++, in_left--)
-		v |= (u32)*in++ << (8 * i);
-	return v;
+	return (u32)fuzz_take(&in, bytes);
 }
 
 /* --- the operator's terminal ---------------------------------------------- */
@@ -252,12 +242,6 @@ static void to_virtq_chain(const struct chain *ch, struct virtq_chain *c)
 /* --- the fake runtime ------------------------------------------------------
  */
 
-struct drv_dev drv_devs[DRV_MAX_DEVS];
-u32 drv_ndevs;
-u32 drv_doorbells;
-static const struct drv_ops *model;
-static bool (*idle_fn)(bool);
-static jmp_buf back;
 static struct bh_driver_page page;
 static void (*output)(const char *s, size_t n);
 static struct chain *popped_rx[NDEV]; /* the receive chain being filled */
@@ -275,22 +259,6 @@ int con_printf(const char *fmt, ...)
 	if (output && n > 0)
 		output(buf, MIN((size_t)n, sizeof(buf) - 1));
 	return n;
-}
-
-u32 drv_init(const struct drv_ops *const *ops, u32 nops)
-{
-	check(nops == 1);
-	model = ops[0];
-	for (u32 i = 0; i < drv_ndevs; i++)
-		drv_devs[i].ops = model;
-	return drv_ndevs;
-}
-
-void drv_run(bool (*idle)(bool sleep), u64 poll)
-{
-	(void)poll;
-	idle_fn = idle;
-	longjmp(back, 1);
 }
 
 bool drv_drain(struct drv_dev *d, u32 q,
@@ -312,23 +280,11 @@ bool drv_drain(struct drv_dev *d, u32 q,
 	return any;
 }
 
-void drv_notify(struct drv_dev *d, u32 q)
-{
-	(void)d;
-	(void)q;
-}
-
 void drv_fail(struct drv_dev *d, u32 q, int err)
 {
 	(void)q;
 	(void)err;
 	d->broken = true;
-}
-
-bool drv_stale(const struct drv_dev *d)
-{
-	(void)d;
-	return false;
 }
 
 volatile struct bh_driver_page *drv_page(void)
@@ -340,11 +296,6 @@ volatile struct bh_con_ring *drv_con_rings(u32 *n)
 {
 	*n = 0;
 	return NULL;
-}
-
-void drv_set_irq_hook(void (*fn)(uint32_t intid))
-{
-	(void)fn;
 }
 
 /* The receive queue: only the focused device's is ever popped. */
@@ -395,25 +346,12 @@ bool rt_whoami(struct rt_whoami *w)
 	w->boots = 2; /* no crash hook */
 	return true;
 }
-uint64_t rt_arg(const char *key, uint64_t dflt)
-{
-	(void)key;
-	return dflt;
-}
 uint64_t rt_counter(void)
 {
 	return clock_now += 1000000; /* 2 s go by in 125 looks */
 }
-uint64_t rt_frequency(void)
-{
-	return 62500000;
-}
 void rt_relax(void)
 {
-}
-const void *rt_dtb(void)
-{
-	return NULL;
 }
 /* One PL011 at 0x9000000, SPI 1. */
 void rt_fdt_walk(const void *fdt, rt_fdt_fn fn, void *ctx)
@@ -445,12 +383,6 @@ uint64_t rt_hvc(uint64_t fn, const uint64_t args[7], uint64_t out[8])
 	(void)args;
 	(void)out;
 	return 1; /* no exit counts here */
-}
-void rt_irq_config(uint32_t intid, uint8_t prio, bool enable)
-{
-	(void)intid;
-	(void)prio;
-	(void)enable;
 }
 void rt_set_output(void (*out)(const char *s, size_t n))
 {
@@ -487,8 +419,7 @@ static void clear(void)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	in = data;
-	in_left = size;
+	in = (struct fuzz_input){ data, size };
 	clear();
 	drv_ndevs = NDEV;
 	for (u32 i = 0; i < NDEV; i++) {
@@ -498,7 +429,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!setjmp(back))
 		guest_main();
 	check(idle_fn && model && output && uart);
-	while (in_left) {
+	while (in.n) {
 		u32 op = take(1), dev = (op >> 4 & 3) % NDEV;
 		struct drv_dev *d = &drv_devs[dev];
 
@@ -511,7 +442,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				model->queue(d, TRANSMITQ);
 			break;
 		case 2: /* the operator types */
-			for (u32 n = 1 + take(1) % 16; n && in_left; n--) {
+			for (u32 n = 1 + take(1) % 16; n && in.n; n--) {
 				u32 b = take(1);
 
 				if (rx_head - rx_tail < sizeof(rx))

@@ -33,6 +33,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_check.h"
+
 #include <bulkhead/abi.h>
 #include <bulkhead/arch.h>
 #include <bulkhead/atomic.h>
@@ -41,15 +43,6 @@
 #include <bulkhead/vdev.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static _Noreturn void violated(const char *what, int line)
-{
-	fprintf(stderr, "%s:%d: invariant violated: %s\n", __FILE__, line,
-		what);
-	__builtin_trap();
-}
-
-#define check(ok) ((ok) ? (void)0 : violated(#ok, __LINE__))
 
 /* --- the system: linux (0) and rt (2) are frontends of blk (1) ----------- */
 
@@ -178,16 +171,11 @@ void arch_mem_zero(void *p, u64 len)
 
 /* --- the input ----------------------------------------------------------- */
 
-static const uint8_t *in;
-static size_t in_left;
+static struct fuzz_input in;
 
 static u64 take(u32 bytes)
 {
-	u64 v = 0;
-
-	for (u32 i = 0; i < bytes && in_left; i++, in_left--)
-		v |= (u64)*in++ << (8 * i);
-	return v;
+	return (u64)fuzz_take(&in, bytes);
 }
 
 /* --- invariants ------------------------------------------------------------
@@ -392,8 +380,7 @@ static void step(void)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	in = data;
-	in_left = size;
+	in = (struct fuzz_input){ data, size };
 	memset(&drv_pg, 0, sizeof(drv_pg));
 	memset(partitions, 0, sizeof(partitions));
 	memset(vdevs, 0, sizeof(vdevs));
@@ -413,7 +400,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	vdev_init();
 	for (u32 i = 0; i < NDEV; i++)
 		device_holds(i);
-	while (in_left)
+	while (in.n)
 		step();
 	return 0;
 }

@@ -24,6 +24,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "fuzz_check.h"
+
 #include <bulkhead/partition.h>
 
 #include "fake_gic.h"
@@ -83,16 +85,6 @@ static struct {
 
 static u32 requested; /* slots whose vCPU got a vcpu_request() */
 
-/* A broken invariant: say which, then trap (libFuzzer keeps the input). */
-static _Noreturn void violated(const char *what, int line)
-{
-	fprintf(stderr, "%s:%d: invariant violated: %s\n", __FILE__, line,
-		what);
-	__builtin_trap();
-}
-
-#define check(ok) ((ok) ? (void)0 : violated(#ok, __LINE__))
-
 struct vcpu *partition_vcpu(const struct partition *p, u32 id)
 {
 	return id < p->cfg->nvcpus ? &percpu[p->cfg->vcpu_slot[id]].vcpu : NULL;
@@ -128,23 +120,6 @@ static bool owns_spi(u32 part, u32 intid)
 static bool slot_in(u32 slot, u32 part)
 {
 	return cpu_configs[slot].part == (s32)part;
-}
-
-/* --- the input ----------------------------------------------------------- */
-
-struct input {
-	const uint8_t *p;
-	size_t n;
-};
-
-/* @bytes little-endian bytes of the input; zeros once it is used up. */
-static u64 take(struct input *in, u32 bytes)
-{
-	u64 v = 0;
-
-	for (u32 i = 0; i < bytes && in->n; i++, in->p++, in->n--)
-		v |= (u64)*in->p << (8 * i);
-	return v;
 }
 
 /* --- one CPU's list registers at a time ---------------------------------- */
@@ -425,13 +400,13 @@ enum step_kind {
 };
 
 /* An MMIO access: @op bits 5-6 give its size, bit 7 read or write. */
-static void step_mmio(struct input *in, struct vcpu *v, u32 op, bool dist)
+static void step_mmio(struct fuzz_input *in, struct vcpu *v, u32 op, bool dist)
 {
-	u32 frame = dist ? 0 : (u32)take(in, 1);
-	u32 off = (u32)take(in, 2);
+	u32 frame = dist ? 0 : (u32)fuzz_take(in, 1);
+	u32 off = (u32)fuzz_take(in, 2);
 	struct mmio_access a = { .size = 1U << ((op >> 5) & 3),
 				 .write = op & 0x80,
-				 .value = take(in, 8) };
+				 .value = fuzz_take(in, 8) };
 	u32 idx = (frame & 0x7f) % 3;
 
 	if (dist) {
@@ -448,9 +423,9 @@ static void step_mmio(struct input *in, struct vcpu *v, u32 op, bool dist)
 }
 
 /* The guest acknowledges (pending -> active) or deactivates an LR. */
-static void step_guest(struct input *in, bool ack)
+static void step_guest(struct fuzz_input *in, bool ack)
 {
-	u64 *lr = &fake_gic.lr[take(in, 1) % fake_gic.nlr];
+	u64 *lr = &fake_gic.lr[fuzz_take(in, 1) % fake_gic.nlr];
 
 	if (ack && (*lr & LR_STATE_MASK) == LR_PENDING)
 		*lr = (*lr & ~LR_STATE_MASK) | LR_ACTIVE;
@@ -458,7 +433,7 @@ static void step_guest(struct input *in, bool ack)
 		*lr &= ~LR_ACTIVE;
 }
 
-static void do_step(struct input *in, struct vcpu *v, u32 op)
+static void do_step(struct fuzz_input *in, struct vcpu *v, u32 op)
 {
 	u32 intid;
 
@@ -471,10 +446,10 @@ static void do_step(struct input *in, struct vcpu *v, u32 op)
 		step_mmio(in, v, op, false);
 		break;
 	case STEP_SGI:
-		vgic_sgi(v, take(in, 8));
+		vgic_sgi(v, fuzz_take(in, 8));
 		break;
 	case STEP_INJECT:
-		intid = (u32)take(in, 1) & 63;
+		intid = (u32)fuzz_take(in, 1) & 63;
 		if (owns(v->part->index, intid) &&
 		    !in_flight(slot_of(v), intid))
 			vgic_inject_hw(v, intid);
@@ -505,9 +480,9 @@ static void serve_requests(void)
 }
 
 /* One step by the vCPU @op bits 3-4 name, then every invariant. */
-static void step(struct input *in)
+static void step(struct fuzz_input *in)
 {
-	u32 op = (u32)take(in, 1);
+	u32 op = (u32)fuzz_take(in, 1);
 	u32 slot = 1 + ((op >> 3) & 3) % 3;
 	struct vcpu *v = &percpu[slot].vcpu;
 	u32 part = v->part->index;
@@ -527,7 +502,7 @@ static void step(struct input *in)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct input in = { .p = data, .n = size };
+	struct fuzz_input in = { .p = data, .n = size };
 
 	reset_system();
 	for (size_t i = 0; i < ARRAY_SIZE(grants); i++)

@@ -19,6 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_check.h"
+
 #include "virtq.h"
 
 #define HEADER 40
@@ -42,16 +44,6 @@ struct run {
 };
 
 static struct run run;
-
-/* A broken invariant: say which, then trap (libFuzzer keeps the input). */
-static _Noreturn void violated(const char *what, int line)
-{
-	fprintf(stderr, "%s:%d: invariant violated: %s\n", __FILE__, line,
-		what);
-	__builtin_trap();
-}
-
-#define check(ok) ((ok) ? (void)0 : violated(#ok, __LINE__))
 
 static u64 le(const uint8_t *p, int n)
 {
