@@ -126,8 +126,12 @@ static void terminal(u8 b)
 		return;
 	default:
 		check((b >= 0x20 && b < 0x7f) || b == '\t');
-		check(cursor < sizeof(line));
-		line[cursor++] = (char)b;
+		/* A streamed line has no length limit (the focused
+		 * partition's output is shown as it comes): the model keeps
+		 * its start, where the tag is. */
+		if (cursor < sizeof(line))
+			line[cursor] = (char)b;
+		cursor++;
 		if (cursor > line_len)
 			line_len = cursor;
 		if (!prefix)
