@@ -6,7 +6,8 @@
  * that output line by line (echoing it and optionally logging it), and checks
  * it against an expectation file: ordered expect / expect-re / send steps,
  * reject / reject-re lines, count and before checks, an optional required
- * exit status, and the built-in rejects "FAIL" and "panic".  The run ends as
+ * exit status, and the built-in rejects "FAIL" and "panic" (untangle:
+ * tagged lines that landed inside another writer's are taken out first).  The run ends as
  * soon as the verdict is known, on timeout, or when the runner is signalled;
  * the child's whole process group is then terminated (SIGTERM, SIGKILL after
  * 2 s) and reaped.  Exit status: 0 pass, 1 expectations not met, 2 usage or

@@ -2,7 +2,8 @@
 /*
  * Matching the command's output against the plan.  Bytes are cut into lines
  * (a trailing CR dropped, NULs made spaces, lines longer than RUN_LINE_MAX
- * split), each line is echoed and logged, then checked in a fixed order:
+ * split), each line is echoed and logged, then checked (untangled first
+ * if the plan says untangle, process_untangled()) in a fixed order:
  * rejects and the built-in rejects first, then count and before checks,
  * then the next ordered step.  Meeting an expect step writes the send steps
  * that follow it to the command's stdin.  The first event that decides the
@@ -239,6 +240,53 @@ static void process_line(struct runner *r, const char *line)
 	match_check_all_met(r);
 }
 
+/* Where a line of one of the plan's untangle tags starts inside @line
+ * (not at its start), or 0. */
+static size_t tangled_at(const struct plan *p, const char *line)
+{
+	for (const char *at = strchr(line + 1, '['); at && *at;
+	     at = strchr(at + 1, '[')) {
+		for (size_t i = 0; i < p->nuntangle; i++) {
+			size_t n = strlen(p->untangle[i]);
+
+			if (!strncmp(at + 1, p->untangle[i], n) &&
+			    !strncmp(at + 1 + n, "] ", 2))
+				return (size_t)(at - line);
+		}
+	}
+	return 0;
+}
+
+/*
+ * Check @line, untangled (plan directive untangle): the start of a line
+ * that a whole tagged line interrupted is held and joined with what
+ * follows, which is the rest of it; the tagged line is checked on its own.
+ * The log keeps the output as it came.
+ */
+static void process_untangled(struct runner *r, const char *line)
+{
+	char joined[2 * RUN_LINE_MAX + 1];
+	size_t n, at;
+
+	n = (size_t)snprintf(joined, sizeof(joined), "%.*s%s",
+			     (int)r->carry_len, r->carry, line);
+	r->carry_len = 0;
+	at = tangled_at(r->plan, joined);
+	if (at && at <= RUN_LINE_MAX) {
+		/* the held start without the CR its writer may have sent
+		 * before the tagged line came */
+		memcpy(r->carry, joined, at);
+		r->carry_len = at;
+		while (r->carry_len && r->carry[r->carry_len - 1] == '\r')
+			r->carry_len--;
+		process_line(r, joined + at);
+		return;
+	}
+	while (n && joined[n - 1] == '\r')
+		joined[--n] = '\0';
+	process_line(r, joined);
+}
+
 void match_finish_line(struct runner *r)
 {
 	size_t len = r->len, i;
@@ -262,7 +310,10 @@ void match_finish_line(struct runner *r)
 		fputc('\n', r->log);
 		fflush(r->log);
 	}
-	process_line(r, r->buf);
+	if (r->plan->nuntangle)
+		process_untangled(r, r->buf);
+	else
+		process_line(r, r->buf);
 }
 
 void match_feed(struct runner *r, const char *p, size_t n)

@@ -41,7 +41,9 @@ struct runner {
 	size_t lines;	    /* output lines seen */
 	char buf[RUN_LINE_MAX + 1];
 	size_t len;
-	bool split_pending; /* last line was split at RUN_LINE_MAX */
+	bool split_pending;	      /* last line was split at RUN_LINE_MAX */
+	char carry[RUN_LINE_MAX + 1]; /* untangle: a line's start, held */
+	size_t carry_len;
 	double start;
 	double deadline;
 	double timeout;

@@ -2,9 +2,10 @@
 /*
  * The expectation file of qemu-run.  plan_load() reads it line by line:
  * blank lines and '#' comments are skipped, every other line is a directive
- * and its argument (timeout, allow-builtin-rejects, expect, expect-re, send,
- * reject, reject-re, count, before, exit), checked as it is read so that a
- * mistake is reported as FILE:LINE: REASON before the command is started.
+ * and its argument (timeout, allow-builtin-rejects, untangle, expect,
+ * expect-re, send, reject, reject-re, count, before, exit), checked as it
+ * is read so that a mistake is reported as FILE:LINE: REASON before the
+ * command is started.
  * Regular expressions are compiled here (POSIX extended), numbers are
  * range-checked, and each step or check becomes one struct expectation.
  */
@@ -129,6 +130,33 @@ static int parse_allow(struct plan *p, enum kind kind, char *arg, unsigned line)
 	return 0;
 }
 
+/*
+ * untangle TAG...: lines that start "[TAG] " are written whole and at once
+ * (the core's console), but may land inside a line that another writer
+ * (Linux, owning the same UART) is still writing. Matching then takes such
+ * a line out of the other one where it starts and joins the rest again.
+ */
+static int parse_untangle(struct plan *p, enum kind kind, char *arg,
+			  unsigned line)
+{
+	char *save = NULL;
+
+	(void)kind;
+	for (char *t = strtok_r(arg, " \t", &save); t;
+	     t = strtok_r(NULL, " \t", &save)) {
+		if (strspn(t, "abcdefghijklmnopqrstuvwxyz0123456789_-") !=
+		    strlen(t))
+			return syntax_error(p, line,
+					    "untangle: bad tag '%s' (a-z, 0-9, "
+					    "_ and - only)",
+					    t);
+		p->untangle = util_xrealloc(
+			p->untangle, (p->nuntangle + 1) * sizeof(char *));
+		p->untangle[p->nuntangle++] = util_xstrdup(t);
+	}
+	return 0;
+}
+
 static int parse_text(struct plan *p, enum kind kind, char *arg, unsigned line)
 {
 	add_item(p, kind, line)->text = util_xstrdup(arg);
@@ -219,6 +247,7 @@ struct directive {
 static const struct directive directives[] = {
 	{ "timeout", K_EXPECT, parse_timeout },
 	{ "allow-builtin-rejects", K_EXPECT, parse_allow },
+	{ "untangle", K_EXPECT, parse_untangle },
 	{ "expect", K_EXPECT, parse_text },
 	{ "expect-re", K_EXPECT_RE, parse_regex },
 	{ "send", K_SEND, parse_text },
@@ -294,6 +323,9 @@ void plan_free(struct plan *p)
 		free(e->hit_text);
 	}
 	free(p->items);
+	for (i = 0; i < p->nuntangle; i++)
+		free(p->untangle[i]);
+	free(p->untangle);
 }
 
 bool plan_is_ordered(enum kind k)

@@ -54,6 +54,8 @@ struct plan {
 	bool timeout_set;
 	bool builtin_rejects;
 	bool has_exit;
+	char **untangle; /* untangle: the tags of whole lines written at once */
+	size_t nuntangle;
 };
 
 /**

@@ -250,6 +250,20 @@ tcase "builtin: allow-builtin-rejects no" 0 \
 tcase "builtin: allow-builtin-rejects bad value" 2 --err ':1: allow-builtin-rejects' \
     "allow-builtin-rejects maybe" -- true
 
+# ---- untangle ------------------------------------------------------------------
+# A whole tagged line (the core's) landing inside another writer's line.
+TANGLED='printf "b[core] check 4: fine\\r\\nulkhead-linux: wrote 1f\\r\\n"; printf "a[rt] x\\r\\nb\\r[core] y\\r\\n\\n"'
+tcase "untangle: the tagged line out, the other joined again" 0 \
+    "untangle core rt${NL}expect-re ^\\[core\\] check 4: fine\$${NL}expect-re ^bulkhead-linux: wrote 1f\$${NL}expect-re ^\\[rt\\] x\$${NL}expect-re ^\\[core\\] y\$${NL}expect-re ^ab\$" \
+    -- sh -c "$TANGLED"
+tcase "untangle: without it the line stays broken" 1 \
+    --err 'expectation 1 \(expect-re "\^bulkhead-linux' \
+    "expect-re ^bulkhead-linux: wrote 1f\$" -- sh -c "$TANGLED"
+tcase "untangle: only the tags it names" 1 \
+    "untangle rt${NL}expect-re ^bulkhead-linux: wrote 1f\$" -- sh -c "$TANGLED"
+tcase "untangle: a bad tag is a syntax error" 2 --err ':1: untangle: bad tag' \
+    "untangle Core" -- true
+
 # ---- timeout -------------------------------------------------------------------
 tcase "timeout: --timeout overrides the file" 1 --min-ms 900 --max-ms 5000 \
     --err 'before timeout \(1 s\)' \
