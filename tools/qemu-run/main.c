@@ -7,13 +7,13 @@
  * it against an expectation file: ordered expect / expect-re / send steps,
  * reject / reject-re lines, count and before checks, an optional required
  * exit status, and the built-in rejects "FAIL" and "panic" (untangle:
- * tagged lines that landed inside another writer's are taken out first).  The run ends as
- * soon as the verdict is known, on timeout, or when the runner is signalled;
- * the child's whole process group is then terminated (SIGTERM, SIGKILL after
- * 2 s) and reaped.  Exit status: 0 pass, 1 expectations not met, 2 usage or
- * I/O error.  This file holds the command line and the poll() loop; plan.c
- * reads the expectation file, child.c runs the command, match.c checks its
- * output and report.c explains the verdict.
+ * tagged lines that landed inside another writer's are taken out first).  The
+ * run ends as soon as the verdict is known, on timeout, or when the runner is
+ * signalled; the child's whole process group is then terminated (SIGTERM,
+ * SIGKILL after 2 s) and reaped.  Exit status: 0 pass, 1 expectations not met,
+ * 2 usage or I/O error.  This file holds the command line and the poll() loop;
+ * plan.c reads the expectation file, child.c runs the command, match.c checks
+ * its output and report.c explains the verdict.
  */
 #define _POSIX_C_SOURCE 200809L
 
