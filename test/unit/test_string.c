@@ -3,7 +3,8 @@
  * The core's memcpy, memset and strlen (kernel/lib/string.c) on the host.
  * They carry the C library's names, so this test compiles them under
  * names of their own (bh_*) and compares them with the host's: every
- * length around the 16-byte fast path, aligned and not.
+ * length around the 16- and 8-byte steps, at every offset to 8 (memset)
+ * and at the offsets below of each end (memcpy).
  */
 #define memcpy bh_memcpy
 #define memset bh_memset
@@ -21,6 +22,8 @@
 #include <cmocka.h>
 
 static u8 src[96] __attribute__((aligned(16)));
+/* Ends 8-byte aligned, equally misaligned (1 and 9, 3 and 11), or not. */
+static const size_t offs[6] = { 0, 1, 3, 8, 9, 11 };
 
 static void copies_like_memcpy(void **state)
 {
@@ -30,13 +33,15 @@ static void copies_like_memcpy(void **state)
 	(void)state;
 	for (u32 i = 0; i < sizeof(src); i++)
 		src[i] = (u8)(i * 7 + 1);
-	for (size_t off = 0; off < 2; off++) {
+	for (size_t i = 0; i < 36; i++) {
+		size_t off = offs[i / 6], soff = offs[i % 6];
+
 		for (size_t n = 0; n <= 64; n++) {
 			memset(a, 0xee, sizeof(a));
 			memset(b, 0xee, sizeof(b));
-			assert_ptr_equal(bh_memcpy(a + off, src + off, n),
+			assert_ptr_equal(bh_memcpy(a + off, src + soff, n),
 					 a + off);
-			memcpy(b + off, src + off, n);
+			memcpy(b + off, src + soff, n);
 			assert_memory_equal(a, b, sizeof(a));
 		}
 	}
@@ -48,7 +53,7 @@ static void sets_like_memset(void **state)
 	u8 b[96] __attribute__((aligned(16)));
 
 	(void)state;
-	for (size_t off = 0; off < 2; off++) {
+	for (size_t off = 0; off < 9; off++) {
 		for (size_t n = 0; n <= 64; n++) {
 			memset(a, 0x11, sizeof(a));
 			memset(b, 0x11, sizeof(b));
