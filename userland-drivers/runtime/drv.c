@@ -316,8 +316,15 @@ void drv_run(bool (*idle)(bool sleep), u64 poll_us)
 			last = rt_counter();
 			continue;
 		}
-		if (!pg || rt_counter() - last < window)
+		if (rt_counter() - last < window)
 			continue;
+		/* No driver page: this partition serves no device and has no
+		 * console rings, so no work can ever come; sleep, not spin (its
+		 * CPU may be a host thread that others need). */
+		if (!pg) {
+			rt_wfi();
+			continue;
+		}
 		/* Nothing for @poll_us: kicks back on, arm the doorbell, then
 		 * look once more: whatever comes after this look rings it,
 		 * and WFI wakes even with interrupts masked. */
