@@ -215,12 +215,33 @@ static bool reg_write(const struct vdev_config *c, struct vdev *d, u32 off,
 	}
 }
 
-static void notify(struct vcpu *v, const struct vdev_config *c, u32 q)
+/*
+ * The state pages are Normal Non-cacheable, where exclusive accesses need
+ * a global monitor that a system may not have (Arm ARM B2.9: it is
+ * IMPLEMENTATION DEFINED for Non-cacheable memory; a Cortex-A55 then takes
+ * an abort or never succeeds): no atomic read-modify-write there. Every
+ * count on a state page is written under its device's lock, which is in
+ * the core's own (cacheable) memory, by a plain load and store, after
+ * everything written before it (a driver that sees the new count reads
+ * the rest after it).
+ */
+static void bump(volatile u32 *count)
 {
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	*count = *count + 1U;
+}
+
+static void notify(struct vcpu *v, u32 i, u32 q)
+{
+	const struct vdev_config *c = &vdev_configs[i];
+	struct vdev *d = &vdevs[i];
+
 	if (q >= c->nqueues) {
 		return;
 	}
-	__atomic_add_fetch(&state(c)->notify[q], 1, __ATOMIC_RELEASE);
+	spin_lock(&d->lock);
+	bump(&state(c)->notify[q]);
+	spin_unlock(&d->lock);
 	ring_driver(v, c);
 }
 
@@ -278,7 +299,7 @@ static void frontend_write(struct vcpu *v, u32 i, u32 off, u32 val)
 	spin_lock(&d->lock);
 	look = reg_write(c, d, off, val);
 	if (look) {
-		__atomic_add_fetch(&state(c)->generation, 1, __ATOMIC_RELEASE);
+		bump(&state(c)->generation);
 	}
 	spin_unlock(&d->lock);
 	if (look) {
@@ -310,7 +331,7 @@ bool vdev_mmio(struct vcpu *v, u64 ipa, struct mmio_access *a)
 			return true;
 		}
 		if (off == VMMIO_QUEUE_NOTIFY) {
-			notify(v, c, (u32)a->value);
+			notify(v, i, (u32)a->value);
 			return true;
 		}
 		frontend_write(v, i, off, (u32)a->value);
@@ -403,8 +424,7 @@ static void part_stop(struct partition *p, u32 to)
 		if (c->frontend == p->index) {
 			spin_lock(&d->lock);
 			reset(c, d);
-			__atomic_add_fetch(&state(c)->generation, 1,
-					   __ATOMIC_RELEASE);
+			bump(&state(c)->generation);
 			spin_unlock(&d->lock);
 			ring_driver(v, c);
 		} else if (c->driver == p->index && to != PART_RESET) {
