@@ -157,9 +157,14 @@ static bool fixed_access(const struct esr_sysreg *s, u64 *val)
 	case PMXEVTYPER:
 	case PMXEVCNTR: {
 		u32 n = (u32)sysreg_read(pmselr_el0) & 0x1fU;
+		bool type = esr_sysreg_id(s) == PMXEVTYPER;
 
-		if (n < nr_counters() || n == PMU_CYCLES) {
-			indexed(n, esr_sysreg_id(s) == PMXEVTYPER, r, val);
+		/* With SEL = 31, PMXEVTYPER is PMCCFILTR; PMXEVCNTR is
+		 * CONSTRAINED UNPREDICTABLE (Arm ARM D24.5.27), UNDEFINED
+		 * with FEAT_FGT: it reads as zero and ignores writes, never
+		 * carried out here at EL2. */
+		if (n < nr_counters() || (n == PMU_CYCLES && type)) {
+			indexed(n, type, r, val);
 		} else if (r) {
 			*val = 0;
 		} else {
