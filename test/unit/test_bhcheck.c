@@ -169,6 +169,65 @@ static void doorbell_spis(void **state)
 	expect(s, "(direct: 0;");
 }
 
+/* A node of the platform's blob (ours to change), naming @n cells of
+ * interrupts-extended; @gic stands for the GIC's phandle. */
+static void platform_node(struct sys *s, const char *name,
+			  const uint32_t *cells, int n)
+{
+	int size = (int)fdt_totalsize(s->plat) + 1024, node;
+	void *blob = malloc((size_t)size);
+	uint32_t gic = fdt_get_phandle(
+		s->plat, fdt_path_offset(s->plat, "/intc@8000000"));
+	fdt32_t be[8];
+
+	assert_true(gic && n <= 8);
+	assert_int_equal(fdt_open_into(s->plat, blob, size), 0);
+	free(s->plat);
+	s->plat = blob;
+	node = fdt_add_subnode(blob, 0, name);
+	assert_true(node >= 0);
+	for (int i = 0; i < n; i++)
+		be[i] = cpu_to_fdt32(cells[i] == UINT32_MAX ? gic : cells[i]);
+	assert_int_equal(fdt_setprop(blob, node, "interrupts-extended", be,
+				     n * (int)sizeof(*be)),
+			 0);
+}
+
+/* Make INTID @intid a doorbell of direct partition 0. */
+static void doorbell_at(struct sys *s, uint32_t intid)
+{
+	struct vspi *v =
+		at(s, sym(s, "vspis") + (intid - 32) * sizeof(*v), sizeof(*v));
+
+	v->part = 1;
+	v->edge = VSPI_DOORBELL;
+}
+
+/* A doorbell on an SPI the platform names through interrupts-extended or
+ * an interrupt-map (QEMU's PCIe INTx: SPIs 3 to 6) is one a device could
+ * raise; a node whose interrupts cannot be read could name any. */
+static void doorbell_spis_named_otherwise(void **state)
+{
+	const uint32_t ext[] = { UINT32_MAX, 0, 0, 4 };
+	const uint32_t dangling[] = { 0xbad, 0, 0, 4 };
+	struct sys *s = load("test-gic-attack-direct");
+
+	(void)state;
+	doorbell_at(s, 35);
+	expect(s, "INTID 35 of partition 0 is of kind 3, which it cannot be "
+		  "(direct: 1; a device wires it: 1)");
+	s = load("test-gic-attack-direct");
+	platform_node(s, "wdog", ext, 4);
+	doorbell_at(s, 32);
+	expect(s, "INTID 32 of partition 0 is of kind 3, which it cannot be "
+		  "(direct: 1; a device wires it: 1)");
+	s = load("test-gic-attack-direct");
+	platform_node(s, "wdog", dangling, 4);
+	doorbell_at(s, 32);
+	expect(s, "INTID 32 of partition 0 is raised by the core, but which "
+		  "SPIs /wdog drives cannot be read");
+}
+
 static void page_in_two_partitions(void **state)
 {
 	struct sys *s = load("qemu-virt");
@@ -355,6 +414,7 @@ int main(void)
 		cmocka_unit_test(built_images_pass),
 		cmocka_unit_test(interrupt_mode_changed),
 		cmocka_unit_test(doorbell_spis),
+		cmocka_unit_test(doorbell_spis_named_otherwise),
 		cmocka_unit_test(page_in_two_partitions),
 		cmocka_unit_test(core_region_mapped),
 		cmocka_unit_test(copy_past_destination),

@@ -190,6 +190,7 @@ struct want {
 	uint64_t gicd, gicd_size, gicr, gicr_size, gicr_stride;
 	uint32_t gic_intids;
 	uint8_t spi_wired[1024 / 8]; /* SPIs some platform node names */
+	char *spi_unread; /* a platform node whose SPIs cannot be read */
 	char *gic_path;
 	struct want_reg *regs; /* every platform register window */
 	int nregs;

@@ -443,6 +443,11 @@ static void prove_spis(struct check *k)
 				"INTID %u of partition %u is of kind %u, which it cannot be (direct: %d; a device wires it: %d)",
 				s, h->spi_part[i] - 1, h->spi_edge[i], direct,
 				(k->w.spi_wired[s / 8] >> s % 8) & 1);
+		else if (h->spi_edge[i] == VSPI_DOORBELL && k->w.spi_unread)
+			check_fail(
+				k, "/",
+				"INTID %u of partition %u is raised by the core, but which SPIs %s drives cannot be read: it may be one of them",
+				s, h->spi_part[i] - 1, k->w.spi_unread);
 	}
 }
 

@@ -378,88 +378,14 @@ static void add_map(struct part *p, uint64_t ipa, uint64_t size, unsigned attr,
 	p->maps[p->nmaps++] = (struct s2map){ ipa, 0, size, attr, what, index };
 }
 
-/* Mark the SPI of GIC specifier @v (<type num flags>) as used. */
-static void mark_spi(const struct config *c, bool *used, const fdt32_t *v)
-{
-	if (!fdt32_to_cpu(v[0]) && fdt32_to_cpu(v[1]) + 32 < c->gic_intids)
-		used[fdt32_to_cpu(v[1]) + 32] = true;
-}
-
-/* The GIC SPIs an interrupt-map routes to (PCIe INTx, ...): each entry is
- * child address and interrupt, parent phandle, parent address and, for
- * the GIC, a 3-cell specifier (DTSpec 2.4.3.1). */
-static int raw_cells(const struct config *c, int i, const char *name, int dflt)
-{
-	int len;
-	const fdt32_t *v = fdt_getprop(c->fdt, c->tree.n[i].off, name, &len);
-
-	if (!v)
-		return dflt;
-	return len == 4 && fdt32_to_cpu(*v) <= 8 ? (int)fdt32_to_cpu(*v) : -1;
-}
-
-static void map_spis(const struct config *c, bool *used, int i)
-{
-	int len, off = c->tree.n[i].off;
-	const fdt32_t *v = fdt_getprop(c->fdt, off, "interrupt-map", &len);
-	int cac = raw_cells(c, i, "#address-cells", 2);
-	int cic = raw_cells(c, i, "#interrupt-cells", 1);
-	int n = v ? len / 4 : 0, k = 0;
-
-	while (cac >= 0 && cic >= 0 && k + cac + cic + 1 <= n) {
-		int par = tree_by_phandle(&c->tree,
-					  fdt32_to_cpu(v[k + cac + cic]));
-		int pac = par >= 0 ? raw_cells(c, par, "#address-cells", 0)
-				   : -1;
-		int pic = par >= 0 ? raw_cells(c, par, "#interrupt-cells", 1)
-				   : -1;
-
-		k += cac + cic + 1;
-		if (pac < 0 || pic < 0 || k + pac + pic > n)
-			return; /* unreadable: the allocation starts above */
-		if (par == c->gic_node && pic == 3)
-			mark_spi(c, used, v + k + pac);
-		k += pac + pic;
-	}
-}
-
-/* INTIDs some node of the platform uses (or that virtio.c has taken). */
-static bool *used_intids(const struct config *c)
-{
-	bool *used = xcalloc(c->gic_intids + 1, sizeof(bool));
-
-	for (int i = 0; i < c->tree.count; i++) {
-		int len;
-		const fdt32_t *v = fdt_getprop(c->fdt, c->tree.n[i].off,
-					       "interrupts", &len);
-
-		for (int k = 0; v && k + 3 <= len / 4; k += 3)
-			mark_spi(c, used, v + k);
-		map_spis(c, used, i);
-	}
-	return used;
-}
-
-/*
- * A free INTID for an interrupt the core raises for @p: from the bottom
- * for a purely virtual SPI; for a direct partition, which takes real
- * SPIs only, from the top down, away from where boards wire devices
- * (@used holds every SPI the platform names, spis.c's rule).
- */
-static uint32_t take_intid(struct config *c, bool *used, const struct part *p,
+/* A free INTID for an interrupt the core raises for @p (spis.c's rule);
+ * the platform's SPIs are read on first need. */
+static uint32_t take_intid(struct config *c, bool **used, const struct part *p,
 			   const char *node)
 {
-	for (uint32_t n = 32; n < c->gic_intids; n++) {
-		uint32_t i = p->direct ? c->gic_intids - 1 - (n - 32) : n;
-
-		if (!used[i]) {
-			used[i] = true;
-			return i;
-		}
-	}
-	diag(c, node,
-	     "no free interrupt is left on the platform's GIC for its virtual interrupt");
-	return 0;
+	if (!*used)
+		*used = spis_used(c);
+	return spi_take(c, *used, p->direct, node);
 }
 
 /* Does @p own bus masters? (Then it sees its memory, and grants, at
@@ -928,7 +854,7 @@ static void console_driver(struct config *c)
 
 void virtio_assign(struct config *c)
 {
-	bool *used;
+	bool *used = NULL;
 	int *served;
 
 	c->con_driver = -1;
@@ -938,7 +864,6 @@ void virtio_assign(struct config *c)
 		     "a system has at most %d virtio devices", BH_VDEV_MAX);
 		return;
 	}
-	used = used_intids(c);
 	served = xcalloc((size_t)c->nparts + 1, sizeof(*served));
 	console_driver(c);
 	check_disks(c);
@@ -977,7 +902,7 @@ void virtio_assign(struct config *c)
 			continue;
 		}
 		add_map(fe, v->window, PAGE, PT_R | PT_NC, S2MAP_REGS, i);
-		v->irq = take_intid(c, used, fe, v->path);
+		v->irq = take_intid(c, &used, fe, v->path);
 		v->dma = dma_driver(c, &c->part[v->driver]);
 		grant(c, v);
 	}
@@ -1001,7 +926,7 @@ void virtio_assign(struct config *c)
 			p->reset_wait_ms = RESET_WAIT_MS;
 		if (!drv)
 			continue;
-		p->doorbell = take_intid(c, used, p, p->path);
+		p->doorbell = take_intid(c, &used, p, p->path);
 		if (p->hyp_console)
 			pages += con_ring_pages(c);
 		/* The driver page, the console rings, then a state page per
