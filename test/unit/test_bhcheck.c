@@ -169,21 +169,30 @@ static void doorbell_spis(void **state)
 	expect(s, "(direct: 0;");
 }
 
-/* A node of the platform's blob (ours to change), naming @n cells of
- * interrupts-extended; @gic stands for the GIC's phandle. */
-static void platform_node(struct sys *s, const char *name,
-			  const uint32_t *cells, int n)
+/* The platform's blob (ours to change), with room to add to it. */
+static void *platform_roomy(struct sys *s)
 {
-	int size = (int)fdt_totalsize(s->plat) + 1024, node;
+	int size = (int)fdt_totalsize(s->plat) + 1024;
 	void *blob = malloc((size_t)size);
-	uint32_t gic = fdt_get_phandle(
-		s->plat, fdt_path_offset(s->plat, "/intc@8000000"));
-	fdt32_t be[8];
 
-	assert_true(gic && n <= 8);
 	assert_int_equal(fdt_open_into(s->plat, blob, size), 0);
 	free(s->plat);
 	s->plat = blob;
+	return blob;
+}
+
+/* A node of the platform, naming @n cells of interrupts-extended; @gic
+ * stands for the GIC's phandle. */
+static void platform_node(struct sys *s, const char *name,
+			  const uint32_t *cells, int n)
+{
+	void *blob = platform_roomy(s);
+	uint32_t gic =
+		fdt_get_phandle(blob, fdt_path_offset(blob, "/intc@8000000"));
+	fdt32_t be[8];
+	int node;
+
+	assert_true(gic && n <= 8);
 	node = fdt_add_subnode(blob, 0, name);
 	assert_true(node >= 0);
 	for (int i = 0; i < n; i++)
@@ -226,6 +235,31 @@ static void doorbell_spis_named_otherwise(void **state)
 	doorbell_at(s, 32);
 	expect(s, "INTID 32 of partition 0 is raised by the core, but which "
 		  "SPIs /wdog drives cannot be read");
+}
+
+/* Memory the platform's /memreserve/ keeps for the firmware is neither a
+ * partition's nor in the core's region. */
+static void memory_over_memreserve(void **state)
+{
+	struct sys *s = load("qemu-virt");
+	uint64_t at = mem(s, 0)->pa + 0x1000;
+	char want[160];
+
+	(void)state;
+	assert_int_equal(fdt_add_mem_rsv(platform_roomy(s), at, 0x1000), 0);
+	snprintf(
+		want, sizeof(want),
+		"memory 0x%llx+0x%llx overlaps the platform's /memreserve/ range 0x%llx+0x1000",
+		(unsigned long long)mem(s, 0)->pa,
+		(unsigned long long)mem(s, 0)->size, (unsigned long long)at);
+	expect(s, want);
+	s = load("qemu-virt");
+	at = sym(s, "__core_start") + 0x1000;
+	assert_int_equal(fdt_add_mem_rsv(platform_roomy(s), at, 0x1000), 0);
+	snprintf(want, sizeof(want),
+		 "overlaps the platform's /memreserve/ range 0x%llx+0x1000",
+		 (unsigned long long)at);
+	expect(s, want);
 }
 
 static void page_in_two_partitions(void **state)
@@ -415,6 +449,7 @@ int main(void)
 		cmocka_unit_test(interrupt_mode_changed),
 		cmocka_unit_test(doorbell_spis),
 		cmocka_unit_test(doorbell_spis_named_otherwise),
+		cmocka_unit_test(memory_over_memreserve),
 		cmocka_unit_test(page_in_two_partitions),
 		cmocka_unit_test(core_region_mapped),
 		cmocka_unit_test(copy_past_destination),

@@ -218,6 +218,28 @@ static void hypervisor_wraps(void **state)
 	expect_errors(c, want, 1);
 }
 
+/* /memreserve/ ranges are the firmware's: no partition's memory and not
+ * the core's region may touch one, by a single page or at its last
+ * byte; memory beside one is fine. */
+static void memreserve_kept_clear(void **state)
+{
+	struct config *c = base();
+	static const char *const want[] = {
+		"error: t.dts: /hypervisor: memory 0x40200000+0x600000 overlaps the platform's /memreserve/ range 0x407ff000+0x1000, which the firmware keeps",
+		"error: t.dts: /partitions/b: memory 0x43000000+0x1000000 overlaps the platform's /memreserve/ range 0x43fff000+0x2000, which the firmware keeps",
+	};
+
+	(void)state;
+	c->nrsv = 3;
+	c->rsv = xcalloc(3, sizeof(*c->rsv));
+	c->rsv[0] = (struct region){ 0x407ff000, 0x1000 };
+	c->rsv[1] = (struct region){ 0x43fff000, 0x2000 };
+	c->rsv[2] = (struct region){ 0x41000000, 0x1000000 };
+	add_part(c, "a", 1, 0x42000000, 0x1000000); /* right after rsv[2] */
+	add_part(c, "b", 2, 0x43000000, 0x1000000);
+	expect_errors(c, want, 2);
+}
+
 static void device_granted_twice(void **state)
 {
 	struct config *c = base();
@@ -743,6 +765,7 @@ int main(void)
 		cmocka_unit_test(memory_misaligned_outside_hyp),
 		cmocka_unit_test(memory_empty_wrapping_ipa),
 		cmocka_unit_test(hypervisor_wraps),
+		cmocka_unit_test(memreserve_kept_clear),
 		cmocka_unit_test(device_granted_twice),
 		cmocka_unit_test(device_page_and_irq_sharing),
 		cmocka_unit_test(gic_not_grantable),

@@ -185,6 +185,8 @@ struct want_reg {
 struct want {
 	struct range *ram;
 	int nram;
+	struct range *rsv; /* the platform's /memreserve/ entries */
+	int nrsv;
 	struct want_cpu *cpu;
 	int ncpus;
 	uint64_t gicd, gicd_size, gicr, gicr_size, gicr_stride;

@@ -285,6 +285,20 @@ static void platform_gic(struct check *k, const void *fdt)
 	free(r);
 }
 
+/* The /memreserve/ entries: memory the firmware keeps for itself. */
+static void platform_memreserve(struct want *w, const void *fdt)
+{
+	int n = fdt_num_mem_rsv(fdt);
+
+	w->rsv = calloc(n > 0 ? (size_t)n : 1, sizeof(*w->rsv));
+	for (int i = 0; w->rsv && i < n; i++) {
+		uint64_t a, s;
+
+		if (!fdt_get_mem_rsv(fdt, i, &a, &s) && s)
+			w->rsv[w->nrsv++] = (struct range){ a, s };
+	}
+}
+
 static void read_platform(struct check *k, const void *fdt)
 {
 	int ram_cap = 0, reg_cap = 0, gic = irq_parent(fdt, 0);
@@ -292,6 +306,7 @@ static void read_platform(struct check *k, const void *fdt)
 	for (int n = fdt_next_node(fdt, -1, NULL); n >= 0;
 	     n = fdt_next_node(fdt, n, NULL))
 		platform_node(&k->w, fdt, n, gic, &ram_cap, &reg_cap);
+	platform_memreserve(&k->w, fdt);
 	platform_cpus(&k->w, fdt);
 	platform_gic(k, fdt);
 }
@@ -653,6 +668,7 @@ void want_free(struct want *w)
 		free(p->file_bytes[1]);
 	}
 	free(w->ram);
+	free(w->rsv);
 	free(w->cpu);
 	free(w->regs);
 	free(w->dev);

@@ -241,6 +241,8 @@ struct config {
 	int ncpus;
 	struct region *ram;
 	int nram;
+	struct region *rsv; /* the platform's /memreserve/ entries */
+	int nrsv;
 	struct pdev *dev;
 	int ndevs, dev_cap;
 	struct node_reg *node_reg; /* every register window but RAM's */

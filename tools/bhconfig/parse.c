@@ -510,6 +510,7 @@ void config_free(struct config *c)
 	}
 	free(c->dev);
 	free(c->ram);
+	free(c->rsv);
 	free(c->node_reg);
 	free(c->hyp_dev);
 	free(c->in_config);

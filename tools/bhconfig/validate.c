@@ -2,8 +2,9 @@
 /*
  * Whether a parsed config can work: every CPU used by one partition at
  * most; memory page aligned, not wrapping, inside the platform's RAM,
- * clear of device registers, disjoint from every other partition's and
- * from the core's own region; each device granted to one partition at
+ * clear of device registers and of /memreserve/ ranges, disjoint from
+ * every other partition's and from the core's own region (itself clear
+ * of /memreserve/ too); each device granted to one partition at
  * most, never the interrupt controller, its registers clear of RAM and
  * not sharing a page with anything not granted alongside; each interrupt
  * owned once; guest address spaces without collisions. Works on the model
@@ -88,6 +89,31 @@ static int touched_regs(const struct config *c, const struct range_index *x,
 	return h.found;
 }
 
+static bool first_span(const struct span *s, void *arg)
+{
+	*(int *)arg = s->item;
+	return false;
+}
+
+/*
+ * Memory @r (of @node's `memory`) may not touch a /memreserve/ range:
+ * the firmware keeps that for itself (DTSpec 5.3), and what a partition
+ * or the core wrote there would be overwritten, or read by the firmware.
+ */
+static void check_memreserve(struct config *c, const struct range_index *rx,
+			     const char *node, struct region r)
+{
+	int k = -1;
+
+	range_index_query(rx, r, first_span, &k);
+	if (k >= 0)
+		diag_prop(
+			c, node, "memory",
+			"memory 0x%llx+0x%llx overlaps the platform's /memreserve/ range 0x%llx+0x%llx, which the firmware keeps",
+			X(r.base), X(r.size), X(c->rsv[k].base),
+			X(c->rsv[k].size));
+}
+
 static bool name_ok(const char *s)
 {
 	size_t n = strlen(s);
@@ -120,7 +146,8 @@ static void check_console(struct config *c)
 			     d->path, X(d->reg[i].base), X(d->reg[i].size));
 }
 
-static void check_hypervisor(struct config *c, const struct range_index *x)
+static void check_hypervisor(struct config *c, const struct range_index *x,
+			     const struct range_index *rx)
 {
 	uint64_t end;
 	int r;
@@ -150,6 +177,8 @@ static void check_hypervisor(struct config *c, const struct range_index *x)
 			  X(c->hyp.base), X(c->hyp.size),
 			  node_reg_path(c, &c->node_reg[r], &tmp));
 		free(tmp);
+	} else {
+		check_memreserve(c, rx, "/hypervisor", c->hyp);
 	}
 }
 
@@ -177,7 +206,8 @@ static void check_cpus(struct config *c, int pi)
 
 /* One range on its own: size, alignment, wrapping, RAM, devices. */
 static bool check_range(struct config *c, struct part *p, int i,
-			const struct range_index *x)
+			const struct range_index *x,
+			const struct range_index *rx)
 {
 	struct region r = p->mem[i];
 	uint64_t end;
@@ -221,6 +251,7 @@ static bool check_range(struct config *c, struct part *p, int i,
 			  node_reg_path(c, &c->node_reg[reg], &tmp));
 		free(tmp);
 	}
+	check_memreserve(c, rx, p->path, r);
 	if (regions_overlap(r, c->hyp))
 		diag_prop(
 			c, p->path, "memory",
@@ -260,7 +291,8 @@ static void check_memory_overlaps(struct config *c, const bool *ok_range,
 	free(s);
 }
 
-static void check_memory(struct config *c, const struct range_index *x)
+static void check_memory(struct config *c, const struct range_index *x,
+			 const struct range_index *rx)
 {
 	int total = 0, k = 0;
 	bool *ok;
@@ -270,7 +302,7 @@ static void check_memory(struct config *c, const struct range_index *x)
 	ok = xcalloc((size_t)total, sizeof(*ok));
 	for (int pi = 0; pi < c->nparts; pi++)
 		for (int i = 0; i < c->part[pi].nmem; i++)
-			ok[k++] = check_range(c, &c->part[pi], i, x);
+			ok[k++] = check_range(c, &c->part[pi], i, x, rx);
 	check_memory_overlaps(c, ok, total);
 	free(ok);
 }
@@ -559,12 +591,15 @@ int cpu_slots(const struct config *c, int *slot_cpu)
 
 void config_validate(struct config *c)
 {
-	struct range_index x;
-	struct span *s;
+	struct range_index x, rx;
+	struct span *s, *rs = xcalloc((size_t)c->nrsv + 1, sizeof(*rs));
 
 	index_regs(c, &x, &s);
-	check_hypervisor(c, &x);
-	check_memory(c, &x);
+	for (int i = 0; i < c->nrsv; i++)
+		rs[i] = (struct span){ c->rsv[i], 0, i, i };
+	range_index_build(&rx, rs, c->nrsv);
+	check_hypervisor(c, &x, &rx);
+	check_memory(c, &x, &rx);
 	for (int i = 0; i < c->nparts; i++) {
 		struct part *p = &c->part[i];
 
@@ -583,5 +618,7 @@ void config_validate(struct config *c)
 	check_page_neighbours(c, &x);
 	check_irqs(c);
 	range_index_free(&x);
+	range_index_free(&rx);
 	free(s);
+	free(rs);
 }
