@@ -310,6 +310,23 @@ static void spi_to_the_wrong_owner(void **state)
 	expect(s, "INTID 34 belongs to owner 2 (edge 0) in the image, to 1");
 }
 
+/* A device whose one SPI is level-triggered in one place and
+ * edge-triggered in another cannot have it: the core keeps one type. */
+static void spi_trigger_twice(void **state)
+{
+	struct sys *s = load("test-gic-attack");
+	void *blob = platform_roomy(s);
+	const fdt32_t two[] = { 0, cpu_to_fdt32(2), cpu_to_fdt32(4),
+				0, cpu_to_fdt32(2), cpu_to_fdt32(1) };
+
+	(void)state;
+	assert_int_equal(fdt_setprop(blob,
+				     fdt_path_offset(blob, "/pl031@9010000"),
+				     "interrupts", two, sizeof(two)),
+			 0);
+	expect(s, "interrupt 34 of /pl031@9010000 has another trigger type");
+}
+
 static void spi_table_overrun(void **state)
 {
 	struct sys *s = load("test-gic-attack");
@@ -455,6 +472,7 @@ int main(void)
 		cmocka_unit_test(copy_past_destination),
 		cmocka_unit_test(device_pages_in_ram),
 		cmocka_unit_test(spi_to_the_wrong_owner),
+		cmocka_unit_test(spi_trigger_twice),
 		cmocka_unit_test(spi_table_overrun),
 		cmocka_unit_test(cpu_slot_twice),
 		cmocka_unit_test(vmid_twice),

@@ -269,6 +269,36 @@ static void device_page_and_irq_sharing(void **state)
 	expect_errors(c, want, 2);
 }
 
+/* One partition may own an SPI through two devices, or a device may list
+ * it twice, with one trigger type; an edge and a level use clash. */
+static void shared_spi_one_trigger(void **state)
+{
+	struct config *c = base();
+	static const char *const want[] = {
+		"error: t.dts: /partitions/a: interrupt 48 is level-triggered for /s@c000000 and edge-triggered for /s@c001000: an SPI has one trigger type",
+		"error: t.dts: /partitions/a: interrupt 49 is level-triggered for /s@c003000 and edge-triggered for /s@c003000: an SPI has one trigger type",
+	};
+	struct part *p;
+	int twice;
+
+	(void)state;
+	add_dev(c, "/s@c000000", "acme,s", 0xc000000, 0x1000, 48);
+	add_dev(c, "/s@c001000", "acme,s", 0xc001000, 0x1000, 48);
+	add_dev(c, "/s@c002000", "acme,s", 0xc002000, 0x1000, 48);
+	twice = add_dev(c, "/s@c003000", "acme,s", 0xc003000, 0x1000, 49);
+	c->dev[3].irq_flags[0] = 1; /* edge */
+	c->dev[twice].nirq = 2;
+	c->dev[twice].irq = realloc(c->dev[twice].irq, 2 * sizeof(uint32_t));
+	c->dev[twice].irq_flags =
+		realloc(c->dev[twice].irq_flags, 2 * sizeof(uint32_t));
+	c->dev[twice].irq[1] = 49;
+	c->dev[twice].irq_flags[1] = 1;
+	p = add_part(c, "a", 1, 0x42000000, 0x1000000);
+	for (int d = 2; d <= twice; d++)
+		grant(p, d, false);
+	expect_errors(c, want, 2);
+}
+
 static void gic_not_grantable(void **state)
 {
 	struct config *c = base();
@@ -768,6 +798,7 @@ int main(void)
 		cmocka_unit_test(memreserve_kept_clear),
 		cmocka_unit_test(device_granted_twice),
 		cmocka_unit_test(device_page_and_irq_sharing),
+		cmocka_unit_test(shared_spi_one_trigger),
 		cmocka_unit_test(gic_not_grantable),
 		cmocka_unit_test(device_reaching_into_ram),
 		cmocka_unit_test(guest_space_collision),

@@ -522,6 +522,26 @@ static void check_page_neighbours(struct config *c, const struct range_index *x)
 		}
 }
 
+/* The first of @d's interrupts that is @intid (it has it). */
+static int irq_index(const struct pdev *d, uint32_t intid)
+{
+	int i = 0;
+
+	while (i < d->nirq - 1 && d->irq[i] != intid)
+		i++;
+	return i;
+}
+
+static const char *trigger(uint32_t flags)
+{
+	return (flags & 0xf) == 1 ? "edge" : "level";
+}
+
+/*
+ * An SPI has one owner. One partition may have it through two of its
+ * devices (a shared line) or a device may list it twice, as long as all
+ * agree on its trigger type: the core keeps one per SPI (vspi.edge).
+ */
 static void check_irqs(struct config *c)
 {
 	int *by = xcalloc(c->gic_intids ? c->gic_intids : GIC_MAX_INTIDS,
@@ -533,6 +553,7 @@ static void check_irqs(struct config *c)
 
 		for (int i = 0; y->owner >= 0 && i < y->nirq; i++) {
 			const struct pdev *x;
+			uint32_t xf;
 
 			if (y->irq[i] >= max)
 				continue; /* parse refused it */
@@ -541,11 +562,17 @@ static void check_irqs(struct config *c)
 				continue;
 			}
 			x = &c->dev[by[y->irq[i]] - 1];
+			xf = x->irq_flags[irq_index(x, y->irq[i])];
 			if (x->owner != y->owner)
 				diag(c, c->part[y->owner].path,
 				     "interrupt %u of %s is already owned by %s (through %s)",
 				     y->irq[i], y->path, c->part[x->owner].path,
 				     x->path);
+			else if ((xf & 0xf) != (y->irq_flags[i] & 0xf))
+				diag(c, c->part[y->owner].path,
+				     "interrupt %u is %s-triggered for %s and %s-triggered for %s: an SPI has one trigger type",
+				     y->irq[i], trigger(xf), x->path,
+				     trigger(y->irq_flags[i]), y->path);
 		}
 	}
 	free(by);
