@@ -475,6 +475,34 @@ static void seventeenth_cpu(void **state)
 	expect_errors(c, want, 1);
 }
 
+/* 256 CPU slots: the boot CPU's and one per CPU a partition uses, counted
+ * over the whole system; the first CPU beyond them is named. */
+static void cpu_slots_256(void **state)
+{
+	static const char *const want[] = {
+		"error: t.dts: /partitions/b: cpu@256 would be CPU slot 256, and the core has slots 0 to 255 (part_config.vcpu_slot is 8-bit): one for the boot CPU and one for each CPU a partition uses, 258 in this system",
+	};
+
+	(void)state;
+	for (int extra = 0; extra < 2; extra++) {
+		struct config *c = base();
+		struct part *a, *b;
+
+		for (int i = 0; i < c->ncpus; i++)
+			free(c->cpu[i].path);
+		free(c->cpu);
+		add_cpus(c, 300);
+		/* a has the boot CPU: 0-199 and 200-255 fill 256 slots */
+		a = add_part(c, "a", 0, 0x42000000, 0x1000000);
+		b = add_part(c, "b", 200, 0x43000000, 0x1000000);
+		for (int i = 1; i < 200; i++)
+			a->cpu[a->ncpus++] = i;
+		for (int i = 201; i < 256 + 2 * extra; i++)
+			b->cpu[b->ncpus++] = i;
+		expect_errors(c, extra ? want : NULL, extra);
+	}
+}
+
 /* Paths longer than 127 bytes stay distinct and whole in messages. */
 static void long_paths(void **state)
 {
@@ -808,6 +836,7 @@ int main(void)
 		cmocka_unit_test(sixth_window_clash),
 		cmocka_unit_test(tenth_interrupt_clash),
 		cmocka_unit_test(seventeenth_cpu),
+		cmocka_unit_test(cpu_slots_256),
 		cmocka_unit_test(long_paths),
 		cmocka_unit_test(neighbour_beyond_256_windows),
 		cmocka_unit_test(many_ranges_quickly),

@@ -616,6 +616,24 @@ int cpu_slots(const struct config *c, int *slot_cpu)
 	return n;
 }
 
+/* CPU slots (cpu_slots()) are numbered in 8 bits in the core's tables
+ * (part_config.vcpu_slot): the first CPU beyond them is an error. */
+static void check_slots(struct config *c)
+{
+	int n = cpu_slots(c, NULL), *slot_cpu, cpu;
+
+	if (n <= MAX_SLOTS)
+		return;
+	slot_cpu = xcalloc((size_t)n, sizeof(int));
+	cpu_slots(c, slot_cpu);
+	cpu = slot_cpu[MAX_SLOTS];
+	diag_prop(
+		c, c->part[c->cpu[cpu].owner].path, "cpus",
+		"%s would be CPU slot %d, and the core has slots 0 to %d (part_config.vcpu_slot is 8-bit): one for the boot CPU and one for each CPU a partition uses, %d in this system",
+		cpu_name(c, cpu), MAX_SLOTS, MAX_SLOTS - 1, n);
+	free(slot_cpu);
+}
+
 void config_validate(struct config *c)
 {
 	struct range_index x, rx;
@@ -641,6 +659,7 @@ void config_validate(struct config *c)
 		check_guest_space(c, i);
 		check_spi_count(c, i);
 	}
+	check_slots(c);
 	check_device_pages(c);
 	check_page_neighbours(c, &x);
 	check_irqs(c);
