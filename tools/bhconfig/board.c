@@ -42,6 +42,11 @@ bool prop_is_string(const void *v, int len)
 	return s[0] != 0;
 }
 
+bool prop_is_one_string(const void *v, int len)
+{
+	return prop_is_string(v, len) && strlen(v) + 1 == (size_t)len;
+}
+
 /* Marks nodes under the config's own top-level nodes (parent first). */
 void board_mark_config(struct config *c, bool *in_config)
 {

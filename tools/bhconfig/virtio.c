@@ -121,6 +121,7 @@ static void parse_device(struct config *c, struct part *p, int node)
 	struct vdev *d;
 	const char *type;
 	const fdt32_t *v;
+	bool one;
 
 	c->vdev = vec_grow(c->vdev, &c->vdev_cap, c->nvdevs + 1,
 			   sizeof(*c->vdev));
@@ -144,13 +145,16 @@ static void parse_device(struct config *c, struct part *p, int node)
 	if (fdt_first_subnode(fdt, off) >= 0)
 		diag(c, d->path, "a virtio device has no child nodes");
 	type = fdt_getprop(fdt, off, "type", &len);
-	for (size_t k = 0; type && prop_is_string(type, len) && k < NKINDS; k++)
+	one = type && prop_is_one_string(type, len);
+	for (size_t k = 0; one && k < NKINDS; k++)
 		if (!strcmp(type, kinds[k].type))
 			d->kind = &kinds[k];
 	if (!d->kind)
 		diag_prop(
 			c, d->path, "type",
-			"type must be \"console\" or \"block\" (the kinds of virtio device a driver partition serves)");
+			"type must be %s\"console\" or \"block\" (the kinds of virtio device a driver partition serves)",
+			!one && prop_is_string(type, len) ? "one string, "
+							  : "");
 	v = fdt_getprop(fdt, off, "driver", &len);
 	if (!v || len != 4)
 		diag_prop(
@@ -285,7 +289,7 @@ static void parse_disk(struct config *c, struct part *p, int node)
 			c, k->path, "size",
 			"size must be the disk's size in bytes, <hi lo>, a nonzero multiple of 4 KiB below 2^63 (a file's largest size)");
 	file = fdt_getprop(fdt, off, "file", &len);
-	if (file && (!prop_is_string(file, len) || !*file))
+	if (file && !prop_is_one_string(file, len))
 		diag_prop(c, k->path, "file",
 			  "file must be one path (relative to the config)");
 	else
