@@ -639,28 +639,78 @@ static bool check_block(struct config *c, struct vdev *v)
 }
 
 /*
+ * The file @file names, as the run scripts open it (relative to the
+ * config's folder unless absolute): its real path if it exists; else,
+ * since the first boot makes it, its folder's real path and its name;
+ * else as written. Two ways of writing one file come out the same.
+ */
+static char *disk_file_path(const struct config *c, const char *file)
+{
+	char *full = file[0] == '/'
+			     ? xstrdup(file)
+			     : xasprintf("%s/%s",
+					 c->config_dir ? c->config_dir : ".",
+					 file);
+	char *real = realpath(full, NULL), *slash = strrchr(full, '/');
+
+	if (!real && slash) {
+		*slash = '\0';
+		real = realpath(slash == full ? "/" : full, NULL);
+		*slash = '/';
+		if (real) {
+			char *in = xasprintf("%s/%s",
+					     strcmp(real, "/") ? real : "",
+					     slash + 1);
+
+			free(real);
+			real = in;
+		}
+	}
+	if (!real)
+		return full;
+	free(full);
+	return real;
+}
+
+/*
  * A disk is named by its node name wherever the system is run
  * (scripts/boot: NAME.img beside the image, --disk NAME=FILE), and its
- * file backs it alone: two disks of one name or one file would be one
- * disk behind two controllers.
+ * file backs it alone: two disks of one name or one file (however each
+ * writes it) would be one disk behind two controllers. Each disk's first
+ * clash of each kind is reported.
  */
 static void disk_names(struct config *c)
 {
-	for (int i = 0; i < c->ndisks; i++)
-		for (int j = 0; j < i; j++) {
-			const struct disk *k = &c->disk[i], *o = &c->disk[j];
+	char **real = xcalloc((size_t)c->ndisks + 1, sizeof(*real));
 
-			if (!strcmp(k->name, o->name))
+	for (int i = 0; i < c->ndisks; i++) {
+		const struct disk *k = &c->disk[i];
+		bool named = false, filed = false;
+
+		real[i] = k->file ? disk_file_path(c, k->file) : NULL;
+		for (int j = 0; j < i; j++) {
+			const struct disk *o = &c->disk[j];
+
+			if (!named && !strcmp(k->name, o->name)) {
+				named = true;
 				diag(c, k->path,
 				     "%s is named %s too: disks are known by their node name (NAME.img, --disk NAME=FILE), so each needs its own",
 				     o->path, k->name);
-			else if (k->file && o->file &&
-				 !strcmp(k->file, o->file))
+			} else if (!filed && real[i] && real[j] &&
+				   !strcmp(real[i], real[j])) {
+				filed = true;
 				diag_prop(
 					c, k->path, "file",
-					"file \"%s\" is %s's already: a file backs one disk",
+					!strcmp(k->file, o->file)
+						? "file \"%s\" is %s's already: a file backs one disk"
+						: "file \"%s\" is %s's file, written another way: a file backs one disk",
 					k->file, o->path);
+			}
 		}
+	}
+	for (int i = 0; i < c->ndisks; i++)
+		free(real[i]);
+	free(real);
 }
 
 /* A disk's controller is one of its partition's dma-devices. */
