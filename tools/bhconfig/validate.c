@@ -114,6 +114,15 @@ static void check_memreserve(struct config *c, const struct range_index *rx,
 			X(c->rsv[k].size));
 }
 
+/* How a message names the node_reg at @path that memory hits: a
+ * /reserved-memory carve-out is memory kept for something else, not
+ * device registers. */
+static const char *hit_what(const char *path)
+{
+	return strncmp(path, "/reserved-memory/", 17) ? "the registers of"
+						      : "reserved memory";
+}
+
 static bool name_ok(const char *s)
 {
 	size_t n = strlen(s);
@@ -172,10 +181,11 @@ static void check_hypervisor(struct config *c, const struct range_index *x,
 	else if ((r = touched_regs(c, x, c->hyp, -1)) >= 0) {
 		char *tmp;
 
+		const char *path = node_reg_path(c, &c->node_reg[r], &tmp);
+
 		diag_prop(c, "/hypervisor", "memory",
-			  "memory 0x%llx+0x%llx overlaps the registers of %s",
-			  X(c->hyp.base), X(c->hyp.size),
-			  node_reg_path(c, &c->node_reg[r], &tmp));
+			  "memory 0x%llx+0x%llx overlaps %s %s", X(c->hyp.base),
+			  X(c->hyp.size), hit_what(path), path);
 		free(tmp);
 	} else {
 		check_memreserve(c, rx, "/hypervisor", c->hyp);
@@ -245,10 +255,11 @@ static bool check_range(struct config *c, struct part *p, int i,
 			"memory 0x%llx+0x%llx is not inside the platform's RAM",
 			X(r.base), X(r.size));
 	else if ((reg = touched_regs(c, x, r, -1)) >= 0) {
+		const char *path = node_reg_path(c, &c->node_reg[reg], &tmp);
+
 		diag_prop(c, p->path, "memory",
-			  "memory 0x%llx+0x%llx overlaps the registers of %s",
-			  X(r.base), X(r.size),
-			  node_reg_path(c, &c->node_reg[reg], &tmp));
+			  "memory 0x%llx+0x%llx overlaps %s %s", X(r.base),
+			  X(r.size), hit_what(path), path);
 		free(tmp);
 	}
 	check_memreserve(c, rx, p->path, r);
