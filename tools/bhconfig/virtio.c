@@ -419,6 +419,32 @@ static bool ipa_busy(const struct config *c, const struct part *p,
 	return found;
 }
 
+/*
+ * The driver runtime (partitions/runtime/start.S) maps the first 4 GiB of
+ * its partition's address space and nothing above (TCR_EL1.T0SZ = 32):
+ * a grant beyond them would fault on the driver's first access to the
+ * frontend's rings or buffers. Placed grants stay below; one at an
+ * explicit grant-ipa, or at the physical address a driver with bus
+ * masters must use, is refused.
+ */
+static void beyond_runtime(struct config *c, const struct vdev *v,
+			   struct region r, uint64_t at)
+{
+	const char *drv = c->part[v->driver].path;
+
+	if (v->dma)
+		diag(c, v->path,
+		     "%s owns bus masters, so it would see this partition's memory 0x%llx+0x%llx at its physical address 0x%llx, which ends past the 4 GiB of its address space the driver runtime maps",
+		     drv, (unsigned long long)r.base,
+		     (unsigned long long)r.size, (unsigned long long)at);
+	else
+		diag_prop(
+			c, v->path, "grant-ipa",
+			"%s would see this partition's memory 0x%llx+0x%llx at 0x%llx, which ends past the 4 GiB of its address space the driver runtime maps",
+			drv, (unsigned long long)r.base,
+			(unsigned long long)r.size, (unsigned long long)at);
+}
+
 /* Driver @v->driver sees frontend memory @r (guest addresses) at @at:
  * the pages that holds must be free in its address space. */
 static bool add_grant(struct config *c, const struct vdev *v, struct region r,
@@ -439,6 +465,10 @@ static bool add_grant(struct config *c, const struct vdev *v, struct region r,
 		return false;
 	}
 	m.size = end - m.base;
+	if (end > GRANT_LIMIT) {
+		beyond_runtime(c, v, r, at);
+		return false;
+	}
 	if (ipa_busy(c, drv, m, &hit)) {
 		diag_prop(
 			c, v->path, "grant-ipa",
