@@ -169,6 +169,99 @@ static void doorbell_spis(void **state)
 	expect(s, "(direct: 0;");
 }
 
+/* The platform's blob (ours to change), with room to add to it. */
+static void *platform_roomy(struct sys *s)
+{
+	int size = (int)fdt_totalsize(s->plat) + 1024;
+	void *blob = malloc((size_t)size);
+
+	assert_int_equal(fdt_open_into(s->plat, blob, size), 0);
+	free(s->plat);
+	s->plat = blob;
+	return blob;
+}
+
+/* A node of the platform, naming @n cells of interrupts-extended; @gic
+ * stands for the GIC's phandle. */
+static void platform_node(struct sys *s, const char *name,
+			  const uint32_t *cells, int n)
+{
+	void *blob = platform_roomy(s);
+	uint32_t gic =
+		fdt_get_phandle(blob, fdt_path_offset(blob, "/intc@8000000"));
+	fdt32_t be[8];
+	int node;
+
+	assert_true(gic && n <= 8);
+	node = fdt_add_subnode(blob, 0, name);
+	assert_true(node >= 0);
+	for (int i = 0; i < n; i++)
+		be[i] = cpu_to_fdt32(cells[i] == UINT32_MAX ? gic : cells[i]);
+	assert_int_equal(fdt_setprop(blob, node, "interrupts-extended", be,
+				     n * (int)sizeof(*be)),
+			 0);
+}
+
+/* Make INTID @intid a doorbell of direct partition 0. */
+static void doorbell_at(struct sys *s, uint32_t intid)
+{
+	struct vspi *v =
+		at(s, sym(s, "vspis") + (intid - 32) * sizeof(*v), sizeof(*v));
+
+	v->part = 1;
+	v->edge = VSPI_DOORBELL;
+}
+
+/* A doorbell on an SPI the platform names through interrupts-extended or
+ * an interrupt-map (QEMU's PCIe INTx: SPIs 3 to 6) is one a device could
+ * raise; a node whose interrupts cannot be read could name any. */
+static void doorbell_spis_named_otherwise(void **state)
+{
+	const uint32_t ext[] = { UINT32_MAX, 0, 0, 4 };
+	const uint32_t dangling[] = { 0xbad, 0, 0, 4 };
+	struct sys *s = load("test-gic-attack-direct");
+
+	(void)state;
+	doorbell_at(s, 35);
+	expect(s, "INTID 35 of partition 0 is of kind 3, which it cannot be "
+		  "(direct: 1; a device wires it: 1)");
+	s = load("test-gic-attack-direct");
+	platform_node(s, "wdog", ext, 4);
+	doorbell_at(s, 32);
+	expect(s, "INTID 32 of partition 0 is of kind 3, which it cannot be "
+		  "(direct: 1; a device wires it: 1)");
+	s = load("test-gic-attack-direct");
+	platform_node(s, "wdog", dangling, 4);
+	doorbell_at(s, 32);
+	expect(s, "INTID 32 of partition 0 is raised by the core, but which "
+		  "SPIs /wdog drives cannot be read");
+}
+
+/* Memory the platform's /memreserve/ keeps for the firmware is neither a
+ * partition's nor in the core's region. */
+static void memory_over_memreserve(void **state)
+{
+	struct sys *s = load("qemu-virt");
+	uint64_t at = mem(s, 0)->pa + 0x1000;
+	char want[160];
+
+	(void)state;
+	assert_int_equal(fdt_add_mem_rsv(platform_roomy(s), at, 0x1000), 0);
+	snprintf(
+		want, sizeof(want),
+		"memory 0x%llx+0x%llx overlaps the platform's /memreserve/ range 0x%llx+0x1000",
+		(unsigned long long)mem(s, 0)->pa,
+		(unsigned long long)mem(s, 0)->size, (unsigned long long)at);
+	expect(s, want);
+	s = load("qemu-virt");
+	at = sym(s, "__core_start") + 0x1000;
+	assert_int_equal(fdt_add_mem_rsv(platform_roomy(s), at, 0x1000), 0);
+	snprintf(want, sizeof(want),
+		 "overlaps the platform's /memreserve/ range 0x%llx+0x1000",
+		 (unsigned long long)at);
+	expect(s, want);
+}
+
 static void page_in_two_partitions(void **state)
 {
 	struct sys *s = load("qemu-virt");
@@ -215,6 +308,23 @@ static void spi_to_the_wrong_owner(void **state)
 	(void)state;
 	v->part = 2; /* the RTC's SPI to the victim */
 	expect(s, "INTID 34 belongs to owner 2 (edge 0) in the image, to 1");
+}
+
+/* A device whose one SPI is level-triggered in one place and
+ * edge-triggered in another cannot have it: the core keeps one type. */
+static void spi_trigger_twice(void **state)
+{
+	struct sys *s = load("test-gic-attack");
+	void *blob = platform_roomy(s);
+	const fdt32_t two[] = { 0, cpu_to_fdt32(2), cpu_to_fdt32(4),
+				0, cpu_to_fdt32(2), cpu_to_fdt32(1) };
+
+	(void)state;
+	assert_int_equal(fdt_setprop(blob,
+				     fdt_path_offset(blob, "/pl031@9010000"),
+				     "interrupts", two, sizeof(two)),
+			 0);
+	expect(s, "interrupt 34 of /pl031@9010000 has another trigger type");
 }
 
 static void spi_table_overrun(void **state)
@@ -355,11 +465,14 @@ int main(void)
 		cmocka_unit_test(built_images_pass),
 		cmocka_unit_test(interrupt_mode_changed),
 		cmocka_unit_test(doorbell_spis),
+		cmocka_unit_test(doorbell_spis_named_otherwise),
+		cmocka_unit_test(memory_over_memreserve),
 		cmocka_unit_test(page_in_two_partitions),
 		cmocka_unit_test(core_region_mapped),
 		cmocka_unit_test(copy_past_destination),
 		cmocka_unit_test(device_pages_in_ram),
 		cmocka_unit_test(spi_to_the_wrong_owner),
+		cmocka_unit_test(spi_trigger_twice),
 		cmocka_unit_test(spi_table_overrun),
 		cmocka_unit_test(cpu_slot_twice),
 		cmocka_unit_test(vmid_twice),

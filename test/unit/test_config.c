@@ -218,6 +218,28 @@ static void hypervisor_wraps(void **state)
 	expect_errors(c, want, 1);
 }
 
+/* /memreserve/ ranges are the firmware's: no partition's memory and not
+ * the core's region may touch one, by a single page or at its last
+ * byte; memory beside one is fine. */
+static void memreserve_kept_clear(void **state)
+{
+	struct config *c = base();
+	static const char *const want[] = {
+		"error: t.dts: /hypervisor: memory 0x40200000+0x600000 overlaps the platform's /memreserve/ range 0x407ff000+0x1000, which the firmware keeps",
+		"error: t.dts: /partitions/b: memory 0x43000000+0x1000000 overlaps the platform's /memreserve/ range 0x43fff000+0x2000, which the firmware keeps",
+	};
+
+	(void)state;
+	c->nrsv = 3;
+	c->rsv = xcalloc(3, sizeof(*c->rsv));
+	c->rsv[0] = (struct region){ 0x407ff000, 0x1000 };
+	c->rsv[1] = (struct region){ 0x43fff000, 0x2000 };
+	c->rsv[2] = (struct region){ 0x41000000, 0x1000000 };
+	add_part(c, "a", 1, 0x42000000, 0x1000000); /* right after rsv[2] */
+	add_part(c, "b", 2, 0x43000000, 0x1000000);
+	expect_errors(c, want, 2);
+}
+
 static void device_granted_twice(void **state)
 {
 	struct config *c = base();
@@ -244,6 +266,36 @@ static void device_page_and_irq_sharing(void **state)
 	add_dev(c, "/virtio@a000200", "virtio,mmio", 0xa000200, 0x200, 48);
 	grant(add_part(c, "a", 1, 0x42000000, 0x1000000), 2, false);
 	grant(add_part(c, "b", 2, 0x43000000, 0x1000000), 3, false);
+	expect_errors(c, want, 2);
+}
+
+/* One partition may own an SPI through two devices, or a device may list
+ * it twice, with one trigger type; an edge and a level use clash. */
+static void shared_spi_one_trigger(void **state)
+{
+	struct config *c = base();
+	static const char *const want[] = {
+		"error: t.dts: /partitions/a: interrupt 48 is level-triggered for /s@c000000 and edge-triggered for /s@c001000: an SPI has one trigger type",
+		"error: t.dts: /partitions/a: interrupt 49 is level-triggered for /s@c003000 and edge-triggered for /s@c003000: an SPI has one trigger type",
+	};
+	struct part *p;
+	int twice;
+
+	(void)state;
+	add_dev(c, "/s@c000000", "acme,s", 0xc000000, 0x1000, 48);
+	add_dev(c, "/s@c001000", "acme,s", 0xc001000, 0x1000, 48);
+	add_dev(c, "/s@c002000", "acme,s", 0xc002000, 0x1000, 48);
+	twice = add_dev(c, "/s@c003000", "acme,s", 0xc003000, 0x1000, 49);
+	c->dev[3].irq_flags[0] = 1; /* edge */
+	c->dev[twice].nirq = 2;
+	c->dev[twice].irq = realloc(c->dev[twice].irq, 2 * sizeof(uint32_t));
+	c->dev[twice].irq_flags =
+		realloc(c->dev[twice].irq_flags, 2 * sizeof(uint32_t));
+	c->dev[twice].irq[1] = 49;
+	c->dev[twice].irq_flags[1] = 1;
+	p = add_part(c, "a", 1, 0x42000000, 0x1000000);
+	for (int d = 2; d <= twice; d++)
+		grant(p, d, false);
 	expect_errors(c, want, 2);
 }
 
@@ -423,6 +475,34 @@ static void seventeenth_cpu(void **state)
 	expect_errors(c, want, 1);
 }
 
+/* 256 CPU slots: the boot CPU's and one per CPU a partition uses, counted
+ * over the whole system; the first CPU beyond them is named. */
+static void cpu_slots_256(void **state)
+{
+	static const char *const want[] = {
+		"error: t.dts: /partitions/b: cpu@256 would be CPU slot 256, and the core has slots 0 to 255 (part_config.vcpu_slot is 8-bit): one for the boot CPU and one for each CPU a partition uses, 258 in this system",
+	};
+
+	(void)state;
+	for (int extra = 0; extra < 2; extra++) {
+		struct config *c = base();
+		struct part *a, *b;
+
+		for (int i = 0; i < c->ncpus; i++)
+			free(c->cpu[i].path);
+		free(c->cpu);
+		add_cpus(c, 300);
+		/* a has the boot CPU: 0-199 and 200-255 fill 256 slots */
+		a = add_part(c, "a", 0, 0x42000000, 0x1000000);
+		b = add_part(c, "b", 200, 0x43000000, 0x1000000);
+		for (int i = 1; i < 200; i++)
+			a->cpu[a->ncpus++] = i;
+		for (int i = 201; i < 256 + 2 * extra; i++)
+			b->cpu[b->ncpus++] = i;
+		expect_errors(c, extra ? want : NULL, extra);
+	}
+}
+
 /* Paths longer than 127 bytes stay distinct and whole in messages. */
 static void long_paths(void **state)
 {
@@ -511,43 +591,178 @@ static void many_ranges_quickly(void **state)
 	assert_true(clock() - t0 < CLOCKS_PER_SEC);
 }
 
-/*
- * Unwired SPIs (spis.c), for the core's own interrupts into direct
- * partitions: from the top of the GIC's range down, skipping every SPI a
- * platform node names and every one already given out; 0 when none is
- * left. The platform here: a GIC of 40 INTIDs, SPI 7 (INTID 39) and SPI 5
- * (37) wired, one node with two interrupts.
- */
-static void unwired_spis(void **state)
+/* One property of @n big-endian cells. */
+static void cells_prop(void *blob, const char *name, const uint32_t *v, int n)
 {
-	static char blob[1024];
-	const fdt32_t two[] = { 0, cpu_to_fdt32(7), cpu_to_fdt32(4),
-				0, cpu_to_fdt32(5), cpu_to_fdt32(1) };
-	struct config c = { .gic_intids = 40 };
-	uint8_t taken[40 / 8] = { 0 };
-	uint32_t got[8];
+	fdt32_t be[16];
 
-	(void)state;
-	assert_int_equal(fdt_create(blob, sizeof(blob)), 0);
+	for (int i = 0; i < n; i++)
+		be[i] = cpu_to_fdt32(v[i]);
+	assert_int_equal(fdt_property(blob, name, be, n * (int)sizeof(*be)), 0);
+}
+
+#define CELLS(blob, name, ...)                                               \
+	do {                                                                 \
+		const uint32_t v_[] = { __VA_ARGS__ };                       \
+		cells_prop(blob, name, v_, (int)(sizeof(v_) / sizeof(*v_))); \
+	} while (0)
+
+/*
+ * A platform for spis.c: a GIC (phandle 1, the root's interrupt parent)
+ * of 40 INTIDs, a GPIO controller (phandle 2, two cells), and one node
+ * naming SPIs each way: `interrupts` (SPIs 7 and 5), `interrupts-extended`
+ * through the GPIO and the GIC (SPI 2), an `interrupt-map` to the GIC
+ * (SPI 4), and `interrupts` of the GPIO (not SPIs). @extra adds one more
+ * node's property, to break.
+ */
+static void spi_platform(struct config *c, void *blob, int size,
+			 void (*extra)(void *blob))
+{
+	assert_int_equal(fdt_create(blob, size), 0);
 	assert_int_equal(fdt_finish_reservemap(blob), 0);
 	assert_int_equal(fdt_begin_node(blob, ""), 0);
-	assert_int_equal(fdt_begin_node(blob, "dev@1000"), 0);
-	assert_int_equal(fdt_property(blob, "interrupts", two, sizeof(two)), 0);
+	CELLS(blob, "interrupt-parent", 1);
+	assert_int_equal(fdt_begin_node(blob, "intc@8000000"), 0);
+	CELLS(blob, "phandle", 1);
+	CELLS(blob, "#interrupt-cells", 3);
+	CELLS(blob, "#address-cells", 2);
+	CELLS(blob, "interrupts", 1, 9, 4); /* its own PPI */
 	assert_int_equal(fdt_end_node(blob), 0);
+	assert_int_equal(fdt_begin_node(blob, "gpio@1000"), 0);
+	CELLS(blob, "phandle", 2);
+	CELLS(blob, "#interrupt-cells", 2);
+	CELLS(blob, "interrupts", 0, 7, 4, 0, 5, 1);
+	assert_int_equal(fdt_end_node(blob), 0);
+	assert_int_equal(fdt_begin_node(blob, "key@2000"), 0);
+	CELLS(blob, "interrupt-parent", 2);
+	CELLS(blob, "interrupts", 0, 6, 4); /* GPIO line 0: not SPI 6 */
+	assert_int_equal(fdt_end_node(blob), 0);
+	assert_int_equal(fdt_begin_node(blob, "wdog@3000"), 0);
+	CELLS(blob, "interrupts-extended", 2, 3, 4, 1, 0, 2, 4);
+	assert_int_equal(fdt_end_node(blob), 0);
+	assert_int_equal(fdt_begin_node(blob, "pcie@4000"), 0);
+	CELLS(blob, "#address-cells", 3);
+	CELLS(blob, "#interrupt-cells", 1);
+	CELLS(blob, "interrupt-map", 0, 0, 0, 1, 1, 0, 0, 0, 4, 4);
+	assert_int_equal(fdt_end_node(blob), 0);
+	if (extra) {
+		assert_int_equal(fdt_begin_node(blob, "bad@5000"), 0);
+		extra(blob);
+		assert_int_equal(fdt_end_node(blob), 0);
+	}
 	assert_int_equal(fdt_end_node(blob), 0);
 	assert_int_equal(fdt_finish(blob), 0);
-	assert_int_equal(tree_build(&c.tree, blob), 0);
-	c.fdt = blob;
-	taken[33 / 8] |= 1U << (33 % 8); /* given out already */
-	for (int i = 0; i < 8; i++)
-		got[i] = spi_unwired(&c, taken);
-	assert_int_equal(got[0], 38);
-	assert_int_equal(got[1], 36);
+	*c = (struct config){ .file = "t.dts", .fdt = blob, .gic_intids = 40 };
+	assert_int_equal(tree_build(&c->tree, blob), 0);
+	c->gic_node = 1;
+}
+
+/*
+ * SPIs for the core's own interrupts (spis.c): every SPI a platform node
+ * names, whichever way, is used; a direct partition's are given from the
+ * top of the GIC's range down, a virtual one's from the bottom up; each
+ * once, and an error naming the node when none is left.
+ */
+static void spis_named_every_way(void **state)
+{
+	static char blob[2048];
+	struct config c;
+	bool *used;
+	uint32_t got[5];
+
+	(void)state;
+	spi_platform(&c, blob, sizeof(blob), NULL);
+	used = spis_used(&c);
+	assert_int_equal(c.nerrors, 0);
+	assert_true(used[39] && used[37] && used[34] && used[36]);
+	assert_false(used[38] || used[35] || used[33] || used[32]);
+	got[0] = spi_take(&c, used, false, "/v");
+	for (int i = 1; i < 5; i++)
+		got[i] = spi_take(&c, used, true, "/d");
+	assert_int_equal(got[0], 32);
+	assert_int_equal(got[1], 38);
 	assert_int_equal(got[2], 35);
-	assert_int_equal(got[3], 34);
-	assert_int_equal(got[4], 32);
-	assert_int_equal(got[5], 0);
+	assert_int_equal(got[3], 33);
+	assert_int_equal(got[4], 0);
+	assert_int_equal(c.nerrors, 1);
+	assert_string_equal(
+		c.errors[0],
+		"error: t.dts: /d: no free interrupt is left on the platform's GIC for its virtual interrupt");
+	free(used);
+	diag_free(&c);
 	tree_free(&c.tree);
+}
+
+static void ext_dangling(void *blob)
+{
+	CELLS(blob, "interrupts-extended", 1, 0, 8, 4, 0x99, 0, 9, 4);
+}
+
+static void ext_short(void *blob)
+{
+	CELLS(blob, "interrupts-extended", 1, 0, 8);
+}
+
+static void gic_pairs(void *blob)
+{
+	CELLS(blob, "interrupts", 0, 8, 4, 0);
+}
+
+static void orphan_interrupts(void *blob)
+{
+	CELLS(blob, "interrupt-parent", 0x98);
+	CELLS(blob, "interrupts", 0, 8, 4);
+}
+
+static void map_dangling(void *blob)
+{
+	CELLS(blob, "#address-cells", 0);
+	CELLS(blob, "#interrupt-cells", 1);
+	CELLS(blob, "interrupt-map", 1, 1, 0, 0, 0, 8, 4, 2, 0x97, 0, 9, 4);
+}
+
+static void map_no_cells(void *blob)
+{
+	CELLS(blob, "interrupt-map", 1, 1, 0, 0, 0, 8, 4);
+}
+
+/* A platform node whose SPIs cannot be read is an error naming it. */
+static void spis_unreadable(void **state)
+{
+	static const struct {
+		void (*extra)(void *blob);
+		const char *want;
+	} cases[] = {
+		{ ext_dangling,
+		  "error: t.dts: /bad@5000: its entry at cell 4 (phandle 0x99) names no node: which SPIs it drives is unknown, and virtual interrupts must avoid them" },
+		{ ext_short,
+		  "error: t.dts: /bad@5000: its entry at cell 0 (phandle 0x1) is cut short: which SPIs it drives is unknown, and virtual interrupts must avoid them" },
+		{ gic_pairs,
+		  "error: t.dts: /bad@5000: its interrupts are not whole GIC specifiers of 3 cells: which SPIs it drives is unknown, and virtual interrupts must avoid them" },
+		{ orphan_interrupts,
+		  "error: t.dts: /bad@5000: its interrupt parent cannot be found: which SPIs it drives is unknown, and virtual interrupts must avoid them" },
+		{ map_dangling,
+		  "error: t.dts: /bad@5000: its entry at cell 7 names no interrupt parent: which SPIs it routes to is unknown, and virtual interrupts must avoid them" },
+		{ map_no_cells,
+		  "error: t.dts: /bad@5000: the node has no valid #address-cells and #interrupt-cells to read it with: which SPIs it routes to is unknown, and virtual interrupts must avoid them" },
+	};
+	static char blob[2048];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct config c;
+		bool *used;
+
+		spi_platform(&c, blob, sizeof(blob), cases[i].extra);
+		used = spis_used(&c);
+		for (int e = 0; e < c.nerrors; e++)
+			printf("  got: %s\n", c.errors[e]);
+		assert_int_equal(c.nerrors, 1);
+		assert_string_equal(c.errors[0], cases[i].want);
+		free(used);
+		diag_free(&c);
+		tree_free(&c.tree);
+	}
 }
 
 /*
@@ -599,7 +814,8 @@ static void disks_and_slices(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(unwired_spis),
+		cmocka_unit_test(spis_named_every_way),
+		cmocka_unit_test(spis_unreadable),
 		cmocka_unit_test(good_config),
 		cmocka_unit_test(cpu_twice),
 		cmocka_unit_test(cpu_listed_twice),
@@ -607,8 +823,10 @@ int main(void)
 		cmocka_unit_test(memory_misaligned_outside_hyp),
 		cmocka_unit_test(memory_empty_wrapping_ipa),
 		cmocka_unit_test(hypervisor_wraps),
+		cmocka_unit_test(memreserve_kept_clear),
 		cmocka_unit_test(device_granted_twice),
 		cmocka_unit_test(device_page_and_irq_sharing),
+		cmocka_unit_test(shared_spi_one_trigger),
 		cmocka_unit_test(gic_not_grantable),
 		cmocka_unit_test(device_reaching_into_ram),
 		cmocka_unit_test(guest_space_collision),
@@ -618,6 +836,7 @@ int main(void)
 		cmocka_unit_test(sixth_window_clash),
 		cmocka_unit_test(tenth_interrupt_clash),
 		cmocka_unit_test(seventeenth_cpu),
+		cmocka_unit_test(cpu_slots_256),
 		cmocka_unit_test(long_paths),
 		cmocka_unit_test(neighbour_beyond_256_windows),
 		cmocka_unit_test(many_ranges_quickly),

@@ -185,11 +185,14 @@ struct want_reg {
 struct want {
 	struct range *ram;
 	int nram;
+	struct range *rsv; /* the platform's /memreserve/ entries */
+	int nrsv;
 	struct want_cpu *cpu;
 	int ncpus;
 	uint64_t gicd, gicd_size, gicr, gicr_size, gicr_stride;
 	uint32_t gic_intids;
 	uint8_t spi_wired[1024 / 8]; /* SPIs some platform node names */
+	char *spi_unread; /* a platform node whose SPIs cannot be read */
 	char *gic_path;
 	struct want_reg *regs; /* every platform register window */
 	int nregs;

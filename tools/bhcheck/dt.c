@@ -114,21 +114,112 @@ static bool is_type(const void *fdt, int node, const char *type)
 	return t && len > 0 && !t[len - 1] && !strcmp(t, type);
 }
 
-static void platform_node(struct want *w, const void *fdt, int node,
+/* The interrupt parent of @node (inherited), -1 if none resolves. */
+static int irq_parent(const void *fdt, int node)
+{
+	for (; node >= 0; node = fdt_parent_offset(fdt, node)) {
+		int len;
+		const fdt32_t *p =
+			fdt_getprop(fdt, node, "interrupt-parent", &len);
+
+		if (p)
+			return len == 4 ? fdt_node_offset_by_phandle(
+						  fdt, fdt32_to_cpu(*p))
+					: -1;
+		if (node == 0)
+			break;
+	}
+	return -1;
+}
+
+/* A count property (#interrupt-cells, ...) of @node: @dflt when absent,
+ * -1 when it is not one cell of at most 8. */
+static int count_of(const void *fdt, int node, const char *name, int dflt)
+{
+	int len;
+	const fdt32_t *p;
+
+	if (node < 0)
+		return -1;
+	p = fdt_getprop(fdt, node, name, &len);
+	if (!p)
+		return dflt;
+	return len == 4 && fdt32_to_cpu(*p) <= 8 ? (int)fdt32_to_cpu(*p) : -1;
+}
+
+/* GIC specifier @spec (<type number flags>): its SPI is wired. */
+static void wire(struct want *w, const fdt32_t *spec)
+{
+	uint32_t num = fdt32_to_cpu(spec[1]);
+
+	if (!fdt32_to_cpu(spec[0]) && num < 988)
+		w->spi_wired[(num + 32) / 8] |= (uint8_t)(1U << (num + 32) % 8);
+}
+
+/* The GIC entries of @node's interrupt-map (DTSpec 2.4.3.1: child
+ * address and interrupt, parent phandle, address and specifier). */
+static bool wired_by_map(struct want *w, const void *fdt, int node, int gic)
+{
+	int len, i = 0;
+	const fdt32_t *p = fdt_getprop(fdt, node, "interrupt-map", &len);
+	int ca = count_of(fdt, node, "#address-cells", 2);
+	int ci = count_of(fdt, node, "#interrupt-cells", -1);
+
+	if (p && (ca < 0 || ci < 0))
+		return false;
+	while (p && i < len / 4) {
+		int at = i + ca + ci;
+		int par = at < len / 4 ? fdt_node_offset_by_phandle(
+						 fdt, fdt32_to_cpu(p[at]))
+				       : -1;
+		int pa = count_of(fdt, par, "#address-cells", 0);
+		int pi = count_of(fdt, par, "#interrupt-cells", -1);
+
+		if (pa < 0 || pi < 0 || at + 1 + pa + pi > len / 4)
+			return false;
+		if (par == gic && pi >= 2)
+			wire(w, p + at + 1 + pa);
+		i = at + 1 + pa + pi;
+	}
+	return true;
+}
+
+/* Every SPI @node names: its interrupts when the GIC is their parent,
+ * the GIC entries of its interrupts-extended and interrupt-map. False
+ * if some cannot be read. */
+static bool wired_by(struct want *w, const void *fdt, int node, int gic)
+{
+	int len, gc = count_of(fdt, gic, "#interrupt-cells", -1);
+	const fdt32_t *p = fdt_getprop(fdt, node, "interrupts", &len);
+	int par = p ? irq_parent(fdt, node) : -1;
+
+	if (p && (par < 0 || (par == gic && (gc < 2 || len % (4 * gc)))))
+		return false;
+	for (int i = 0; p && par == gic && i < len / 4; i += gc)
+		wire(w, p + i);
+	p = fdt_getprop(fdt, node, "interrupts-extended", &len);
+	for (int i = 0; p && i < len / 4;) {
+		int ctl = fdt_node_offset_by_phandle(fdt, fdt32_to_cpu(p[i]));
+		int n = count_of(fdt, ctl, "#interrupt-cells", -1);
+
+		if (n < 0 || i + 1 + n > len / 4)
+			return false;
+		if (ctl == gic && n >= 2)
+			wire(w, p + i + 1);
+		i += 1 + n;
+	}
+	return wired_by_map(w, fdt, node, gic);
+}
+
+static void platform_node(struct want *w, const void *fdt, int node, int gic,
 			  int *ram_cap, int *reg_cap)
 {
 	struct range *r;
-	int n = reg_of(fdt, node, &r), len;
+	int n = reg_of(fdt, node, &r);
 	bool mem = is_type(fdt, node, "memory");
-	const fdt32_t *irq = fdt_getprop(fdt, node, "interrupts", &len);
 
-	/* Every SPI a node names, whoever's node it is (<0 number flags>). */
-	for (int i = 0; irq && i + 3 <= len / 4; i += 3)
-		if (!fdt32_to_cpu(irq[i]) && fdt32_to_cpu(irq[i + 1]) < 988)
-			w->spi_wired[(fdt32_to_cpu(irq[i + 1]) + 32) / 8] |=
-				(uint8_t)(1U << (fdt32_to_cpu(irq[i + 1]) +
-						 32) % 8);
-
+	if (!wired_by(w, fdt, node, gic) && !w->spi_unread)
+		w->spi_unread = path_of(fdt, node);
 	if (is_type(fdt, node, "cpu")) {
 		free(r);
 		return;
@@ -170,23 +261,6 @@ static void platform_cpus(struct want *w, const void *fdt)
 	}
 }
 
-static int irq_parent(const void *fdt, int node)
-{
-	for (; node >= 0; node = fdt_parent_offset(fdt, node)) {
-		int len;
-		const fdt32_t *p =
-			fdt_getprop(fdt, node, "interrupt-parent", &len);
-
-		if (p)
-			return len == 4 ? fdt_node_offset_by_phandle(
-						  fdt, fdt32_to_cpu(*p))
-					: -1;
-		if (node == 0)
-			break;
-	}
-	return -1;
-}
-
 static void platform_gic(struct check *k, const void *fdt)
 {
 	struct want *w = &k->w;
@@ -211,13 +285,28 @@ static void platform_gic(struct check *k, const void *fdt)
 	free(r);
 }
 
+/* The /memreserve/ entries: memory the firmware keeps for itself. */
+static void platform_memreserve(struct want *w, const void *fdt)
+{
+	int n = fdt_num_mem_rsv(fdt);
+
+	w->rsv = calloc(n > 0 ? (size_t)n : 1, sizeof(*w->rsv));
+	for (int i = 0; w->rsv && i < n; i++) {
+		uint64_t a, s;
+
+		if (!fdt_get_mem_rsv(fdt, i, &a, &s) && s)
+			w->rsv[w->nrsv++] = (struct range){ a, s };
+	}
+}
+
 static void read_platform(struct check *k, const void *fdt)
 {
-	int ram_cap = 0, reg_cap = 0;
+	int ram_cap = 0, reg_cap = 0, gic = irq_parent(fdt, 0);
 
 	for (int n = fdt_next_node(fdt, -1, NULL); n >= 0;
 	     n = fdt_next_node(fdt, n, NULL))
-		platform_node(&k->w, fdt, n, &ram_cap, &reg_cap);
+		platform_node(&k->w, fdt, n, gic, &ram_cap, &reg_cap);
+	platform_memreserve(&k->w, fdt);
 	platform_cpus(&k->w, fdt);
 	platform_gic(k, fdt);
 }
@@ -579,6 +668,7 @@ void want_free(struct want *w)
 		free(p->file_bytes[1]);
 	}
 	free(w->ram);
+	free(w->rsv);
 	free(w->cpu);
 	free(w->regs);
 	free(w->dev);
@@ -587,5 +677,6 @@ void want_free(struct want *w)
 		free(w->vdev[i].path);
 	free(w->vdev);
 	free(w->gic_path);
+	free(w->spi_unread);
 	memset(w, 0, sizeof(*w));
 }

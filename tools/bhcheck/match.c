@@ -294,6 +294,12 @@ static void expect_spis(struct check *k, uint8_t *owner, uint8_t *edge)
 						s, dev->path);
 					continue;
 				}
+				if (owner[s - 32] &&
+				    edge[s - 32] != dev->edge[i])
+					check_fail(
+						k, wp->path,
+						"interrupt %u of %s has another trigger type than where the partition has it already",
+						s, dev->path);
 				owner[s - 32] = (uint8_t)(p + 1);
 				edge[s - 32] = dev->edge[i];
 			}

@@ -3,11 +3,12 @@
  * The isolation properties, shown on what the core will do ("have"),
  * against the platform's facts (RAM, register windows, GIC):
  *  - the core's region holds the core (W^X layout) and its images, lies in
- *    RAM, and no partition maps any page of it;
- *  - every stage-2 mapping is page aligned, in range, memory in RAM and
- *    devices out of it and off the GIC; no physical page is mapped into
- *    two partitions unless the config declares it shared (a frontend's
- *    memory granted to the driver partitions serving it: declared_shared());
+ *    RAM clear of /memreserve/ ranges, and no partition maps any page of it;
+ *  - every stage-2 mapping is page aligned, in range, memory in RAM (not
+ *    in a /memreserve/ range) and devices out of it and off the GIC; no
+ * physical page is mapped into two partitions unless the config declares it
+ * shared (a frontend's memory granted to the driver partitions serving it:
+ * declared_shared());
  *  - a partition's guest address space has no collisions and leaves its
  *    emulated GIC unmapped; its device pages hold only registers of
  *    devices granted to it;
@@ -114,6 +115,15 @@ static bool touches_ram(const struct check *k, struct range r)
 	return false;
 }
 
+/* The /memreserve/ entry @r meets, NULL if none. */
+static const struct range *reserved(const struct check *k, struct range r)
+{
+	for (int i = 0; i < k->w.nrsv; i++)
+		if (ranges_meet(r, k->w.rsv[i]))
+			return &k->w.rsv[i];
+	return NULL;
+}
+
 static struct range core_region(const struct check *k)
 {
 	return (struct range){ k->h.hyp_base, k->h.hyp_size };
@@ -122,6 +132,7 @@ static struct range core_region(const struct check *k)
 static void prove_core(struct check *k)
 {
 	const struct have *h = &k->h;
+	const struct range *rsv;
 	uint64_t end;
 	bool layout =
 		h->core_start == h->hyp_base && h->core_start <= h->text_end &&
@@ -141,6 +152,12 @@ static void prove_core(struct check *k)
 		check_fail(
 			k, "/hypervisor",
 			"the linked core and images do not lie in its region as the core maps them");
+	if ((rsv = reserved(k, core_region(k))))
+		check_fail(
+			k, "/hypervisor",
+			"the core's region 0x%llx+0x%llx overlaps the platform's /memreserve/ range 0x%llx+0x%llx",
+			X(h->hyp_base), X(h->hyp_size), X(rsv->base),
+			X(rsv->size));
 }
 
 static void prove_mapping(struct check *k, const struct s2 *m)
@@ -148,6 +165,7 @@ static void prove_mapping(struct check *k, const struct s2 *m)
 	const struct have *h = &k->h;
 	uint64_t pend, iend, lim = 1ULL << h->addr_bits;
 	struct range gicr = { h->gicr, k->w.gicr_size };
+	const struct range *rsv;
 	char *tmp;
 	const char *node = part_path(k, m->part, &tmp);
 
@@ -176,6 +194,13 @@ static void prove_mapping(struct check *k, const struct s2 *m)
 			k, node,
 			"device pages 0x%llx+0x%llx reach RAM or the GIC, or are not mapped where they are",
 			X(m->pa.base), X(m->pa.size));
+	if ((!strcmp(m->kind, "memory") || !strcmp(m->kind, "grant")) &&
+	    (rsv = reserved(k, m->pa)))
+		check_fail(
+			k, node,
+			"%s 0x%llx+0x%llx overlaps the platform's /memreserve/ range 0x%llx+0x%llx",
+			m->kind, X(m->pa.base), X(m->pa.size), X(rsv->base),
+			X(rsv->size));
 	if (ranges_meet(m->pa, core_region(k)) && strcmp(m->kind, "shared"))
 		check_fail(
 			k, node,
@@ -443,6 +468,11 @@ static void prove_spis(struct check *k)
 				"INTID %u of partition %u is of kind %u, which it cannot be (direct: %d; a device wires it: %d)",
 				s, h->spi_part[i] - 1, h->spi_edge[i], direct,
 				(k->w.spi_wired[s / 8] >> s % 8) & 1);
+		else if (h->spi_edge[i] == VSPI_DOORBELL && k->w.spi_unread)
+			check_fail(
+				k, "/",
+				"INTID %u of partition %u is raised by the core, but which SPIs %s drives cannot be read: it may be one of them",
+				s, h->spi_part[i] - 1, k->w.spi_unread);
 	}
 }
 

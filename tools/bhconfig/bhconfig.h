@@ -241,6 +241,8 @@ struct config {
 	int ncpus;
 	struct region *ram;
 	int nram;
+	struct region *rsv; /* the platform's /memreserve/ entries */
+	int nrsv;
 	struct pdev *dev;
 	int ndevs, dev_cap;
 	struct node_reg *node_reg; /* every register window but RAM's */
@@ -363,14 +365,16 @@ bool slice_ok(struct region slice, uint64_t disk_size);
 bool slices_clash(struct region a, bool a_ro, struct region b, bool b_ro);
 
 /*
- * spis.c: an SPI of the platform's GIC that no node of the platform
- * wires (its "interrupts"), none given out yet in @taken (a bitmap of
- * c->gic_intids bits the caller keeps; the result is marked in it),
- * highest first; 0 when none is left. A direct partition's virtual SPIs
- * (vspi.edge VSPI_DOORBELL) must be such real, silent SPIs; any virtual
- * SPI may be one.
+ * spis.c: the SPIs the platform's nodes name (interrupts, the GIC entries
+ * of interrupts-extended and interrupt-map), one flag per INTID below
+ * c->gic_intids; a node whose specifiers cannot be read is an error.
+ * spi_take() gives out one nobody uses yet and marks it: the lowest for
+ * a virtual-mode partition, the highest for a direct one (whose virtual
+ * SPIs, vspi.edge VSPI_DOORBELL, are real SPIs no device may raise); 0
+ * and an error naming @node when none is left.
  */
-uint32_t spi_unwired(const struct config *c, uint8_t *taken);
+bool *spis_used(struct config *c);
+uint32_t spi_take(struct config *c, bool *used, bool direct, const char *node);
 
 /* gen.c: write the generated sources and the build report. */
 int gen_config_c(const struct config *c, const char *path);

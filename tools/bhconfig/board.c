@@ -2,11 +2,11 @@
 /*
  * What the platform has, read from the compiled config once platform.c
  * has checked that its platform part is the platform description as
- * written: CPUs (MPIDRs), RAM, the GICv3 (and how many INTIDs it has),
- * every register window (for page-sharing checks), and, on first use by
- * a config, each device: its translated registers, its interrupts, and
- * whether it can master the bus. Nodes under the config's own nodes are
- * never taken for platform ones.
+ * written: CPUs (MPIDRs), RAM and the /memreserve/ ranges, the GICv3
+ * (and how many INTIDs it has), every register window (for page-sharing
+ * checks), and, on first use by a config, each device: its translated
+ * registers, its interrupts, and whether it can master the bus. Nodes
+ * under the config's own nodes are never taken for platform ones.
  */
 #include <libfdt.h>
 #include <stdlib.h>
@@ -40,6 +40,11 @@ bool prop_is_string(const void *v, int len)
 		if (s[i] && (s[i] < 0x20 || s[i] > 0x7e))
 			return false;
 	return s[0] != 0;
+}
+
+bool prop_is_one_string(const void *v, int len)
+{
+	return prop_is_string(v, len) && strlen(v) + 1 == (size_t)len;
 }
 
 /* Marks nodes under the config's own top-level nodes (parent first). */
@@ -148,6 +153,21 @@ static void parse_ram(struct config *c, const bool *in_config)
 		diag(c, "/", "the platform describes no memory");
 }
 
+/* The /memreserve/ entries (the platform's: platform.c has checked that
+ * the config left them alone); empty ones mean nothing. */
+static void parse_memreserve(struct config *c)
+{
+	int n = fdt_num_mem_rsv(c->fdt);
+
+	c->rsv = xcalloc(n > 0 ? (size_t)n : 1, sizeof(*c->rsv));
+	for (int i = 0; i < n; i++) {
+		uint64_t a, s;
+
+		if (!fdt_get_mem_rsv(c->fdt, i, &a, &s) && s)
+			c->rsv[c->nrsv++] = (struct region){ a, s };
+	}
+}
+
 /* The interrupt parent of node @i (tree index), -1 if none resolves. */
 int board_irq_parent(const struct config *c, int i)
 {
@@ -253,6 +273,7 @@ void board_parse(struct config *c, const bool *in_config)
 	c->boot_cpu = 0;
 	parse_cpus(c);
 	parse_ram(c, in_config);
+	parse_memreserve(c);
 	parse_gic(c);
 	parse_node_regs(c, in_config);
 }

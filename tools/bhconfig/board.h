@@ -24,6 +24,9 @@ int board_irq_parent(const struct config *c, int i);
 /* Is @v (@len bytes) a printable NUL-terminated string (list)? */
 bool prop_is_string(const void *v, int len);
 
+/* Is it one such string, not a list ("a", "b" reads as "a" alone)? */
+bool prop_is_one_string(const void *v, int len);
+
 /* Is flag @name set on node @off (of @path)? A flag has no value: one
  * with a value (read-only = <0>, which reads as "no" and is "yes") is
  * an error. */

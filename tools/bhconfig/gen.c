@@ -203,6 +203,29 @@ static void gen_virtual(FILE *f, uint32_t intid, int part, bool direct,
 	fprintf(f, " */\n");
 }
 
+/* The SPIs of granted devices, each once however many devices of its
+ * partition share it (validate.c: with one trigger type). */
+static void gen_device_spis(FILE *f, const struct config *c, uint32_t n)
+{
+	bool *done = xcalloc(n + 1, sizeof(bool));
+
+	for (int d = 0; d < c->ndevs; d++)
+		for (int i = 0; c->dev[d].owner >= 0 && i < c->dev[d].nirq;
+		     i++) {
+			uint32_t s = c->dev[d].irq[i] - 32;
+
+			if (done[s])
+				continue;
+			done[s] = true;
+			fprintf(f, "\t[%u] = { .part = %d, .edge = %d }, /* ",
+				s, c->dev[d].owner + 1,
+				(c->dev[d].irq_flags[i] & 3) ? 1 : 0);
+			put_comment(f, c->dev[d].path);
+			fprintf(f, " */\n");
+		}
+	free(done);
+}
+
 static void gen_vspis(FILE *f, const struct config *c)
 {
 	uint32_t n = 0;
@@ -228,15 +251,7 @@ static void gen_vspis(FILE *f, const struct config *c)
 		if (c->part[i].doorbell)
 			gen_virtual(f, c->part[i].doorbell, i,
 				    c->part[i].direct, "its doorbell");
-	for (int d = 0; d < c->ndevs; d++)
-		for (int i = 0; c->dev[d].owner >= 0 && i < c->dev[d].nirq;
-		     i++) {
-			fprintf(f, "\t[%u] = { .part = %d, .edge = %d }, /* ",
-				c->dev[d].irq[i] - 32, c->dev[d].owner + 1,
-				(c->dev[d].irq_flags[i] & 3) ? 1 : 0);
-			put_comment(f, c->dev[d].path);
-			fprintf(f, " */\n");
-		}
+	gen_device_spis(f, c, n);
 	fprintf(f, "};\nconst u32 nr_vspis = %u;\n", n);
 }
 

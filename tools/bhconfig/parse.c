@@ -202,6 +202,7 @@ static void parse_hypervisor(struct config *c, int node)
 {
 	struct region *r;
 	const fdt32_t *con;
+	const struct srcpos *s;
 	int n;
 
 	c->console = -1;
@@ -210,6 +211,12 @@ static void parse_hypervisor(struct config *c, int node)
 		     "missing: it names the core's memory and console");
 		return;
 	}
+	s = srcpos_find(c, "/hypervisor");
+	if (s && s->count > 1)
+		diag_last(
+			c, "/hypervisor",
+			"the node is defined %d times, and dtc merges such definitions into one, the last value of each property winning: define it once",
+			s->count);
 	check_props(c, node, "/hypervisor", hypervisor_props);
 	check_children(c, node, "/hypervisor", NULL);
 	n = read_ranges(c, node, "memory", "/hypervisor", &r, true);
@@ -510,6 +517,7 @@ void config_free(struct config *c)
 	}
 	free(c->dev);
 	free(c->ram);
+	free(c->rsv);
 	free(c->node_reg);
 	free(c->hyp_dev);
 	free(c->in_config);

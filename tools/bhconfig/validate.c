@@ -2,8 +2,9 @@
 /*
  * Whether a parsed config can work: every CPU used by one partition at
  * most; memory page aligned, not wrapping, inside the platform's RAM,
- * clear of device registers, disjoint from every other partition's and
- * from the core's own region; each device granted to one partition at
+ * clear of device registers and of /memreserve/ ranges, disjoint from
+ * every other partition's and from the core's own region (itself clear
+ * of /memreserve/ too); each device granted to one partition at
  * most, never the interrupt controller, its registers clear of RAM and
  * not sharing a page with anything not granted alongside; each interrupt
  * owned once; guest address spaces without collisions. Works on the model
@@ -88,6 +89,40 @@ static int touched_regs(const struct config *c, const struct range_index *x,
 	return h.found;
 }
 
+static bool first_span(const struct span *s, void *arg)
+{
+	*(int *)arg = s->item;
+	return false;
+}
+
+/*
+ * Memory @r (of @node's `memory`) may not touch a /memreserve/ range:
+ * the firmware keeps that for itself (DTSpec 5.3), and what a partition
+ * or the core wrote there would be overwritten, or read by the firmware.
+ */
+static void check_memreserve(struct config *c, const struct range_index *rx,
+			     const char *node, struct region r)
+{
+	int k = -1;
+
+	range_index_query(rx, r, first_span, &k);
+	if (k >= 0)
+		diag_prop(
+			c, node, "memory",
+			"memory 0x%llx+0x%llx overlaps the platform's /memreserve/ range 0x%llx+0x%llx, which the firmware keeps",
+			X(r.base), X(r.size), X(c->rsv[k].base),
+			X(c->rsv[k].size));
+}
+
+/* How a message names the node_reg at @path that memory hits: a
+ * /reserved-memory carve-out is memory kept for something else, not
+ * device registers. */
+static const char *hit_what(const char *path)
+{
+	return strncmp(path, "/reserved-memory/", 17) ? "the registers of"
+						      : "reserved memory";
+}
+
 static bool name_ok(const char *s)
 {
 	size_t n = strlen(s);
@@ -120,7 +155,8 @@ static void check_console(struct config *c)
 			     d->path, X(d->reg[i].base), X(d->reg[i].size));
 }
 
-static void check_hypervisor(struct config *c, const struct range_index *x)
+static void check_hypervisor(struct config *c, const struct range_index *x,
+			     const struct range_index *rx)
 {
 	uint64_t end;
 	int r;
@@ -145,11 +181,14 @@ static void check_hypervisor(struct config *c, const struct range_index *x)
 	else if ((r = touched_regs(c, x, c->hyp, -1)) >= 0) {
 		char *tmp;
 
+		const char *path = node_reg_path(c, &c->node_reg[r], &tmp);
+
 		diag_prop(c, "/hypervisor", "memory",
-			  "memory 0x%llx+0x%llx overlaps the registers of %s",
-			  X(c->hyp.base), X(c->hyp.size),
-			  node_reg_path(c, &c->node_reg[r], &tmp));
+			  "memory 0x%llx+0x%llx overlaps %s %s", X(c->hyp.base),
+			  X(c->hyp.size), hit_what(path), path);
 		free(tmp);
+	} else {
+		check_memreserve(c, rx, "/hypervisor", c->hyp);
 	}
 }
 
@@ -177,7 +216,8 @@ static void check_cpus(struct config *c, int pi)
 
 /* One range on its own: size, alignment, wrapping, RAM, devices. */
 static bool check_range(struct config *c, struct part *p, int i,
-			const struct range_index *x)
+			const struct range_index *x,
+			const struct range_index *rx)
 {
 	struct region r = p->mem[i];
 	uint64_t end;
@@ -215,12 +255,14 @@ static bool check_range(struct config *c, struct part *p, int i,
 			"memory 0x%llx+0x%llx is not inside the platform's RAM",
 			X(r.base), X(r.size));
 	else if ((reg = touched_regs(c, x, r, -1)) >= 0) {
+		const char *path = node_reg_path(c, &c->node_reg[reg], &tmp);
+
 		diag_prop(c, p->path, "memory",
-			  "memory 0x%llx+0x%llx overlaps the registers of %s",
-			  X(r.base), X(r.size),
-			  node_reg_path(c, &c->node_reg[reg], &tmp));
+			  "memory 0x%llx+0x%llx overlaps %s %s", X(r.base),
+			  X(r.size), hit_what(path), path);
 		free(tmp);
 	}
+	check_memreserve(c, rx, p->path, r);
 	if (regions_overlap(r, c->hyp))
 		diag_prop(
 			c, p->path, "memory",
@@ -260,7 +302,8 @@ static void check_memory_overlaps(struct config *c, const bool *ok_range,
 	free(s);
 }
 
-static void check_memory(struct config *c, const struct range_index *x)
+static void check_memory(struct config *c, const struct range_index *x,
+			 const struct range_index *rx)
 {
 	int total = 0, k = 0;
 	bool *ok;
@@ -270,7 +313,7 @@ static void check_memory(struct config *c, const struct range_index *x)
 	ok = xcalloc((size_t)total, sizeof(*ok));
 	for (int pi = 0; pi < c->nparts; pi++)
 		for (int i = 0; i < c->part[pi].nmem; i++)
-			ok[k++] = check_range(c, &c->part[pi], i, x);
+			ok[k++] = check_range(c, &c->part[pi], i, x, rx);
 	check_memory_overlaps(c, ok, total);
 	free(ok);
 }
@@ -490,6 +533,26 @@ static void check_page_neighbours(struct config *c, const struct range_index *x)
 		}
 }
 
+/* The first of @d's interrupts that is @intid (it has it). */
+static int irq_index(const struct pdev *d, uint32_t intid)
+{
+	int i = 0;
+
+	while (i < d->nirq - 1 && d->irq[i] != intid)
+		i++;
+	return i;
+}
+
+static const char *trigger(uint32_t flags)
+{
+	return (flags & 0xf) == 1 ? "edge" : "level";
+}
+
+/*
+ * An SPI has one owner. One partition may have it through two of its
+ * devices (a shared line) or a device may list it twice, as long as all
+ * agree on its trigger type: the core keeps one per SPI (vspi.edge).
+ */
 static void check_irqs(struct config *c)
 {
 	int *by = xcalloc(c->gic_intids ? c->gic_intids : GIC_MAX_INTIDS,
@@ -501,6 +564,7 @@ static void check_irqs(struct config *c)
 
 		for (int i = 0; y->owner >= 0 && i < y->nirq; i++) {
 			const struct pdev *x;
+			uint32_t xf;
 
 			if (y->irq[i] >= max)
 				continue; /* parse refused it */
@@ -509,11 +573,17 @@ static void check_irqs(struct config *c)
 				continue;
 			}
 			x = &c->dev[by[y->irq[i]] - 1];
+			xf = x->irq_flags[irq_index(x, y->irq[i])];
 			if (x->owner != y->owner)
 				diag(c, c->part[y->owner].path,
 				     "interrupt %u of %s is already owned by %s (through %s)",
 				     y->irq[i], y->path, c->part[x->owner].path,
 				     x->path);
+			else if ((xf & 0xf) != (y->irq_flags[i] & 0xf))
+				diag(c, c->part[y->owner].path,
+				     "interrupt %u is %s-triggered for %s and %s-triggered for %s: an SPI has one trigger type",
+				     y->irq[i], trigger(xf), x->path,
+				     trigger(y->irq_flags[i]), y->path);
 		}
 	}
 	free(by);
@@ -557,14 +627,35 @@ int cpu_slots(const struct config *c, int *slot_cpu)
 	return n;
 }
 
+/* CPU slots (cpu_slots()) are numbered in 8 bits in the core's tables
+ * (part_config.vcpu_slot): the first CPU beyond them is an error. */
+static void check_slots(struct config *c)
+{
+	int n = cpu_slots(c, NULL), *slot_cpu, cpu;
+
+	if (n <= MAX_SLOTS)
+		return;
+	slot_cpu = xcalloc((size_t)n, sizeof(int));
+	cpu_slots(c, slot_cpu);
+	cpu = slot_cpu[MAX_SLOTS];
+	diag_prop(
+		c, c->part[c->cpu[cpu].owner].path, "cpus",
+		"%s would be CPU slot %d, and the core has slots 0 to %d (part_config.vcpu_slot is 8-bit): one for the boot CPU and one for each CPU a partition uses, %d in this system",
+		cpu_name(c, cpu), MAX_SLOTS, MAX_SLOTS - 1, n);
+	free(slot_cpu);
+}
+
 void config_validate(struct config *c)
 {
-	struct range_index x;
-	struct span *s;
+	struct range_index x, rx;
+	struct span *s, *rs = xcalloc((size_t)c->nrsv + 1, sizeof(*rs));
 
 	index_regs(c, &x, &s);
-	check_hypervisor(c, &x);
-	check_memory(c, &x);
+	for (int i = 0; i < c->nrsv; i++)
+		rs[i] = (struct span){ c->rsv[i], 0, i, i };
+	range_index_build(&rx, rs, c->nrsv);
+	check_hypervisor(c, &x, &rx);
+	check_memory(c, &x, &rx);
 	for (int i = 0; i < c->nparts; i++) {
 		struct part *p = &c->part[i];
 
@@ -579,9 +670,12 @@ void config_validate(struct config *c)
 		check_guest_space(c, i);
 		check_spi_count(c, i);
 	}
+	check_slots(c);
 	check_device_pages(c);
 	check_page_neighbours(c, &x);
 	check_irqs(c);
 	range_index_free(&x);
+	range_index_free(&rx);
 	free(s);
+	free(rs);
 }

@@ -121,6 +121,7 @@ static void parse_device(struct config *c, struct part *p, int node)
 	struct vdev *d;
 	const char *type;
 	const fdt32_t *v;
+	bool one;
 
 	c->vdev = vec_grow(c->vdev, &c->vdev_cap, c->nvdevs + 1,
 			   sizeof(*c->vdev));
@@ -144,13 +145,16 @@ static void parse_device(struct config *c, struct part *p, int node)
 	if (fdt_first_subnode(fdt, off) >= 0)
 		diag(c, d->path, "a virtio device has no child nodes");
 	type = fdt_getprop(fdt, off, "type", &len);
-	for (size_t k = 0; type && prop_is_string(type, len) && k < NKINDS; k++)
+	one = type && prop_is_one_string(type, len);
+	for (size_t k = 0; one && k < NKINDS; k++)
 		if (!strcmp(type, kinds[k].type))
 			d->kind = &kinds[k];
 	if (!d->kind)
 		diag_prop(
 			c, d->path, "type",
-			"type must be \"console\" or \"block\" (the kinds of virtio device a driver partition serves)");
+			"type must be %s\"console\" or \"block\" (the kinds of virtio device a driver partition serves)",
+			!one && prop_is_string(type, len) ? "one string, "
+							  : "");
 	v = fdt_getprop(fdt, off, "driver", &len);
 	if (!v || len != 4)
 		diag_prop(
@@ -285,7 +289,7 @@ static void parse_disk(struct config *c, struct part *p, int node)
 			c, k->path, "size",
 			"size must be the disk's size in bytes, <hi lo>, a nonzero multiple of 4 KiB below 2^63 (a file's largest size)");
 	file = fdt_getprop(fdt, off, "file", &len);
-	if (file && (!prop_is_string(file, len) || !*file))
+	if (file && !prop_is_one_string(file, len))
 		diag_prop(c, k->path, "file",
 			  "file must be one path (relative to the config)");
 	else
@@ -378,88 +382,14 @@ static void add_map(struct part *p, uint64_t ipa, uint64_t size, unsigned attr,
 	p->maps[p->nmaps++] = (struct s2map){ ipa, 0, size, attr, what, index };
 }
 
-/* Mark the SPI of GIC specifier @v (<type num flags>) as used. */
-static void mark_spi(const struct config *c, bool *used, const fdt32_t *v)
-{
-	if (!fdt32_to_cpu(v[0]) && fdt32_to_cpu(v[1]) + 32 < c->gic_intids)
-		used[fdt32_to_cpu(v[1]) + 32] = true;
-}
-
-/* The GIC SPIs an interrupt-map routes to (PCIe INTx, ...): each entry is
- * child address and interrupt, parent phandle, parent address and, for
- * the GIC, a 3-cell specifier (DTSpec 2.4.3.1). */
-static int raw_cells(const struct config *c, int i, const char *name, int dflt)
-{
-	int len;
-	const fdt32_t *v = fdt_getprop(c->fdt, c->tree.n[i].off, name, &len);
-
-	if (!v)
-		return dflt;
-	return len == 4 && fdt32_to_cpu(*v) <= 8 ? (int)fdt32_to_cpu(*v) : -1;
-}
-
-static void map_spis(const struct config *c, bool *used, int i)
-{
-	int len, off = c->tree.n[i].off;
-	const fdt32_t *v = fdt_getprop(c->fdt, off, "interrupt-map", &len);
-	int cac = raw_cells(c, i, "#address-cells", 2);
-	int cic = raw_cells(c, i, "#interrupt-cells", 1);
-	int n = v ? len / 4 : 0, k = 0;
-
-	while (cac >= 0 && cic >= 0 && k + cac + cic + 1 <= n) {
-		int par = tree_by_phandle(&c->tree,
-					  fdt32_to_cpu(v[k + cac + cic]));
-		int pac = par >= 0 ? raw_cells(c, par, "#address-cells", 0)
-				   : -1;
-		int pic = par >= 0 ? raw_cells(c, par, "#interrupt-cells", 1)
-				   : -1;
-
-		k += cac + cic + 1;
-		if (pac < 0 || pic < 0 || k + pac + pic > n)
-			return; /* unreadable: the allocation starts above */
-		if (par == c->gic_node && pic == 3)
-			mark_spi(c, used, v + k + pac);
-		k += pac + pic;
-	}
-}
-
-/* INTIDs some node of the platform uses (or that virtio.c has taken). */
-static bool *used_intids(const struct config *c)
-{
-	bool *used = xcalloc(c->gic_intids + 1, sizeof(bool));
-
-	for (int i = 0; i < c->tree.count; i++) {
-		int len;
-		const fdt32_t *v = fdt_getprop(c->fdt, c->tree.n[i].off,
-					       "interrupts", &len);
-
-		for (int k = 0; v && k + 3 <= len / 4; k += 3)
-			mark_spi(c, used, v + k);
-		map_spis(c, used, i);
-	}
-	return used;
-}
-
-/*
- * A free INTID for an interrupt the core raises for @p: from the bottom
- * for a purely virtual SPI; for a direct partition, which takes real
- * SPIs only, from the top down, away from where boards wire devices
- * (@used holds every SPI the platform names, spis.c's rule).
- */
-static uint32_t take_intid(struct config *c, bool *used, const struct part *p,
+/* A free INTID for an interrupt the core raises for @p (spis.c's rule);
+ * the platform's SPIs are read on first need. */
+static uint32_t take_intid(struct config *c, bool **used, const struct part *p,
 			   const char *node)
 {
-	for (uint32_t n = 32; n < c->gic_intids; n++) {
-		uint32_t i = p->direct ? c->gic_intids - 1 - (n - 32) : n;
-
-		if (!used[i]) {
-			used[i] = true;
-			return i;
-		}
-	}
-	diag(c, node,
-	     "no free interrupt is left on the platform's GIC for its virtual interrupt");
-	return 0;
+	if (!*used)
+		*used = spis_used(c);
+	return spi_take(c, *used, p->direct, node);
 }
 
 /* Does @p own bus masters? (Then it sees its memory, and grants, at
@@ -489,6 +419,32 @@ static bool ipa_busy(const struct config *c, const struct part *p,
 	return found;
 }
 
+/*
+ * The driver runtime (partitions/runtime/start.S) maps the first 4 GiB of
+ * its partition's address space and nothing above (TCR_EL1.T0SZ = 32):
+ * a grant beyond them would fault on the driver's first access to the
+ * frontend's rings or buffers. Placed grants stay below; one at an
+ * explicit grant-ipa, or at the physical address a driver with bus
+ * masters must use, is refused.
+ */
+static void beyond_runtime(struct config *c, const struct vdev *v,
+			   struct region r, uint64_t at)
+{
+	const char *drv = c->part[v->driver].path;
+
+	if (v->dma)
+		diag(c, v->path,
+		     "%s owns bus masters, so it would see this partition's memory 0x%llx+0x%llx at its physical address 0x%llx, which ends past the 4 GiB of its address space the driver runtime maps",
+		     drv, (unsigned long long)r.base,
+		     (unsigned long long)r.size, (unsigned long long)at);
+	else
+		diag_prop(
+			c, v->path, "grant-ipa",
+			"%s would see this partition's memory 0x%llx+0x%llx at 0x%llx, which ends past the 4 GiB of its address space the driver runtime maps",
+			drv, (unsigned long long)r.base,
+			(unsigned long long)r.size, (unsigned long long)at);
+}
+
 /* Driver @v->driver sees frontend memory @r (guest addresses) at @at:
  * the pages that holds must be free in its address space. */
 static bool add_grant(struct config *c, const struct vdev *v, struct region r,
@@ -509,6 +465,10 @@ static bool add_grant(struct config *c, const struct vdev *v, struct region r,
 		return false;
 	}
 	m.size = end - m.base;
+	if (end > GRANT_LIMIT) {
+		beyond_runtime(c, v, r, at);
+		return false;
+	}
 	if (ipa_busy(c, drv, m, &hit)) {
 		diag_prop(
 			c, v->path, "grant-ipa",
@@ -709,28 +669,78 @@ static bool check_block(struct config *c, struct vdev *v)
 }
 
 /*
+ * The file @file names, as the run scripts open it (relative to the
+ * config's folder unless absolute): its real path if it exists; else,
+ * since the first boot makes it, its folder's real path and its name;
+ * else as written. Two ways of writing one file come out the same.
+ */
+static char *disk_file_path(const struct config *c, const char *file)
+{
+	char *full = file[0] == '/'
+			     ? xstrdup(file)
+			     : xasprintf("%s/%s",
+					 c->config_dir ? c->config_dir : ".",
+					 file);
+	char *real = realpath(full, NULL), *slash = strrchr(full, '/');
+
+	if (!real && slash) {
+		*slash = '\0';
+		real = realpath(slash == full ? "/" : full, NULL);
+		*slash = '/';
+		if (real) {
+			char *in = xasprintf("%s/%s",
+					     strcmp(real, "/") ? real : "",
+					     slash + 1);
+
+			free(real);
+			real = in;
+		}
+	}
+	if (!real)
+		return full;
+	free(full);
+	return real;
+}
+
+/*
  * A disk is named by its node name wherever the system is run
  * (scripts/boot: NAME.img beside the image, --disk NAME=FILE), and its
- * file backs it alone: two disks of one name or one file would be one
- * disk behind two controllers.
+ * file backs it alone: two disks of one name or one file (however each
+ * writes it) would be one disk behind two controllers. Each disk's first
+ * clash of each kind is reported.
  */
 static void disk_names(struct config *c)
 {
-	for (int i = 0; i < c->ndisks; i++)
-		for (int j = 0; j < i; j++) {
-			const struct disk *k = &c->disk[i], *o = &c->disk[j];
+	char **real = xcalloc((size_t)c->ndisks + 1, sizeof(*real));
 
-			if (!strcmp(k->name, o->name))
+	for (int i = 0; i < c->ndisks; i++) {
+		const struct disk *k = &c->disk[i];
+		bool named = false, filed = false;
+
+		real[i] = k->file ? disk_file_path(c, k->file) : NULL;
+		for (int j = 0; j < i; j++) {
+			const struct disk *o = &c->disk[j];
+
+			if (!named && !strcmp(k->name, o->name)) {
+				named = true;
 				diag(c, k->path,
 				     "%s is named %s too: disks are known by their node name (NAME.img, --disk NAME=FILE), so each needs its own",
 				     o->path, k->name);
-			else if (k->file && o->file &&
-				 !strcmp(k->file, o->file))
+			} else if (!filed && real[i] && real[j] &&
+				   !strcmp(real[i], real[j])) {
+				filed = true;
 				diag_prop(
 					c, k->path, "file",
-					"file \"%s\" is %s's already: a file backs one disk",
+					!strcmp(k->file, o->file)
+						? "file \"%s\" is %s's already: a file backs one disk"
+						: "file \"%s\" is %s's file, written another way: a file backs one disk",
 					k->file, o->path);
+			}
 		}
+	}
+	for (int i = 0; i < c->ndisks; i++)
+		free(real[i]);
+	free(real);
 }
 
 /* A disk's controller is one of its partition's dma-devices. */
@@ -928,7 +938,7 @@ static void console_driver(struct config *c)
 
 void virtio_assign(struct config *c)
 {
-	bool *used;
+	bool *used = NULL;
 	int *served;
 
 	c->con_driver = -1;
@@ -938,7 +948,6 @@ void virtio_assign(struct config *c)
 		     "a system has at most %d virtio devices", BH_VDEV_MAX);
 		return;
 	}
-	used = used_intids(c);
 	served = xcalloc((size_t)c->nparts + 1, sizeof(*served));
 	console_driver(c);
 	check_disks(c);
@@ -977,7 +986,7 @@ void virtio_assign(struct config *c)
 			continue;
 		}
 		add_map(fe, v->window, PAGE, PT_R | PT_NC, S2MAP_REGS, i);
-		v->irq = take_intid(c, used, fe, v->path);
+		v->irq = take_intid(c, &used, fe, v->path);
 		v->dma = dma_driver(c, &c->part[v->driver]);
 		grant(c, v);
 	}
@@ -1001,7 +1010,7 @@ void virtio_assign(struct config *c)
 			p->reset_wait_ms = RESET_WAIT_MS;
 		if (!drv)
 			continue;
-		p->doorbell = take_intid(c, used, p, p->path);
+		p->doorbell = take_intid(c, &used, p, p->path);
 		if (p->hyp_console)
 			pages += con_ring_pages(c);
 		/* The driver page, the console rings, then a state page per
